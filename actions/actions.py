@@ -1,0 +1,264 @@
+"""Custom actions: read the tracker, ask the care guide, dispatch. The decisions live in care_guide.py."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.care_guide import CareGuide, advise, load_care_guide
+from actions.clinic_config import Clinic, ConfigError, load_clinic
+from components.time_expressions import (
+    describe_elapsed,
+    format_timestamp,
+    parse_timestamp,
+    plausibility_problem,
+    reference_now,
+)
+
+logger = logging.getLogger(__name__)
+
+ESCALATION_LEVELS = ("injector", "emergency")  # in order of urgency
+CARRIED_OVER_SLOTS = ("procedure_time", "escalation")  # kept when a new session starts
+TIME_INTENT = "inform_procedure_time"
+
+
+def known_topics(domain_file: Path) -> list[str]:
+    """The care-guide topics the assistant understands: its `ask_<topic>` intents."""
+    intents = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["intents"]
+    return [intent[len("ask_") :] for intent in intents if intent.startswith("ask_")]
+
+
+def load_settings() -> tuple[Clinic, CareGuide]:
+    """Loads clinic.yml and its care guide, or stops the action server saying what is wrong."""
+    try:
+        clinic = load_clinic(os.environ.get("CLINIC_FILE", "clinic.yml"))
+        guide = load_care_guide(clinic.care_guide, known_topics(Path("domain.yml")))
+    except ConfigError as error:
+        logger.critical("Refusing to start: %s", error)
+        raise SystemExit(f"Refusing to start the action server: {error}") from None
+    return clinic, guide
+
+
+CLINIC, GUIDE = load_settings()
+
+
+def patient_timezone(tracker: Tracker) -> str:
+    """The browser's IANA time zone from message metadata when valid, else the clinic's."""
+    timezone = (tracker.latest_message.get("metadata") or {}).get("timezone")
+    if isinstance(timezone, str):
+        try:
+            ZoneInfo(timezone)
+            return timezone
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return CLINIC.timezone
+
+
+def stored_procedure_time(tracker: Tracker) -> datetime | None:
+    """The procedure time slot as a datetime (None when unknown)."""
+    value = tracker.get_slot("procedure_time")
+    try:
+        return parse_timestamp(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def describe_date(moment: datetime, timezone: str) -> str:
+    """A date as a patient would read it, e.g. 'Sat 5 Dec 2026'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b %Y}"
+
+
+def escalate_to(tracker: Tracker, level: str) -> list[EventType]:
+    """Sets the escalation slot, never lowering it within a conversation (emergency outranks injector)."""
+    current = tracker.get_slot("escalation")
+    if current in ESCALATION_LEVELS and ESCALATION_LEVELS.index(current) >= ESCALATION_LEVELS.index(level):
+        return []
+    return [SlotSet("escalation", level)]
+
+
+def utter_escalation(dispatcher: CollectingDispatcher, level: str) -> None:
+    """Tells the widget that this turn escalated, so it can make the call action prominent."""
+    dispatcher.utter_message(json_message={"escalation": level, "phone": CLINIC.phone})
+
+
+def ask_procedure_time(dispatcher: CollectingDispatcher, now: datetime) -> None:
+    """Asks when the procedure was, with quick replies that carry the time they stand for."""
+    buttons = []
+    for button in GUIDE.time_buttons:
+        moment = format_timestamp(now - timedelta(hours=button.hours_ago))
+        buttons.append({"title": button.title, "payload": f'/{TIME_INTENT}{{"procedure_time":"{moment}"}}'})
+    dispatcher.utter_message(response="utter_ask_procedure_time", buttons=buttons, **CLINIC.contact_details())
+
+
+class ActionSessionStart(Action):
+    """Starts each session with the disclaimer, keeping the procedure time and escalation."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRIED_OVER_SLOTS if tracker.get_slot(slot)]
+        dispatcher.utter_message(response="utter_disclaimer", **CLINIC.contact_details())
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionExtractProcedureTime(Action):
+    """Fills the procedure time every turn: from what the patient said, else from the widget's metadata.
+
+    What the patient says wins over metadata, so they can correct the time at any point. A time in the
+    future or over a year ago is not accepted: it is kept aside so the next answer can ask again.
+    """
+
+    def name(self) -> str:
+        return "action_extract_procedure_time"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        spoken = next(
+            (entity.get("value") for entity in tracker.latest_message.get("entities", [])
+             if entity.get("entity") == "procedure_time"),
+            None,
+        )
+        metadata = tracker.latest_message.get("metadata") or {}
+        unchanged = [SlotSet("rejected_procedure_time", None)] if tracker.get_slot("rejected_procedure_time") else []
+        if spoken is None:
+            if tracker.get_slot("procedure_time") is None and "procedure_time" in metadata:
+                return self._from_metadata(metadata["procedure_time"]) + unchanged
+            return unchanged
+        try:
+            value = parse_timestamp(str(spoken))
+        except ValueError:
+            return unchanged
+        if plausibility_problem(value, reference_now()):
+            return [SlotSet("rejected_procedure_time", format_timestamp(value))]
+        return [SlotSet("procedure_time", format_timestamp(value))] + unchanged
+
+    @staticmethod
+    def _from_metadata(raw: Any) -> list[EventType]:
+        try:
+            value = parse_timestamp(raw) if isinstance(raw, str) else None
+        except ValueError:
+            value = None
+        if value is None or plausibility_problem(value, reference_now()):
+            # The value itself is health data: log only that it was refused.
+            logger.warning("Ignored a procedure_time in message metadata that is malformed or implausible.")
+            return []
+        return [SlotSet("procedure_time", format_timestamp(value))]
+
+
+class ActionAnswerQuestion(Action):
+    """Answers a side-effect or care question for the time since the procedure, asking for it if needed."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        now = reference_now()
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        topic_name = intent[len("ask_") :] if intent.startswith("ask_") else tracker.get_slot("pending_topic")
+        rejected = tracker.get_slot("rejected_procedure_time")
+        if rejected:
+            value = parse_timestamp(rejected)
+            problem = plausibility_problem(value, now)
+            response = "utter_procedure_time_future" if problem == "future" else "utter_procedure_time_too_old"
+            dispatcher.utter_message(response=response, understood=describe_date(value, patient_timezone(tracker)))
+            ask_procedure_time(dispatcher, now)
+            return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", topic_name)]
+
+        procedure_time = stored_procedure_time(tracker)
+        if topic_name not in GUIDE.topics:
+            if procedure_time is None:
+                dispatcher.utter_message(response="utter_procedure_time_not_understood")
+                ask_procedure_time(dispatcher, now)
+            else:
+                dispatcher.utter_message(
+                    response="utter_procedure_time_noted", elapsed=describe_elapsed(procedure_time, now)
+                )
+            return [SlotSet("pending_topic", None)]
+
+        topic = GUIDE.topics[topic_name]
+        advice = advise(topic, procedure_time, now, patient_timezone(tracker), CLINIC.contact_details())
+        if advice is None:
+            if intent == TIME_INTENT:
+                dispatcher.utter_message(response="utter_procedure_time_not_understood")
+            ask_procedure_time(dispatcher, now)
+            return [SlotSet("pending_topic", topic_name)]
+
+        dispatcher.utter_message(text=advice.text)
+        events: list[EventType] = [SlotSet("pending_topic", None)]
+        if advice.escalate:
+            dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
+            utter_escalation(dispatcher, "injector")
+            events += escalate_to(tracker, "injector")
+        if topic.needs_time and procedure_time is not None:
+            dispatcher.utter_message(
+                response="utter_based_on_procedure_time", elapsed=describe_elapsed(procedure_time, now)
+            )
+        return events
+
+
+class ActionEscalate(Action):
+    """Sends a warning sign to the injector and an emergency sign to the emergency number, first."""
+
+    def name(self) -> str:
+        return "action_escalate"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        signs = {e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "warning_sign"}
+        if intent == "report_emergency" or "emergency" in signs:
+            # No reassurance and nothing before the emergency number.
+            dispatcher.utter_message(response="utter_emergency", **CLINIC.contact_details())
+            level = "emergency"
+        else:
+            dispatcher.utter_message(response="utter_warning_sign", **CLINIC.contact_details())
+            dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
+            level = "injector"
+        utter_escalation(dispatcher, level)
+        return [SlotSet("pending_topic", None), *escalate_to(tracker, level)]
+
+
+class ActionShareContact(Action):
+    """Gives the clinic's contact details to a patient who wants a person."""
+
+    def name(self) -> str:
+        return "action_share_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_contact_clinic", **CLINIC.contact_details())
+        utter_escalation(dispatcher, "injector")
+        return escalate_to(tracker, "injector")
+
+
+class ActionAskRephrase(Action):
+    """On low confidence: ask to rephrase, never guess, and give the clinic's contact."""
+
+    def name(self) -> str:
+        return "action_ask_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_ask_rephrase", **CLINIC.contact_details())
+        return []

@@ -1,0 +1,225 @@
+"""The care guide: which guidance applies to a topic at a given time since the procedure.
+
+Plain Python with no Rasa import, so every window boundary is tested directly.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
+
+from actions.clinic_config import ConfigError, read_yaml_mapping
+
+TEMPLATE_FIELDS = frozenset({"until", "clinic_name", "injector_name", "phone", "hours", "emergency_number"})
+
+
+@dataclass(frozen=True)
+class Window:
+    """Guidance for one stretch of time after the procedure: from_hours <= elapsed < until_hours."""
+
+    from_hours: float
+    until_hours: float | None
+    text: str
+    escalate: bool = False
+
+    def contains(self, hours: float) -> bool:
+        """True when `hours` since the procedure falls in this window."""
+        return self.from_hours <= hours and (self.until_hours is None or hours < self.until_hours)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject patients ask about, with its guidance windows in time order."""
+
+    name: str
+    windows: tuple[Window, ...]
+
+    @property
+    def needs_time(self) -> bool:
+        """Whether the answer depends on when the procedure was."""
+        return len(self.windows) > 1
+
+    @property
+    def expected_until_hours(self) -> float | None:
+        """The point past which the effect is no longer expected (the first escalating window), if any."""
+        return next((window.from_hours for window in self.windows if window.escalate), None)
+
+    def window_at(self, hours: float) -> Window:
+        """The window holding `hours` since the procedure (negative hours count as 0)."""
+        hours = max(hours, 0.0)
+        return next(window for window in self.windows if window.contains(hours))
+
+
+@dataclass(frozen=True)
+class TimeButton:
+    """A quick reply for the time question: its label and the time since the procedure it stands for."""
+
+    title: str
+    hours_ago: float
+
+
+@dataclass(frozen=True)
+class CareGuide:
+    """All topics and the time question's quick replies."""
+
+    topics: dict[str, Topic]
+    time_buttons: tuple[TimeButton, ...]
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What to tell the patient, and whether the conversation must be escalated to the injector."""
+
+    text: str
+    escalate: bool
+
+
+def _number(path: Path, where: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
+        raise ConfigError(f"{path}: {where} must be a number of hours (0 or more), not {value!r}")
+    return float(value)
+
+
+def _check_template(path: Path, where: str, text: Any) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ConfigError(f"{path}: {where}: 'text' is missing or empty")
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as error:
+        raise ConfigError(f"{path}: {where}: 'text' has a broken {{placeholder}} ({error})") from None
+    unknown = sorted(fields - TEMPLATE_FIELDS)
+    if unknown:
+        raise ConfigError(
+            f"{path}: {where}: unknown placeholder {{{unknown[0]}}} (known: {', '.join(sorted(TEMPLATE_FIELDS))})"
+        )
+    return " ".join(text.split())
+
+
+def _load_window(path: Path, topic: str, index: int, raw: Any) -> Window:
+    where = f"topic '{topic}', window {index + 1}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: {where} must be a mapping with from_hours and text")
+    unknown = sorted(set(raw) - {"from_hours", "until_hours", "text", "escalate"})
+    if unknown:
+        raise ConfigError(f"{path}: {where}: unknown key '{unknown[0]}'")
+    if "from_hours" not in raw:
+        raise ConfigError(f"{path}: {where}: key 'from_hours' is missing")
+    from_hours = _number(path, f"{where}: 'from_hours'", raw["from_hours"])
+    until_hours = raw.get("until_hours")
+    if until_hours is not None:
+        until_hours = _number(path, f"{where}: 'until_hours'", until_hours)
+        if until_hours <= from_hours:
+            raise ConfigError(f"{path}: {where}: 'until_hours' ({until_hours:g}) must be after 'from_hours'")
+    escalate = raw.get("escalate", False)
+    if not isinstance(escalate, bool):
+        raise ConfigError(f"{path}: {where}: 'escalate' must be true or false")
+    text = _check_template(path, where, raw.get("text"))
+    if "{until}" in text and until_hours is None:
+        raise ConfigError(f"{path}: {where}: uses {{until}} but the window has no 'until_hours'")
+    return Window(from_hours, until_hours, text, escalate)
+
+
+def _load_topic(path: Path, name: str, raw: Any) -> Topic:
+    if not isinstance(raw, dict) or not isinstance(raw.get("windows"), list) or not raw["windows"]:
+        raise ConfigError(f"{path}: topic '{name}' needs a non-empty list of 'windows'")
+    windows = tuple(_load_window(path, name, index, window) for index, window in enumerate(raw["windows"]))
+    if windows[0].from_hours != 0:
+        raise ConfigError(f"{path}: topic '{name}': the first window must start at from_hours: 0")
+    for index, (earlier, later) in enumerate(zip(windows, windows[1:]), start=1):
+        if earlier.until_hours is None:
+            raise ConfigError(
+                f"{path}: topic '{name}': window {index} has no 'until_hours' but is not the last window"
+            )
+        if later.from_hours < earlier.until_hours:
+            raise ConfigError(
+                f"{path}: topic '{name}': windows {index} and {index + 1} overlap "
+                f"({earlier.until_hours:g} h > {later.from_hours:g} h)"
+            )
+        if later.from_hours > earlier.until_hours:
+            raise ConfigError(
+                f"{path}: topic '{name}': gap between windows {index} and {index + 1} "
+                f"({earlier.until_hours:g} h to {later.from_hours:g} h has no guidance)"
+            )
+    if windows[-1].until_hours is not None:
+        raise ConfigError(f"{path}: topic '{name}': the last window must have no 'until_hours' (it lasts for ever)")
+    return Topic(name, windows)
+
+
+def _load_time_buttons(path: Path, raw: Any) -> tuple[TimeButton, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{path}: 'time_question' must be a non-empty list of buttons (title, hours_ago)")
+    buttons = []
+    for index, button in enumerate(raw, start=1):
+        if not isinstance(button, dict) or not isinstance(button.get("title"), str) or not button["title"].strip():
+            raise ConfigError(f"{path}: time_question button {index} needs a 'title'")
+        hours_ago = _number(path, f"time_question button {index}: 'hours_ago'", button.get("hours_ago"))
+        buttons.append(TimeButton(button["title"].strip(), hours_ago))
+    return tuple(buttons)
+
+
+def load_care_guide(path: str | Path, known_topics: Iterable[str]) -> CareGuide:
+    """Loads and validates the care guide; every known topic must be there and no other."""
+    path = Path(path)
+    content = read_yaml_mapping(path)
+    unknown_keys = sorted(set(content) - {"time_question", "topics"})
+    if unknown_keys:
+        raise ConfigError(f"{path}: unknown key '{unknown_keys[0]}' (known keys: time_question, topics)")
+    raw_topics = content.get("topics")
+    if not isinstance(raw_topics, dict) or not raw_topics:
+        raise ConfigError(f"{path}: key 'topics' is missing or empty")
+    known = set(known_topics)
+    unknown = sorted(set(raw_topics) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown topic '{unknown[0]}' (known topics: {', '.join(sorted(known))})")
+    missing = sorted(known - set(raw_topics))
+    if missing:
+        raise ConfigError(f"{path}: topic '{missing[0]}' is missing")
+    topics = {name: _load_topic(path, name, raw) for name, raw in raw_topics.items()}
+    return CareGuide(topics, _load_time_buttons(path, content.get("time_question")))
+
+
+def hours_since(procedure_time: datetime, now: datetime) -> float:
+    """Hours elapsed from the procedure to now."""
+    return (now - procedure_time).total_seconds() / 3600
+
+
+def describe_local_time(moment: datetime, now: datetime, timezone: str) -> str:
+    """'around 2:15 pm today', '... tomorrow' or '... on Tue 1 Dec', rounded up to the next quarter hour."""
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    extra_minutes = (-local.minute) % 15
+    local = (local + timedelta(minutes=extra_minutes)).replace(second=0, microsecond=0)
+    clock = local.strftime("%I:%M %p").lstrip("0").lower().replace(":00 ", " ")
+    days_ahead = (local.date() - now.astimezone(zone).date()).days
+    if days_ahead == 0:
+        day = "today"
+    elif days_ahead == 1:
+        day = "tomorrow"
+    else:
+        day = f"on {local.strftime('%a')} {local.day} {local.strftime('%b')}"
+    return f"around {clock} {day}"
+
+
+def advise(
+    topic: Topic,
+    procedure_time: datetime | None,
+    now: datetime,
+    timezone: str,
+    details: dict[str, str],
+) -> Advice | None:
+    """The guidance for `topic` at `now`, or None when it depends on a procedure time that is unknown."""
+    if procedure_time is None:
+        if topic.needs_time:
+            return None
+        window = topic.windows[0]
+    else:
+        window = topic.window_at(hours_since(procedure_time, now))
+    until = ""
+    if window.until_hours is not None and procedure_time is not None:
+        until = describe_local_time(procedure_time + timedelta(hours=window.until_hours), now, timezone)
+    return Advice(window.text.format(until=until, **details), window.escalate)

@@ -1,0 +1,94 @@
+"""The clinic's details from `clinic.yml`, validated so a typo stops start-up instead of reaching a patient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+DATE_ORDERS = ("MDY", "DMY")
+REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "hours", "timezone")
+OPTIONAL_KEYS = ("emergency_number", "date_order", "care_guide")
+
+
+class ConfigError(Exception):
+    """A configuration file is missing, unreadable or wrong; the message names the file, key and problem."""
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """Who the patient should contact, and how to read and show times for this clinic."""
+
+    clinic_name: str
+    injector_name: str
+    phone: str
+    hours: str
+    emergency_number: str
+    timezone: str
+    date_order: str
+    care_guide: Path
+
+    def contact_details(self) -> dict[str, str]:
+        """The values reply templates may use: {clinic_name}, {injector_name}, {phone}, {hours}, ..."""
+        return {
+            "clinic_name": self.clinic_name,
+            "injector_name": self.injector_name,
+            "phone": self.phone,
+            "hours": self.hours,
+            "emergency_number": self.emergency_number,
+        }
+
+
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """Reads a YAML file that must hold a mapping, raising ConfigError with the file name otherwise."""
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read ({error})") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: is not valid YAML ({error})") from None
+    if not isinstance(content, dict):
+        raise ConfigError(f"{path}: must be a mapping of keys to values")
+    return content
+
+
+def _text(path: Path, content: dict[str, Any], key: str, default: str | None = None) -> str:
+    value = content.get(key, default)
+    if value is None:
+        raise ConfigError(f"{path}: key '{key}' is missing")
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise ConfigError(f"{path}: key '{key}' must be a non-empty text, not {value!r}")
+    return str(value).strip()
+
+
+def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
+    """Loads and validates the clinic file; the care guide path is resolved next to it."""
+    path = Path(path)
+    content = read_yaml_mapping(path)
+    unknown = sorted(set(content) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})")
+    values = {key: _text(path, content, key) for key in REQUIRED_KEYS}
+    emergency_number = _text(path, content, "emergency_number", default="911")
+    try:
+        ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{path}: key 'timezone' is '{values['timezone']}', not an IANA time zone name "
+            "such as Europe/London or America/New_York"
+        ) from None
+    date_order = _text(path, content, "date_order", default="MDY").upper()
+    if date_order not in DATE_ORDERS:
+        raise ConfigError(f"{path}: key 'date_order' must be one of {', '.join(DATE_ORDERS)}, not '{date_order}'")
+    care_guide = path.parent / _text(path, content, "care_guide", default="care_guide.yml")
+    return Clinic(
+        emergency_number=emergency_number,
+        date_order=date_order,
+        care_guide=care_guide,
+        **values,
+    )
