@@ -16,6 +16,7 @@ export TRACKER_STORE_URL ?= sqlite:///conversations.db
 RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 

@@ -1,0 +1,192 @@
+"""Rasa adapter: tags when the procedure happened as a `procedure_time` entity (a UTC timestamp).
+
+The reading itself is components/time_expressions.py (spaCy Matcher rules over a blank English
+pipeline, with its own tokenizer); this component only picks the reference time and time zone for
+each message and adds the entity. Configure it in config.yml:
+
+    - name: components.time_extractor.ProcedureTimeExtractor
+      clinic_file: clinic.yml                            # timezone and date_order come from here
+      expressions_file: components/time_expressions.yml  # the words it understands
+
+Both paths are relative to the directory the assistant runs in; the files are read when the model
+is loaded, so edit them and restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    METADATA,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.time_expressions import (
+    DATE_ORDERS,
+    UTC,
+    TimePatterns,
+    find_procedure_time,
+    format_timestamp,
+    is_valid_timezone,
+    load_time_patterns,
+    reference_now,
+)
+
+logger = logging.getLogger(__name__)
+
+ENTITY_NAME = "procedure_time"
+METADATA_TIMEZONE_KEY = "timezone"
+
+
+@dataclass(frozen=True)
+class ClinicTimeSettings:
+    """How the clinic reads times: its IANA time zone and numeric date order (MDY or DMY)."""
+
+    timezone: str
+    date_order: str
+
+
+def read_clinic_time_settings(path: str | Path) -> ClinicTimeSettings:
+    """Reads `timezone` and `date_order` (MDY when absent) from the clinic file.
+
+    Raises InvalidConfigException naming the file and key when either is missing or invalid.
+    """
+    try:
+        content = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidConfigException(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise InvalidConfigException(f"{path}: cannot be read ({error})") from None
+    if not isinstance(content, dict):
+        raise InvalidConfigException(f"{path}: must be a mapping of keys to values")
+    timezone = content.get("timezone")
+    if not is_valid_timezone(timezone):
+        raise InvalidConfigException(
+            f"{path}: key 'timezone' must be an IANA time zone name such as " f"'America/New_York', not {timezone!r}"
+        )
+    # Optional, MDY by default and case-insensitive, as in actions/clinic_config.py.
+    raw_order = content.get("date_order", "MDY")
+    date_order = raw_order.strip().upper() if isinstance(raw_order, str) else None
+    if date_order not in DATE_ORDERS:
+        raise InvalidConfigException(
+            f"{path}: key 'date_order' must be one of {', '.join(DATE_ORDERS)}, " f"not {raw_order!r}"
+        )
+    return ClinicTimeSettings(timezone=str(timezone).strip(), date_order=date_order)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds one `procedure_time` entity when a message says when the procedure happened."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # The clinic's details: its `timezone` and `date_order` are used here.
+            "clinic_file": "clinic.yml",
+            # The words for times the extractor understands.
+            "expressions_file": "components/time_expressions.yml",
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        clinic: ClinicTimeSettings,
+        patterns: TimePatterns,
+    ) -> None:
+        """Creates the extractor from its config, the clinic's settings and the vocabulary."""
+        self._config = config
+        self._clinic = clinic
+        self._patterns = patterns
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ProcedureTimeExtractor:
+        """Reads the clinic file and the vocabulary; raises InvalidConfigException when wrong."""
+        config = {**cls.get_default_config(), **config}
+        clinic = read_clinic_time_settings(config["clinic_file"])
+        try:
+            patterns = load_time_patterns(config["expressions_file"])
+        except ValueError as error:
+            raise InvalidConfigException(str(error)) from None
+        return cls(config, clinic, patterns)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leaves the training data unchanged: the extractor learns nothing from it."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds a `procedure_time` entity to each message that says when the procedure was."""
+        for message in messages:
+            entities = self.add_extractor_name(self._extract(message))
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def _extract(self, message: Message) -> list[dict[str, Any]]:
+        text = message.get(TEXT)
+        if not isinstance(text, str) or not text:
+            return []
+        try:
+            mention = find_procedure_time(
+                text,
+                now=self._reference_time(message),
+                timezone=self._timezone(message),
+                date_order=self._clinic.date_order,
+                patterns=self._patterns,
+            )
+        except Exception:  # noqa: BLE001 - an odd message must never break the pipeline
+            logger.exception("Could not read a procedure time; no entity added.")
+            return []
+        if mention is None:
+            return []
+        return [
+            {
+                ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
+                ENTITY_ATTRIBUTE_VALUE: format_timestamp(mention.value),
+                ENTITY_ATTRIBUTE_START: mention.start,
+                ENTITY_ATTRIBUTE_END: mention.end,
+                ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+            }
+        ]
+
+    @staticmethod
+    def _reference_time(message: Message) -> datetime:
+        """The message's own time (epoch seconds) when it has one, else now."""
+        if isinstance(message.time, int | float) and not isinstance(message.time, bool):
+            try:
+                return datetime.fromtimestamp(message.time, tz=UTC)
+            except (OverflowError, OSError, ValueError):
+                pass
+        return reference_now()
+
+    def _timezone(self, message: Message) -> str:
+        """The patient's time zone from message metadata when valid, else the clinic's."""
+        metadata = message.get(METADATA)
+        timezone: object | None = metadata.get(METADATA_TIMEZONE_KEY) if isinstance(metadata, dict) else None
+        if isinstance(timezone, str) and is_valid_timezone(timezone):
+            return timezone
+        return self._clinic.timezone

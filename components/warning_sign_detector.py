@@ -1,0 +1,125 @@
+"""Rasa adapter for the warning-sign detector (components/warning_signs.py).
+
+Placed last in the NLU pipeline: every detected sign becomes a `warning_sign` entity, and any sign
+overrides the predicted intent (`report_emergency` for an emergency sign, `report_warning_sign`
+otherwise), whatever DIET or the FallbackClassifier predicted. The intent ranking is left as the
+classifier produced it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.warning_signs import EMERGENCY, Lexicon, WarningSign, detect_warning_signs, load_lexicon
+
+ENTITY_NAME = "warning_sign"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+# Registered as an entity extractor only: in the predict graph Rasa runs intent classifiers and
+# entity extractors alike, in pipeline order, so this component still sets the final intent.
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class WarningSignDetector(GraphComponent, EntityExtractorMixin):
+    """Marks warning signs as entities and escalates the intent when there is one."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # The lexicon, relative to the directory Rasa runs in (the repository root).
+            "lexicon_file": "components/warning_signs.yml",
+            # Intent set when at least one sign is an emergency.
+            "emergency_intent": "report_emergency",
+            # Intent set when there are signs and none is an emergency.
+            "warning_intent": "report_warning_sign",
+        }
+
+    def __init__(self, config: dict[str, Any], lexicon: Lexicon) -> None:
+        """Creates the detector with its configuration and compiled lexicon."""
+        self._config = config
+        self._lexicon = lexicon
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> WarningSignDetector:
+        """Creates a new component (see parent class for full docstring).
+
+        Raises InvalidConfigException naming the lexicon file when it is missing or invalid: the
+        assistant must not run without its red-flag check.
+        """
+        config = {**cls.get_default_config(), **config}
+        path = lexicon_path(config["lexicon_file"])
+        try:
+            lexicon = load_lexicon(path)
+        except FileNotFoundError:
+            raise InvalidConfigException(f"{path}: warning-sign lexicon not found") from None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, TypeError) as error:
+            raise InvalidConfigException(f"{path}: invalid warning-sign lexicon ({error!r})") from None
+        return cls(config, lexicon)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds a `warning_sign` entity per sign and escalates the intent when there is one."""
+        for message in messages:
+            signs = detect_warning_signs(message.get(TEXT) or "", self._lexicon)
+            entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            if signs:
+                intent = escalation_intent(signs, self._config["emergency_intent"], self._config["warning_intent"])
+                message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data is left as it is: the detector learns nothing."""
+        return training_data
+
+
+def lexicon_path(configured: str) -> Path:
+    """The configured lexicon file, read from the working directory or else the repository root."""
+    path = Path(configured)
+    if path.is_absolute() or path.exists():
+        return path
+    return REPOSITORY / path
+
+
+def sign_entity(sign: WarningSign) -> dict[str, Any]:
+    """The Rasa entity for one warning sign; its value is the sign's category."""
+    return {
+        ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
+        ENTITY_ATTRIBUTE_VALUE: sign.category,
+        ENTITY_ATTRIBUTE_START: sign.start,
+        ENTITY_ATTRIBUTE_END: sign.end,
+        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+    }
+
+
+def escalation_intent(signs: list[WarningSign], emergency_intent: str, warning_intent: str) -> str:
+    """An emergency sign outranks every other sign."""
+    return emergency_intent if any(sign.category == EMERGENCY for sign in signs) else warning_intent

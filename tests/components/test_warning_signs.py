@@ -1,0 +1,314 @@
+"""The warning-sign detector on its own: what a patient writes, which red flags it raises.
+
+A missed warning sign is the worst bug; a false alarm on an ordinary question is the second worst.
+The held-out list in tests/held_out/warning_signs.yml is deliberately not used here.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components.warning_signs import (
+    CATEGORIES,
+    DEFAULT_LEXICON_PATH,
+    EMERGENCY,
+    WarningSign,
+    compile_lexicon,
+    detect_warning_signs,
+    load_lexicon,
+)
+
+MUST_FIRE: list[tuple[str, list[str]]] = [
+    # infection: pus, oozing, crust, warmth, spreading redness, streaks, smell, "infected", fever
+    ("there's pus coming out of one of the dots", ["infection"]),
+    ("I think there's a bit of puss in it", ["infection"]),
+    ("it's oozing clear stuff", ["infection"]),
+    ("my cheek keeps oozeing", ["infection"]),
+    ("the skin is weeping and sticky", ["infection"]),
+    ("there's a honey colored crust on my chin", ["infection"]),
+    ("it's all crusty around my nose", ["infection"]),
+    ("yellow gunk on my forehead this morning", ["infection"]),
+    ("the area is hot to the touch", ["infection"]),
+    ("the red area is getting bigger", ["infection"]),
+    ("I see red streaks near my jaw", ["infection"]),
+    ("my face smells weird", ["infection"]),
+    ("I think it's infeccted", ["infection"]),
+    ("I'm running a temperature", ["infection"]),
+    ("I have a fever and chills since last night", ["infection"]),
+    ("there are pus-filled bumps on my forehead", ["infection"]),
+    ("my skin is swollen and hot", ["infection"]),
+    # cold sore
+    ("I have blisters on my lip", ["cold_sore"]),
+    ("a cold sore popped up this morning", ["cold_sore"]),
+    ("got a fever blister near my mouth", ["cold_sore"]),
+    ("I think it's a herpes flare", ["cold_sore"]),
+    ("little blistters on my chin", ["cold_sore"]),
+    ("my lip is tingling like before a coldsore", ["cold_sore"]),
+    # allergy
+    ("I broke out in hives", ["allergy"]),
+    ("there's a rash on my neck", ["allergy"]),
+    ("I have welts on my cheeks", ["allergy"]),
+    ("itchy bumps all over my body", ["allergy"]),
+    ("I think I'm having an allergic reaction to the serum", ["allergy"]),
+    # bleeding
+    ("it won't stop bleeding", ["bleeding"]),
+    ("my forehead keeps bleeding", ["bleeding"]),
+    ("I can't stop the bleeding", ["bleeding"]),
+    ("the bleeding hasn't stopped", ["bleeding"]),
+    ("it's been bleeding for hours", ["bleeding"]),
+    # worsening
+    ("the pain is getting worse", ["worsening"]),
+    ("the swelling keeps increasing", ["worsening"]),
+    ("it's worse than yesterday", ["worsening"]),
+    ("I have severe pain in my cheeks", ["worsening"]),
+    ("it's a throbbing pain", ["worsening"]),
+    ("the swelling has gotten worse overnight", ["worsening"]),
+    ("the pain is unbearable", ["worsening"]),
+    ("my face is still bright red after two weeks", ["worsening"]),
+    # lump
+    ("I can feel hard lumps on my jaw", ["lump"]),
+    ("there's a nodule on my cheek", ["lump"]),
+    ("new bumps under the skin on my forehead", ["lump"]),
+    ("small knots under my skin", ["lump"]),
+    # pigmentation
+    ("dark patches appeared after the treatment", ["pigmentation"]),
+    ("I have dark spots that won't fade", ["pigmentation"]),
+    ("my skin is turning darker around my mouth", ["pigmentation"]),
+    ("brown marks showed up since my session", ["pigmentation"]),
+    # scarring
+    ("I have tram track marks on my forehead", ["scarring"]),
+    ("there are grid lines on my cheeks", ["scarring"]),
+    ("the lines won't fade", ["scarring"]),
+    ("I got a scar from the microneedling", ["scarring"]),
+    ("my skin looks pitted now", ["scarring"]),
+    # emergency
+    ("I'm having trouble breathing", [EMERGENCY]),
+    ("I can't breathe", [EMERGENCY]),
+    ("i cant breath properly", [EMERGENCY]),
+    ("I can't catch my breath", [EMERGENCY]),
+    ("I'm short of breath", [EMERGENCY]),
+    ("I'm wheezing", [EMERGENCY]),
+    ("feeling wheezy", [EMERGENCY]),
+    ("brething feels hard", [EMERGENCY]),
+    ("my throat is closing", [EMERGENCY]),
+    ("my throat feels tight", [EMERGENCY]),
+    ("my tongue is swelling", [EMERGENCY]),
+    ("my lips are swollen", [EMERGENCY]),
+    ("I have puffy lips", [EMERGENCY]),
+    ("my airway feels like it's closing", [EMERGENCY]),
+    ("my throat feels like it is closing up", [EMERGENCY]),
+    ("it's swelling more and more each day", ["worsening"]),
+    ("the swelling keeps getting bigger", ["worsening"]),
+    ("i can see the needle pattern on my skin", ["scarring"]),
+    ("my face is swelling up fast", [EMERGENCY]),
+    ("I fainted in the shower", [EMERGENCY]),
+    ("I passed out for a second", [EMERGENCY]),
+    ("I feel like I'm passing out", [EMERGENCY]),
+    ("I'm extremely dizzy", [EMERGENCY]),
+    ("I have chest pain", [EMERGENCY]),
+    ("my chest feels tight", [EMERGENCY]),
+    # hedges keep the sign
+    ("I think it might be infected", ["infection"]),
+    ("could this be pus?", ["infection"]),
+    ("maybe a little oozing", ["infection"]),
+    ("not sure but it could be a cold sore", ["cold_sore"]),
+    ("I don't know if it's normal but there's pus", ["infection"]),
+    # signs inside other questions
+    ("can I wear make-up over the pus?", ["infection"]),
+    ("can I put make-up over the yellow crust?", ["infection"]),
+    ("is it normal to have pus?", ["infection"]),
+    ("should I worry about these blisters on my lip?", ["cold_sore"]),
+    ("what cream should I put on the oozing spots?", ["infection"]),
+    ("is it ok that my lips are swelling?", [EMERGENCY]),
+    ("what should I do, it won't stop bleeding", ["bleeding"]),
+    # double negatives and answers: still a sign
+    ("it hasn't stopped oozing", ["infection"]),
+    ("the rash still hasn't gone away", ["allergy"]),
+    ("no, it's still oozing", ["infection"]),
+    ("I don't have a fever but I have chills", ["infection"]),
+    ("no pus but the redness is spreading", ["infection"]),
+    ("can I go out without make-up with these blisters?", ["cold_sore"]),
+    # several signs
+    ("there's pus and my lips are swelling", ["infection", EMERGENCY]),
+    ("I have hives and I can't breathe", ["allergy", EMERGENCY]),
+    ("there's pus, and the pain is getting worse", ["infection", "worsening"]),
+]
+
+MUST_NOT_FIRE: list[str] = [
+    # negated
+    "no pus",
+    "there is no pus",
+    "not bleeding anymore",
+    "I don't have a fever",
+    "I do not have any fever or chills",
+    "without any swelling",
+    "no signs of infection",
+    "never had a cold sore",
+    "no blisters or crust, just pink",
+    "no pus, fever or chills",
+    "I'm not having any trouble breathing",
+    "my lips aren't swollen",
+    "I haven't noticed any oozing",
+    "it doesn't look infected",
+    # resolved
+    "the redness is gone",
+    "it stopped bleeding",
+    "the rash went away",
+    "it stopped oozing",
+    "the blisters have healed",
+    "the crust fell off",
+    # general questions
+    "what are the signs of infection?",
+    "how do I avoid infection?",
+    "what is the risk of infection?",
+    "can microneedling cause cold sores?",
+    "will it help my acne scars?",
+    "will it help my dark spots?",
+    "is bleeding normal?",
+    "how long does swelling last?",
+    "is a little redness normal?",
+    "what does an infection look like?",
+    "how can I tell if it's infected?",
+    "is infection common after microneedling?",
+    "I'm worried about getting an infection",
+    "what happens if I get a cold sore?",
+    "does microneedling help with hyperpigmentation?",
+    "how do I prevent scarring?",
+    "I usually get cold sores, should I take something before?",
+    # expected effects
+    "my face is red and a bit swollen",
+    "it's pink today",
+    "mild swelling around my eyes",
+    "my skin is dry and flaky",
+    "it's peeling on day 3",
+    "my skin feels tight",
+    "it's a bit itchy",
+    "I have a couple of small pimples",
+    "there's a small bruise on my cheek",
+    "it bled a bit right after",
+    "it's sore and a bit warm",
+    # ordinary care questions
+    "can I wear make-up tomorrow?",
+    "when can I use retinol again?",
+    "is it ok to go to the gym?",
+    "can I use vitamin c serum?",
+    "thanks, that helps!",
+    "I'm allergic to latex, is that a problem?",
+    "what is a normal reaction to microneedling?",
+    "I have a sore throat from a cold, can I still come in?",
+    "",
+]
+
+
+def categories(text: str) -> list[str]:
+    return sorted({sign.category for sign in detect_warning_signs(text)})
+
+
+@pytest.mark.parametrize(("text", "expected"), MUST_FIRE)
+def test_reported_signs_fire(text: str, expected: list[str]) -> None:
+    assert categories(text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", MUST_NOT_FIRE)
+def test_negated_resolved_general_and_benign_messages_do_not_fire(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+def test_enough_cases_cover_every_category() -> None:
+    assert len(MUST_FIRE) >= 60 and len(MUST_NOT_FIRE) >= 40
+    covered = {category for _, expected in MUST_FIRE for category in expected}
+    assert covered == set(CATEGORIES)
+
+
+def test_a_sign_gives_its_category_and_exact_position() -> None:
+    text = "Help, my lips are swelling and there's pus"
+    assert detect_warning_signs(text) == [
+        WarningSign(EMERGENCY, 9, 26, "lips are swelling"),
+        WarningSign("infection", 39, 42, "pus"),
+    ]
+
+
+def test_signs_come_in_order_of_position() -> None:
+    signs = detect_warning_signs("hives on my neck, then pus, then I fainted")
+    assert [sign.category for sign in signs] == ["allergy", "infection", EMERGENCY]
+    assert [sign.start for sign in signs] == sorted(sign.start for sign in signs)
+
+
+def test_fever_blister_is_a_cold_sore_not_a_fever() -> None:
+    assert categories("I have a fever blister") == ["cold_sore"]
+
+
+def test_curly_apostrophes_read_like_straight_ones() -> None:
+    assert categories("I can\u2019t breathe") == [EMERGENCY]
+    assert categories("I don\u2019t have a fever") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😷🔥💉" * 100,
+        "pus " * 5000,  # 20,000 characters
+        "x" * 20_000,
+        "أشعر بألم بعد العلاج",
+        "\u202e\u200fsupeR\u202c",
+        "\x00\x07\x1b[31m pus \x00",
+        "\ud800 lone surrogate",
+        "   \n\n\t  ",
+        "?!?!...,,,;;;",
+        "no" * 10_000,
+    ],
+    ids=["emoji", "20k-signs", "20k-letters", "arabic", "rtl", "control", "surrogate", "blank", "punct", "20k-no"],
+)
+def test_never_raises_on_odd_text(text: str) -> None:
+    signs = detect_warning_signs(text)
+    assert all(sign.category in CATEGORIES for sign in signs)
+    assert all(text[sign.start : sign.end] == sign.text for sign in signs)
+
+
+@pytest.mark.parametrize(
+    "run", ["😷🔥💉" * 7000, "?!" * 10_000, "(" * 20_000, '"' * 20_000], ids=["emoji", "?!", "(", "quotes"]
+)
+def test_long_runs_of_symbols_are_read_quickly(run: str) -> None:
+    started = time.perf_counter()
+    assert categories(f"my throat is closing {run} I can't breathe") == [EMERGENCY]
+    assert time.perf_counter() - started < 2.0
+
+
+def test_twenty_thousand_characters_are_read_to_the_end() -> None:
+    text = "all good today. " * 1250 + "I can't breathe"
+    assert len(text) > 20_000
+    assert categories(text) == [EMERGENCY]
+
+
+def test_the_lexicon_is_loaded_once() -> None:
+    assert load_lexicon(DEFAULT_LEXICON_PATH) is load_lexicon(str(DEFAULT_LEXICON_PATH))
+
+
+def test_a_clinician_can_add_a_phrase_in_yaml(tmp_path: Path) -> None:
+    data = yaml.safe_load(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8"))
+    assert categories("my skin went purple") == []
+    data["signs"]["infection"].append("{skin} went|turned purple")
+    path = tmp_path / "warning_signs.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    signs = detect_warning_signs("my skin went purple", load_lexicon(path))
+    assert [sign.category for sign in signs] == ["infection"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"signs": {"acne": ["pimple"]}}, "Unknown warning-sign categories"),
+        ({"signs": {"infection": ["{nonexistent}"]}}, "Unknown word group"),
+        ({"negation": {"cues": [False]}}, "put it in quotes"),  # an unquoted `no` in YAML
+    ],
+)
+def test_a_broken_lexicon_is_refused_with_a_reason(change: dict, message: str) -> None:
+    data = yaml.safe_load(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8"))
+    for section, value in change.items():
+        data[section] = {**data[section], **value}
+    with pytest.raises(ValueError, match=message):
+        compile_lexicon(data)

@@ -1,0 +1,236 @@
+"""Each custom action with rasa-sdk trackers, as the Rasa server would call it (clock fixed by AFTERCARE_NOW)."""
+
+import asyncio
+import json
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import (
+    CLINIC,
+    ActionAnswerQuestion,
+    ActionAskRephrase,
+    ActionEscalate,
+    ActionExtractProcedureTime,
+    ActionSessionStart,
+    ActionShareContact,
+)
+
+NOW = "2026-11-29T17:00:00Z"
+THREE_HOURS_AGO = "2026-11-29T14:00:00Z"
+TWO_DAYS_AGO = "2026-11-27T17:00:00Z"
+TWELVE_DAYS_AGO = "2026-11-17T17:00:00Z"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("AFTERCARE_NOW", NOW)
+
+
+def tracker(intent="ask_makeup", entities=(), metadata=None, **slots):
+    return Tracker(
+        sender_id="patient-1",
+        slots=slots,
+        latest_message={
+            "text": "a message",
+            "intent": {"name": intent, "confidence": 0.95},
+            "entities": list(entities),
+            "metadata": metadata or {},
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def responses(messages):
+    return [message.get("response") or message.get("text") or message.get("custom") for message in messages]
+
+
+def slot(events, name):
+    values = [event["value"] for event in events if event["event"] == "slot" and event["name"] == name]
+    return values[-1] if values else "unset"
+
+
+def time_entity(value):
+    return {"entity": "procedure_time", "value": value, "start": 0, "end": 9}
+
+
+# --- Session start --------------------------------------------------------------------------------------
+
+
+def test_a_session_starts_with_the_disclaimer_and_keeps_the_procedure_time():
+    messages, events = run(ActionSessionStart(), tracker(procedure_time=TWO_DAYS_AGO, pending_topic="makeup"))
+    assert events[0] == SessionStarted()
+    assert SlotSet("procedure_time", TWO_DAYS_AGO) in events
+    assert slot(events, "pending_topic") == "unset"
+    assert responses(messages) == ["utter_disclaimer"]
+    assert messages[0]["emergency_number"] == CLINIC.emergency_number
+
+
+# --- Filling the procedure time ---------------------------------------------------------------------------
+
+
+def test_a_time_the_patient_gives_is_stored():
+    _, events = run(ActionExtractProcedureTime(), tracker(entities=[time_entity(TWO_DAYS_AGO)]))
+    assert slot(events, "procedure_time") == TWO_DAYS_AGO
+
+
+def test_the_patient_can_correct_the_time():
+    _, events = run(
+        ActionExtractProcedureTime(), tracker(entities=[time_entity(TWO_DAYS_AGO)], procedure_time=THREE_HOURS_AGO)
+    )
+    assert slot(events, "procedure_time") == TWO_DAYS_AGO
+
+
+@pytest.mark.parametrize("value", ["2026-12-05T17:00:00Z", "2025-10-01T12:00:00Z"])
+def test_a_future_or_too_old_time_is_held_back_to_ask_again(value):
+    _, events = run(ActionExtractProcedureTime(), tracker(entities=[time_entity(value)], procedure_time=TWO_DAYS_AGO))
+    assert slot(events, "procedure_time") == "unset"
+    assert slot(events, "rejected_procedure_time") == value
+
+
+def test_metadata_fills_an_unknown_time_with_any_offset():
+    _, events = run(ActionExtractProcedureTime(), tracker(metadata={"procedure_time": "2026-11-27T12:00:00-05:00"}))
+    assert slot(events, "procedure_time") == TWO_DAYS_AGO
+
+
+def test_metadata_does_not_override_what_the_patient_said():
+    _, events = run(
+        ActionExtractProcedureTime(),
+        tracker(metadata={"procedure_time": THREE_HOURS_AGO}, procedure_time=TWO_DAYS_AGO),
+    )
+    assert slot(events, "procedure_time") == "unset"
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01T00:00:00Z", 42, None, "2026-11-27T12:00:00"])
+def test_malformed_metadata_is_ignored(value, caplog):
+    _, events = run(ActionExtractProcedureTime(), tracker(metadata={"procedure_time": value}))
+    assert slot(events, "procedure_time") == "unset"
+    assert str(value) not in caplog.text  # the value itself is not logged
+
+
+# --- Answering questions ------------------------------------------------------------------------------------
+
+
+def test_a_time_dependent_question_asks_when_the_procedure_was_with_buttons():
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_makeup"))
+    assert responses(messages) == ["utter_ask_procedure_time"]
+    buttons = messages[0]["buttons"]
+    assert [button["title"] for button in buttons][:2] == ["Earlier today", "Yesterday"]
+    yesterday = json.loads(buttons[1]["payload"].removeprefix("/inform_procedure_time"))
+    assert yesterday == {"procedure_time": "2026-11-28T17:00:00Z"}
+    assert slot(events, "pending_topic") == "makeup"
+
+
+def test_the_time_answer_answers_the_original_question():
+    messages, events = run(
+        ActionAnswerQuestion(), tracker("inform_procedure_time", procedure_time=THREE_HOURS_AGO, pending_topic="makeup")
+    )
+    assert messages[0]["text"].startswith("Not yet")
+    assert "around 9 am tomorrow" in messages[0]["text"]  # 14:00 UTC is 9 am in New York
+    assert responses(messages)[1:] == ["utter_based_on_procedure_time"]
+    assert messages[1]["elapsed"] == "about 3 hours"
+    assert slot(events, "pending_topic") is None
+
+
+def test_make_up_three_days_after_is_fine():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_makeup", procedure_time="2026-11-26T17:00:00Z"))
+    assert messages[0]["text"].startswith("Yes") and "non-comedogenic" in messages[0]["text"]
+
+
+def test_a_bruise_at_two_days_is_reassured():
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_bruising", procedure_time=TWO_DAYS_AGO))
+    assert "normal" in messages[0]["text"]
+    assert slot(events, "escalation") == "unset"
+
+
+def test_a_bruise_at_twelve_days_escalates_to_the_injector():
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_bruising", procedure_time=TWELVE_DAYS_AGO))
+    assert responses(messages)[1:3] == ["utter_contact_injector_now", {"escalation": "injector", "phone": CLINIC.phone}]
+    assert messages[1]["phone"] == CLINIC.phone
+    assert slot(events, "escalation") == "injector"
+
+
+def test_a_question_that_does_not_depend_on_time_is_answered_straight_away():
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_hydration"))
+    assert "water" in messages[0]["text"]
+    assert len(messages) == 1
+
+
+def test_a_rejected_time_is_explained_and_asked_again_keeping_the_question():
+    messages, events = run(
+        ActionAnswerQuestion(), tracker("inform_procedure_time", rejected_procedure_time="2026-12-05T17:00:00Z",
+                                         pending_topic="makeup")
+    )
+    assert responses(messages) == ["utter_procedure_time_future", "utter_ask_procedure_time"]
+    assert messages[0]["understood"] == "Sat 5 Dec 2026"
+    assert slot(events, "rejected_procedure_time") is None
+    assert slot(events, "pending_topic") == "makeup"
+
+
+def test_a_time_without_a_pending_question_is_acknowledged():
+    messages, _ = run(ActionAnswerQuestion(), tracker("inform_procedure_time", procedure_time=TWO_DAYS_AGO))
+    assert responses(messages) == ["utter_procedure_time_noted"]
+    assert messages[0]["elapsed"] == "about 2 days"
+
+
+def test_a_time_answer_that_was_not_understood_asks_again():
+    messages, events = run(ActionAnswerQuestion(), tracker("inform_procedure_time", pending_topic="makeup"))
+    assert responses(messages) == ["utter_procedure_time_not_understood", "utter_ask_procedure_time"]
+    assert slot(events, "pending_topic") == "makeup"
+
+
+# --- Escalation ----------------------------------------------------------------------------------------------
+
+
+def test_a_warning_sign_sends_the_patient_to_the_injector_and_cancels_the_pending_question():
+    messages, events = run(
+        ActionEscalate(),
+        tracker("report_warning_sign", entities=[{"entity": "warning_sign", "value": "infection"}],
+                pending_topic="makeup"),
+    )
+    assert responses(messages) == [
+        "utter_warning_sign",
+        "utter_contact_injector_now",
+        {"escalation": "injector", "phone": CLINIC.phone},
+    ]
+    assert slot(events, "escalation") == "injector" and slot(events, "pending_topic") is None
+
+
+@pytest.mark.parametrize(
+    ("intent", "signs"), [("report_emergency", []), ("report_warning_sign", ["infection", "emergency"])]
+)
+def test_an_emergency_sign_gives_the_emergency_number_first_and_nothing_else(intent, signs):
+    entities = [{"entity": "warning_sign", "value": sign} for sign in signs]
+    messages, events = run(ActionEscalate(), tracker(intent, entities=entities, escalation="injector"))
+    assert responses(messages) == ["utter_emergency", {"escalation": "emergency", "phone": CLINIC.phone}]
+    assert slot(events, "escalation") == "emergency"
+
+
+def test_escalation_is_never_lowered_within_a_conversation():
+    _, events = run(ActionEscalate(), tracker("report_warning_sign", escalation="emergency"))
+    assert slot(events, "escalation") == "unset"
+
+
+def test_asking_for_a_person_gives_the_clinic_contact_details():
+    messages, events = run(ActionShareContact(), tracker("request_human"))
+    assert responses(messages)[0] == "utter_contact_clinic"
+    assert messages[0]["phone"] == CLINIC.phone and messages[0]["hours"] == CLINIC.hours
+    assert slot(events, "escalation") == "injector"
+
+
+def test_low_confidence_asks_to_rephrase_with_the_clinic_contact():
+    messages, _ = run(ActionAskRephrase(), tracker("nlu_fallback"))
+    assert responses(messages) == ["utter_ask_rephrase"]
+    assert messages[0]["phone"] == CLINIC.phone

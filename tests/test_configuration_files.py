@@ -1,0 +1,136 @@
+"""Bad clinic and care-guide files stop start-up with a message naming the file, the key and the problem."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.care_guide import load_care_guide
+from actions.clinic_config import ConfigError, load_clinic
+
+TOPICS = ["makeup", "hydration"]
+GOOD_GUIDE = {
+    "time_question": [{"title": "Yesterday", "hours_ago": 24}],
+    "topics": {
+        "makeup": {
+            "windows": [
+                {"from_hours": 0, "until_hours": 24, "text": "Not yet, wait until {until}."},
+                {"from_hours": 24, "text": "Yes."},
+            ]
+        },
+        "hydration": {"windows": [{"from_hours": 0, "text": "Drink water. Call {phone}."}]},
+    },
+}
+GOOD_CLINIC = yaml.safe_load(Path("clinic.yml").read_text())
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else yaml.safe_dump(content))
+    return path
+
+
+def guide_with(**changes):
+    guide = yaml.safe_load(yaml.safe_dump(GOOD_GUIDE))
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        node = guide
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if value is None:
+            del node[last]
+        else:
+            node[last if isinstance(node, dict) else int(last)] = value
+    return guide
+
+
+def test_the_good_files_load(tmp_path):
+    guide = load_care_guide(write(tmp_path, "guide.yml", GOOD_GUIDE), TOPICS)
+    assert guide.topics["makeup"].needs_time
+    assert not guide.topics["hydration"].needs_time
+    clinic = load_clinic("clinic.yml")
+    assert clinic.emergency_number and clinic.care_guide == Path("care_guide.yml")
+
+
+@pytest.mark.parametrize(
+    ("guide", "message"),
+    [
+        (guide_with(topics__makeup=None), "topic 'makeup' is missing"),
+        (guide_with(topics__botox={"windows": [{"from_hours": 0, "text": "x"}]}), "unknown topic 'botox'"),
+        (
+            guide_with(topics__makeup__windows__1__from_hours=20),
+            "topic 'makeup': windows 1 and 2 overlap",
+        ),
+        (guide_with(topics__makeup__windows__1__from_hours=30), "topic 'makeup': gap between windows 1 and 2"),
+        (guide_with(topics__makeup__windows__0__from_hours=1), "the first window must start at from_hours: 0"),
+        (guide_with(topics__makeup__windows__1__until_hours=48), "the last window must have no 'until_hours'"),
+        (guide_with(topics__makeup__windows__0__until_hours="a day"), "'until_hours' must be a number of hours"),
+        (guide_with(topics__makeup__windows__0__from_hours=None), "window 1: key 'from_hours' is missing"),
+        (guide_with(topics__makeup__windows__1__text=""), "window 2: 'text' is missing or empty"),
+        (guide_with(topics__makeup__windows__1__text="See {doctor}"), "unknown placeholder {doctor}"),
+        (guide_with(topics__makeup__windows__1__text="Yes {until}"), "uses {until} but the window has no"),
+        (guide_with(topics__makeup__windows__0__escalate="yes"), "'escalate' must be true or false"),
+        (guide_with(topics__makeup__windows__0__colour="red"), "unknown key 'colour'"),
+        (guide_with(topics__makeup__windows=[]), "topic 'makeup' needs a non-empty list of 'windows'"),
+        (guide_with(time_question=None), "'time_question' must be a non-empty list"),
+        (guide_with(time_question__0__hours_ago=-3), "'hours_ago' must be a number of hours"),
+        (guide_with(topics=None), "key 'topics' is missing or empty"),
+        ("topics: [unclosed", "is not valid YAML"),
+        ("- just\n- a list\n", "must be a mapping"),
+    ],
+)
+def test_a_bad_care_guide_is_refused_with_a_clear_message(tmp_path, guide, message):
+    path = write(tmp_path, "guide.yml", guide)
+    with pytest.raises(ConfigError) as error:
+        load_care_guide(path, TOPICS)
+    assert str(error.value).startswith(str(path))
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"phone": None}, "key 'phone' is missing"),
+        ({"clinic_name": ""}, "key 'clinic_name' must be a non-empty text"),
+        ({"timezone": "Mars/Olympus"}, "key 'timezone' is 'Mars/Olympus', not an IANA time zone"),
+        ({"date_order": "YMD"}, "key 'date_order' must be one of MDY, DMY"),
+        ({"phnoe": "123"}, "unknown key 'phnoe'"),
+        ({"hours": ["9-5"]}, "key 'hours' must be a non-empty text"),
+    ],
+)
+def test_a_bad_clinic_file_is_refused_with_a_clear_message(tmp_path, changes, message):
+    content = {**GOOD_CLINIC, **changes}
+    content = {key: value for key, value in content.items() if value is not None}
+    path = write(tmp_path, "clinic.yml", content)
+    with pytest.raises(ConfigError) as error:
+        load_clinic(path)
+    assert str(error.value).startswith(str(path)) and message in str(error.value)
+
+
+def test_emergency_number_defaults_to_911(tmp_path):
+    content = {key: value for key, value in GOOD_CLINIC.items() if key != "emergency_number"}
+    assert load_clinic(write(tmp_path, "clinic.yml", content)).emergency_number == "911"
+
+
+def test_a_missing_clinic_file_is_named():
+    with pytest.raises(ConfigError, match="nowhere.yml: file not found"):
+        load_clinic("nowhere.yml")
+
+
+def test_the_action_server_refuses_to_start_with_a_bad_care_guide(tmp_path):
+    guide = write(tmp_path, "guide.yml", guide_with(topics__makeup__windows__1__from_hours=20))
+    clinic = write(tmp_path, "clinic.yml", {**GOOD_CLINIC, "care_guide": guide.name})
+    rasa = Path(sys.executable).parent / "rasa"
+    result = subprocess.run(
+        [str(rasa), "run", "actions", "--actions", "actions", "--port", "5999"],
+        env={**os.environ, "CLINIC_FILE": str(clinic)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"Refusing to start the action server: {guide}: " in result.stderr
+    assert "Traceback" not in result.stderr
