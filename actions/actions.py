@@ -106,9 +106,7 @@ class ActionSessionStart(Action):
     def name(self) -> str:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
         events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRIED_OVER_SLOTS if tracker.get_slot(slot)]
         dispatcher.utter_message(response="utter_disclaimer", **CLINIC.contact_details())
@@ -126,12 +124,13 @@ class ActionExtractProcedureTime(Action):
     def name(self) -> str:
         return "action_extract_procedure_time"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         spoken = next(
-            (entity.get("value") for entity in tracker.latest_message.get("entities", [])
-             if entity.get("entity") == "procedure_time"),
+            (
+                entity.get("value")
+                for entity in tracker.latest_message.get("entities", [])
+                if entity.get("entity") == "procedure_time"
+            ),
             None,
         )
         metadata = tracker.latest_message.get("metadata") or {}
@@ -167,9 +166,7 @@ class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         now = reference_now()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         topic_name = intent[len("ask_") :] if intent.startswith("ask_") else tracker.get_slot("pending_topic")
@@ -220,11 +217,11 @@ class ActionEscalate(Action):
     def name(self) -> str:
         return "action_escalate"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        signs = {e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "warning_sign"}
+        signs = {
+            e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "warning_sign"
+        }
         if intent == "report_emergency" or "emergency" in signs:
             # No reassurance and nothing before the emergency number.
             dispatcher.utter_message(response="utter_emergency", **CLINIC.contact_details())
@@ -243,9 +240,7 @@ class ActionShareContact(Action):
     def name(self) -> str:
         return "action_share_contact"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_contact_clinic", **CLINIC.contact_details())
         utter_escalation(dispatcher, "injector")
         return escalate_to(tracker, "injector")
@@ -257,8 +252,6 @@ class ActionAskRephrase(Action):
     def name(self) -> str:
         return "action_ask_rephrase"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_ask_rephrase", **CLINIC.contact_details())
         return []

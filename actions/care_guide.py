@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from actions.clinic_config import ConfigError, read_yaml_mapping
@@ -130,11 +131,9 @@ def _load_topic(path: Path, name: str, raw: Any) -> Topic:
     windows = tuple(_load_window(path, name, index, window) for index, window in enumerate(raw["windows"]))
     if windows[0].from_hours != 0:
         raise ConfigError(f"{path}: topic '{name}': the first window must start at from_hours: 0")
-    for index, (earlier, later) in enumerate(zip(windows, windows[1:]), start=1):
+    for index, (earlier, later) in enumerate(zip(windows, windows[1:], strict=False), start=1):
         if earlier.until_hours is None:
-            raise ConfigError(
-                f"{path}: topic '{name}': window {index} has no 'until_hours' but is not the last window"
-            )
+            raise ConfigError(f"{path}: topic '{name}': window {index} has no 'until_hours' but is not the last window")
         if later.from_hours < earlier.until_hours:
             raise ConfigError(
                 f"{path}: topic '{name}': windows {index} and {index + 1} overlap "

@@ -72,7 +72,9 @@ def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
     content = read_yaml_mapping(path)
     unknown = sorted(set(content) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
-        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})")
+        raise ConfigError(
+            f"{path}: unknown key '{unknown[0]}' (known keys: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})"
+        )
     values = {key: _text(path, content, key) for key in REQUIRED_KEYS}
     emergency_number = _text(path, content, "emergency_number", default="911")
     try:

@@ -170,8 +170,8 @@ def test_a_question_that_does_not_depend_on_time_is_answered_straight_away():
 
 def test_a_rejected_time_is_explained_and_asked_again_keeping_the_question():
     messages, events = run(
-        ActionAnswerQuestion(), tracker("inform_procedure_time", rejected_procedure_time="2026-12-05T17:00:00Z",
-                                         pending_topic="makeup")
+        ActionAnswerQuestion(),
+        tracker("inform_procedure_time", rejected_procedure_time="2026-12-05T17:00:00Z", pending_topic="makeup"),
     )
     assert responses(messages) == ["utter_procedure_time_future", "utter_ask_procedure_time"]
     assert messages[0]["understood"] == "Sat 5 Dec 2026"
@@ -197,8 +197,9 @@ def test_a_time_answer_that_was_not_understood_asks_again():
 def test_a_warning_sign_sends_the_patient_to_the_injector_and_cancels_the_pending_question():
     messages, events = run(
         ActionEscalate(),
-        tracker("report_warning_sign", entities=[{"entity": "warning_sign", "value": "infection"}],
-                pending_topic="makeup"),
+        tracker(
+            "report_warning_sign", entities=[{"entity": "warning_sign", "value": "infection"}], pending_topic="makeup"
+        ),
     )
     assert responses(messages) == [
         "utter_warning_sign",

@@ -63,8 +63,16 @@ class Servers:
     def start_rasa(self) -> None:
         self.rasa = self._start(
             [
-                str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(RASA_PORT),
-                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(RASA_PORT),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
             ],
             "rasa.log",
         )

@@ -40,7 +40,9 @@ def test_a_typed_time_answers_the_pending_question(servers):
 
 
 def test_the_widget_metadata_time_is_used_without_asking(servers):
-    replies = servers.send("patient-widget", "can I wear make-up?", {"procedure_time": iso(3), "timezone": "Europe/London"})
+    replies = servers.send(
+        "patient-widget", "can I wear make-up?", {"procedure_time": iso(3), "timezone": "Europe/London"}
+    )
     assert not any(reply.get("buttons") for reply in replies)
     assert "Not yet" in texts(replies) and "about 3 hours" in texts(replies)
 
