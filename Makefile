@@ -20,7 +20,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers clean lock
+.PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
+	browser test-widget clean lock
 
 help:
 	@echo "make run    install if needed, train if needed, serve the assistant on http://localhost:$(RASA_PORT)"
@@ -47,12 +48,9 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
+# Serves the action server, the Rasa server (REST and socketio) and the demo clinic page with the widget.
 run: $(MODEL)
-	@trap 'kill 0' EXIT; \
-	$(RASA) run actions --actions actions --port $(ACTION_PORT) --quiet & \
-	scripts/wait_for_url.sh http://localhost:$(ACTION_PORT)/health 120 && \
-	echo "==> Starting the assistant: REST http://localhost:$(RASA_PORT)/webhooks/rest/webhook, socketio on port $(RASA_PORT) (Ctrl-C stops both)" && \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --credentials credentials.yml --endpoints endpoints.yml
+	scripts/serve.sh
 
 shell: $(MODEL)
 	@trap 'kill 0' EXIT; \
@@ -61,13 +59,13 @@ shell: $(MODEL)
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 # Fast checks first, then training and the slower model and server tests.
-test: install lint unit validate train test-core test-nlu eval-components test-servers
+test: install lint unit validate train test-core test-nlu eval-components test-servers test-widget
 	@echo "==> All checks passed"
 
 lint: install
 	@echo "==> ruff"
-	$(BIN)/ruff check actions components tests scripts
-	$(BIN)/ruff format --check actions components tests scripts
+	$(BIN)/ruff check actions channels components tests scripts widget/serve_demo.py
+	$(BIN)/ruff format --check actions channels components tests scripts widget/serve_demo.py
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"
@@ -95,6 +93,16 @@ eval-components: install
 test-servers: $(MODEL)
 	@echo "==> End-to-end tests against real Rasa and action servers"
 	$(BIN)/pytest -q tests/servers
+
+# Headless Chromium from Debian's package drives the widget's browser tests (browser downloads are impossible).
+browser:
+	@command -v chromium >/dev/null || { echo "==> Installing Debian's chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-widget: $(MODEL) browser
+	@echo "==> Widget browser tests against real servers (headless Chromium)"
+	RASA_PORT=5205 ACTION_PORT=5255 DEMO_PORT=8280 LOG_DIR=results/logs/widget \
+	  TRACKER_STORE_URL=sqlite:///$$(mktemp -d)/widget.db scripts/serve.sh -- npm --prefix widget test
 
 clean:
 	rm -rf models results .pytest_cache

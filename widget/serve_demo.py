@@ -1,0 +1,218 @@
+"""Serves the demo clinic page with the chat widget embedded, as a clinic's booking system would.
+
+Run from anywhere with the project's Python: `.venv/bin/python widget/serve_demo.py` (port 8080 by default).
+
+- `/` is `demo/index.html` with the clinic's name, phone and emergency number from clinic.yml, the Rasa server's
+  URL, and the patient's procedure time filled in. The time is 3 hours before the page is served (so asking about
+  make-up gets "Not yet"), or `?procedure_time=<ISO 8601>` to choose it; `?procedure_time=` (empty) serves a page
+  without one, so the assistant asks.
+- `/aftercare-widget.js` is the built widget (`npm ci && npm run build` in widget/), `/demo.css` the page's styles.
+
+Everything substituted into the page is HTML-escaped. Standard library only, plus the project's own modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+WIDGET_DIR = Path(__file__).resolve().parent
+ROOT = WIDGET_DIR.parent
+sys.path.insert(0, str(ROOT))
+
+from actions.clinic_config import Clinic, ConfigError, load_clinic  # noqa: E402
+
+PAGE = WIDGET_DIR / "demo" / "index.html"
+STATIC = {
+    "/aftercare-widget.js": (WIDGET_DIR / "dist" / "aftercare-widget.js", "text/javascript; charset=utf-8"),
+    "/demo.css": (WIDGET_DIR / "demo" / "demo.css", "text/css; charset=utf-8"),
+}
+DEFAULT_HOURS_AGO = 3
+NOW_ENV_VAR = "AFTERCARE_NOW"  # the assistant's fixed clock for tests and demos (components/time_expressions.py)
+
+
+# The three helpers below follow components/time_expressions.py, whose import would load spaCy (seconds, and
+# hundreds of MB) into a server that only fills in a page.
+def parse_timestamp(value: str) -> datetime:
+    """Reads ISO 8601 with `Z` or a UTC offset, in UTC; ValueError for anything else, including no offset."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    if moment.utcoffset() is None:
+        raise ValueError(f"{value!r} has no time zone")
+    return moment.astimezone(timezone.utc)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC with seconds precision, e.g. `2026-11-28T17:00:00Z`, as the assistant stores procedure times."""
+    return moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def reference_now() -> datetime:
+    """Now, or the assistant's fixed clock when AFTERCARE_NOW is set, so the page agrees with the answers."""
+    fixed = os.environ.get(NOW_ENV_VAR, "").strip()
+    return parse_timestamp(fixed) if fixed else datetime.now(timezone.utc)
+
+
+def default_procedure_time(now: datetime) -> str:
+    """A treatment 3 hours before `now`, as the booking system would write it (ISO 8601, UTC)."""
+    return format_timestamp(now - timedelta(hours=DEFAULT_HOURS_AGO))
+
+
+def requested_procedure_time(query: str, now: datetime) -> str:
+    """The procedure time for this page view: from `?procedure_time=`, else 3 hours ago; "" for none.
+
+    Raises ValueError when the query gives a time that is not ISO 8601 with a time zone.
+    """
+    values = parse_qs(query, keep_blank_values=True).get("procedure_time")
+    if values is None:
+        return default_procedure_time(now)
+    given = values[-1].strip()
+    return format_timestamp(parse_timestamp(given)) if given else ""
+
+
+def booking_note(procedure_time: str, clinic: Clinic) -> str:
+    """The sentence on the page that tells the patient which treatment time the assistant was given."""
+    if not procedure_time:
+        return "We don't have your treatment time on this page, so the assistant will ask you when it was."
+    local = parse_timestamp(procedure_time).astimezone(ZoneInfo(clinic.timezone))
+    hour = local.strftime("%I:%M %p").lstrip("0").lower()
+    return f"Your treatment: {local:%a} {local.day} {local:%b %Y} at {hour} ({clinic.timezone.replace('_', ' ')} time)."
+
+
+def tel_uri_digits(phone: str) -> str:
+    """A phone number as written, reduced to what a tel: link takes: digits and a leading +."""
+    digits = "".join(character for character in phone if character.isdigit())
+    return ("+" if phone.strip().startswith("+") else "") + digits
+
+
+def render_page(template: str, clinic: Clinic, server_url: str, procedure_time: str) -> str:
+    """The demo page with every placeholder replaced by its HTML-escaped value."""
+    values = {
+        "clinic_name": clinic.clinic_name,
+        "phone": clinic.phone,
+        "phone_tel": tel_uri_digits(clinic.phone),
+        "emergency_number": clinic.emergency_number,
+        "server_url": server_url,
+        "procedure_time": procedure_time,
+        "booking_note": booking_note(procedure_time, clinic),
+    }
+    page = template
+    for name, value in values.items():
+        page = page.replace("{{" + name + "}}", html.escape(value, quote=True))
+    return page
+
+
+def content_security_policy(server_url: str) -> str:
+    """Allows the page's own files and the Rasa server (HTTP long-polling and WebSocket), nothing else."""
+    parts = urlsplit(server_url)
+    websocket = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {parts.scheme}://{parts.netloc} {websocket}; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler]:
+    """A request handler bound to the clinic's details and the Rasa server's URL."""
+
+    class DemoHandler(BaseHTTPRequestHandler):
+        server_version = "AftercareDemo/1.0"
+
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            self.respond(send_body=True)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self.respond(send_body=False)
+
+        def respond(self, send_body: bool) -> None:
+            url = urlsplit(self.path)
+            if url.path in ("/", "/index.html"):
+                try:
+                    procedure_time = requested_procedure_time(url.query, reference_now())
+                except ValueError:
+                    self.send_text(
+                        HTTPStatus.BAD_REQUEST,
+                        "procedure_time must be ISO 8601 with a time zone, " "e.g. 2026-11-29T14:00:00Z, or empty.\n",
+                        send_body,
+                    )
+                    return
+                page = render_page(PAGE.read_text(encoding="utf-8"), clinic, server_url, procedure_time)
+                self.send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", send_body)
+            elif url.path in STATIC:
+                path, content_type = STATIC[url.path]
+                if not path.exists():
+                    self.send_text(
+                        HTTPStatus.SERVICE_UNAVAILABLE,
+                        f"{path.name} is not built yet: run " "`npm ci && npm run build` in widget/.\n",
+                        send_body,
+                    )
+                    return
+                self.send(HTTPStatus.OK, path.read_bytes(), content_type, send_body)
+            else:
+                self.send_text(HTTPStatus.NOT_FOUND, "Not found.\n", send_body)
+
+        def send_text(self, status: HTTPStatus, text: str, send_body: bool) -> None:
+            self.send(status, text.encode("utf-8"), "text/plain; charset=utf-8", send_body)
+
+        def send(self, status: HTTPStatus, body: bytes, content_type: str, send_body: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+            if content_type.startswith("text/html"):
+                self.send_header("Content-Security-Policy", content_security_policy(server_url))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+            # Only failures: a page view per line would drown the other servers' output.
+            if len(args) > 1 and str(args[1]).isdigit() and int(str(args[1])) >= 400:
+                super().log_message(format, *args)
+
+    return DemoHandler
+
+
+def main() -> int:
+    """Parses the options, loads clinic.yml and serves until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("DEMO_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DEMO_PORT", "8080")))
+    parser.add_argument(
+        "--server-url",
+        default=os.environ.get("RASA_URL", f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"),
+        help="the Rasa server the widget talks to (default http://localhost:$RASA_PORT, port 5005)",
+    )
+    parser.add_argument("--clinic-file", default=os.environ.get("CLINIC_FILE", str(ROOT / "clinic.yml")))
+    options = parser.parse_args()
+    try:
+        clinic = load_clinic(options.clinic_file)
+    except ConfigError as error:
+        print(f"Refusing to start the demo page: {error}", file=sys.stderr)
+        return 1
+    server = ThreadingHTTPServer((options.host, options.port), make_handler(clinic, options.server_url.rstrip("/")))
+    print(f"Demo clinic page on http://localhost:{options.port}/ (widget talks to {options.server_url})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+// The widget's settings, read once from the <script> tag that embeds it (data-* attributes).
+
+import { readableAccent } from './contrast.js';
+
+// 6.09:1 for white on it and for it on white: passes WCAG AA for normal text both ways.
+export const DEFAULT_ACCENT = '#0b6e69';
+
+/** Every string the patient sees; each can be overridden with data-text-<kebab-case-key>. */
+export const DEFAULT_TEXTS = {
+  launcher: 'Aftercare questions?',
+  title: '{clinic_name} aftercare',
+  subtitle: 'Automated assistant, not a clinician',
+  close: 'Close the chat',
+  callClinic: 'Call the clinic',
+  emergency: 'Emergency {emergency_number}',
+  helpLabel: 'Get help from a person',
+  escalationInjector: 'Please call the clinic now.',
+  escalationEmergency: 'This may be an emergency: call {emergency_number} now.',
+  log: 'Conversation',
+  you: 'You',
+  assistant: 'Assistant',
+  inputLabel: 'Your message',
+  placeholder: 'Type your question…',
+  send: 'Send',
+  quickReplies: 'Suggested answers',
+  typing: 'The assistant is typing',
+  waiting: 'Waiting to send',
+  connecting: 'Connecting…',
+  reconnecting: 'Can’t reach the assistant. Trying again… Messages you type will be sent once it is back.',
+  offline: 'You are offline. Messages you type will be sent when you are back online.',
+  retrying: 'Still trying to send your message…',
+  newMessages: '{count} new',
+  footer: 'General guidance from {clinic_name}’s care guide. It cannot diagnose.',
+};
+
+function textKeyFromDataset(key) {
+  // dataset turns data-text-call-clinic into textCallClinic.
+  return key.startsWith('text') && key.length > 4 ? key[4].toLowerCase() + key.slice(5) : null;
+}
+
+/** A valid ISO 8601 timestamp as given, or null (an empty or unparseable value means "not known"). */
+export function parseProcedureTime(value) {
+  const text = String(value ?? '').trim();
+  if (!text || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || Number.isNaN(Date.parse(text))) return null;
+  return text;
+}
+
+/** Fills {clinic_name}, {phone}, {emergency_number} and {count} in a UI string. */
+export function fill(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+/** Reads the settings from a script element's dataset (a plain object in tests). */
+export function readConfig(dataset = {}) {
+  const texts = { ...DEFAULT_TEXTS };
+  for (const [key, value] of Object.entries(dataset)) {
+    const textKey = textKeyFromDataset(key);
+    if (textKey && textKey in DEFAULT_TEXTS && String(value).trim()) texts[textKey] = String(value);
+  }
+  const accent = readableAccent(dataset.accentColor, DEFAULT_ACCENT);
+  if (dataset.accentColor && accent.adjusted) {
+    console.warn(
+      `aftercare-widget: data-accent-color ${dataset.accentColor} is too light for white text (WCAG AA); ` +
+        `using ${accent.color} instead.`,
+    );
+  }
+  const serverUrl = String(dataset.serverUrl || 'http://localhost:5005').replace(/\/+$/, '');
+  return {
+    serverUrl,
+    clinicName: String(dataset.clinicName || 'The clinic').trim(),
+    phone: String(dataset.phone || '').trim(),
+    emergencyNumber: String(dataset.emergencyNumber || '911').trim(),
+    procedureTime: parseProcedureTime(dataset.procedureTime),
+    accentColor: accent.color,
+    texts,
+    storageKey: `aftercare-widget:v1:${serverUrl}`,
+  };
+}

@@ -1,0 +1,151 @@
+// The connection to Rasa's socketio channel, with a persisted outbox so that no message is lost offline.
+//
+// Protocol (rasa/core/channels/socketio.py with session_persistence: true): after connecting, emit
+// `session_request {session_id}`; the server answers `session_confirm` and puts the socket in that session's
+// room. Messages go out as `user_uttered {message, session_id, metadata}`; replies come as `bot_uttered`.
+// The server acknowledges a user_uttered only after the whole turn ran, so the acknowledgement (or a reply)
+// is what removes a message from the outbox.
+
+import { io } from 'socket.io-client';
+
+const ACK_TIMEOUT_MS = 45000;
+const REPLY_QUIET_MS = 1500; // after the last reply of a turn whose acknowledgement has not come
+
+export class ChatConnection {
+  /**
+   * @param {object} options
+   * @param {string} options.serverUrl the Rasa server, e.g. http://localhost:5005
+   * @param {import('./storage.js').Store} options.store holds the session id and the outbox (state.queue)
+   * @param {(payload: object) => void} options.onBotMessage
+   * @param {(status: string, detail?: object) => void} options.onStatus connecting | online | reconnecting | offline
+   * @param {(item: object) => void} options.onDelivered an outbox item reached the server
+   * @param {(busy: boolean) => void} options.onBusy whether the assistant is working on a turn
+   */
+  constructor({ serverUrl, store, onBotMessage, onStatus, onDelivered, onBusy }) {
+    this.store = store;
+    this.onBotMessage = onBotMessage;
+    this.onStatus = onStatus;
+    this.onDelivered = onDelivered;
+    this.onBusy = onBusy;
+    this.started = false;
+    this.ready = false;
+    this.inFlight = null;
+    this.retryTimer = null;
+    this.quietTimer = null;
+    this.socket = io(serverUrl, {
+      path: '/socket.io',
+      autoConnect: false,
+      reconnection: true,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 8000,
+      randomizationFactor: 0.5,
+      timeout: 10000,
+    });
+    this.socket.on('connect', () => {
+      this.socket.emit('session_request', { session_id: this.store.sessionId() });
+    });
+    this.socket.on('session_confirm', (sessionId) => {
+      if (typeof sessionId === 'string' && sessionId && sessionId !== this.store.state.sessionId) {
+        this.store.state.sessionId = sessionId;
+        this.store.save();
+      }
+      this.ready = true;
+      this.onStatus('online');
+      this.flush();
+    });
+    this.socket.on('bot_uttered', (payload) => this.receive(payload));
+    this.socket.on('disconnect', (reason) => {
+      this.lost();
+      // After a server-side disconnect socket.io does not reconnect by itself.
+      if (reason === 'io server disconnect') this.socket.connect();
+    });
+    this.socket.on('connect_error', () => this.lost());
+    this.socket.io.on('reconnect_attempt', (attempt) => this.onStatus(this.offlineStatus(), { attempt }));
+    // The browser knows before socket.io's heartbeat does: drop the dead connection when the device goes offline,
+    // and try again at once (not at the next backoff step) when it is back.
+    window.addEventListener('offline', () => {
+      if (!this.started) return;
+      this.onStatus('offline');
+      this.socket.io.engine?.close();
+    });
+    window.addEventListener('online', () => {
+      if (this.started && !this.socket.connected) this.socket.disconnect().connect();
+    });
+  }
+
+  offlineStatus() {
+    return navigator.onLine === false ? 'offline' : 'reconnecting';
+  }
+
+  /** Opens the connection (once; later calls do nothing). */
+  start() {
+    if (this.started) return;
+    this.started = true;
+    this.onStatus(navigator.onLine === false ? 'offline' : 'connecting');
+    this.socket.connect();
+  }
+
+  lost() {
+    this.ready = false;
+    this.inFlight = null; // stays first in the outbox, sent again once reconnected
+    clearTimeout(this.retryTimer);
+    this.setBusy(false);
+    this.onStatus(this.offlineStatus());
+  }
+
+  /** Adds a message to the persisted outbox and sends it as soon as the connection allows. */
+  send(item) {
+    this.store.state.queue.push({ attempts: 0, ...item });
+    this.store.save();
+    this.flush();
+  }
+
+  // One message at a time, in order: the next leaves when the previous one is acknowledged or answered.
+  flush() {
+    if (!this.ready || this.inFlight || !this.store.state.queue.length) return;
+    const item = this.store.state.queue[0];
+    this.inFlight = item;
+    this.setBusy(true);
+    const data = { message: item.payload, session_id: this.store.sessionId(), metadata: item.metadata || {} };
+    this.socket.timeout(ACK_TIMEOUT_MS).emit('user_uttered', data, (error) => {
+      if (!error) {
+        // The turn is over: its replies (if any) have all been sent before this acknowledgement.
+        if (this.inFlight === item) this.delivered(item);
+        if (!this.inFlight) this.setBusy(false);
+        return;
+      }
+      if (this.inFlight !== item) return; // already counted as delivered by a reply
+      // No acknowledgement: keep it in the outbox and try again (a duplicate beats a lost message).
+      this.inFlight = null;
+      this.setBusy(false);
+      item.attempts = (item.attempts || 0) + 1;
+      this.store.save();
+      this.onStatus('retrying');
+      this.retryTimer = setTimeout(() => this.flush(), Math.min(30000, 2000 * 2 ** item.attempts));
+    });
+  }
+
+  delivered(item) {
+    this.inFlight = null;
+    this.store.state.queue = this.store.state.queue.filter((queued) => queued.id !== item.id);
+    this.store.save();
+    this.onDelivered(item);
+    if (this.ready) this.onStatus('online');
+    this.flush();
+  }
+
+  receive(payload) {
+    if (this.inFlight) this.delivered(this.inFlight);
+    this.setBusy(true);
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      if (!this.inFlight) this.setBusy(false);
+    }, REPLY_QUIET_MS);
+    this.onBotMessage(payload && typeof payload === 'object' ? payload : {});
+  }
+
+  setBusy(busy) {
+    if (!busy) clearTimeout(this.quietTimer);
+    this.onBusy(busy);
+  }
+}
