@@ -17,7 +17,7 @@ import argparse
 import html
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +29,7 @@ ROOT = WIDGET_DIR.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.clinic_config import Clinic, ConfigError, load_clinic  # noqa: E402
+from components.time_expressions import format_timestamp, parse_timestamp, reference_now  # noqa: E402
 
 PAGE = WIDGET_DIR / "demo" / "index.html"
 STATIC = {
@@ -36,31 +37,6 @@ STATIC = {
     "/demo.css": (WIDGET_DIR / "demo" / "demo.css", "text/css; charset=utf-8"),
 }
 DEFAULT_HOURS_AGO = 3
-NOW_ENV_VAR = "AFTERCARE_NOW"  # the assistant's fixed clock for tests and demos (components/time_expressions.py)
-
-
-# The three helpers below follow components/time_expressions.py, whose import would load spaCy (seconds, and
-# hundreds of MB) into a server that only fills in a page.
-def parse_timestamp(value: str) -> datetime:
-    """Reads ISO 8601 with `Z` or a UTC offset, in UTC; ValueError for anything else, including no offset."""
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    moment = datetime.fromisoformat(text)
-    if moment.utcoffset() is None:
-        raise ValueError(f"{value!r} has no time zone")
-    return moment.astimezone(timezone.utc)
-
-
-def format_timestamp(moment: datetime) -> str:
-    """UTC with seconds precision, e.g. `2026-11-28T17:00:00Z`, as the assistant stores procedure times."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-
-
-def reference_now() -> datetime:
-    """Now, or the assistant's fixed clock when AFTERCARE_NOW is set, so the page agrees with the answers."""
-    fixed = os.environ.get(NOW_ENV_VAR, "").strip()
-    return parse_timestamp(fixed) if fixed else datetime.now(timezone.utc)
 
 
 def default_procedure_time(now: datetime) -> str:
