@@ -91,12 +91,12 @@ def utter_escalation(dispatcher: CollectingDispatcher, level: str) -> None:
     dispatcher.utter_message(json_message={"escalation": level, "phone": CLINIC.phone})
 
 
-def ask_procedure_time(dispatcher: CollectingDispatcher, now: datetime) -> None:
-    """Asks when the procedure was, with quick replies that carry the time they stand for."""
-    buttons = []
-    for button in GUIDE.time_buttons:
-        moment = format_timestamp(now - timedelta(hours=button.hours_ago))
-        buttons.append({"title": button.title, "payload": f'/{TIME_INTENT}{{"procedure_time":"{moment}"}}'})
+def ask_procedure_time(dispatcher: CollectingDispatcher) -> None:
+    """Asks when the procedure was, with quick replies carrying how many hours ago they stand for."""
+    buttons = [
+        {"title": button.title, "payload": f'/{TIME_INTENT}{{"hours_ago": {button.hours_ago:g}}}'}
+        for button in GUIDE.time_buttons
+    ]
     dispatcher.utter_message(response="utter_ask_procedure_time", buttons=buttons, **CLINIC.contact_details())
 
 
@@ -125,35 +125,38 @@ class ActionExtractProcedureTime(Action):
         return "action_extract_procedure_time"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        spoken = next(
-            (
-                entity.get("value")
-                for entity in tracker.latest_message.get("entities", [])
-                if entity.get("entity") == "procedure_time"
-            ),
-            None,
-        )
-        metadata = tracker.latest_message.get("metadata") or {}
+        now = reference_now()
+        spoken = self._spoken_time(tracker.latest_message.get("entities", []), now)
         unchanged = [SlotSet("rejected_procedure_time", None)] if tracker.get_slot("rejected_procedure_time") else []
         if spoken is None:
+            metadata = tracker.latest_message.get("metadata") or {}
             if tracker.get_slot("procedure_time") is None and "procedure_time" in metadata:
-                return self._from_metadata(metadata["procedure_time"]) + unchanged
+                return self._from_metadata(metadata["procedure_time"], now) + unchanged
             return unchanged
-        try:
-            value = parse_timestamp(str(spoken))
-        except ValueError:
-            return unchanged
-        if plausibility_problem(value, reference_now()):
-            return [SlotSet("rejected_procedure_time", format_timestamp(value))]
-        return [SlotSet("procedure_time", format_timestamp(value))] + unchanged
+        if plausibility_problem(spoken, now):
+            return [SlotSet("rejected_procedure_time", format_timestamp(spoken))]
+        return [SlotSet("procedure_time", format_timestamp(spoken))] + unchanged
 
     @staticmethod
-    def _from_metadata(raw: Any) -> list[EventType]:
+    def _spoken_time(entities: list[dict[str, Any]], now: datetime) -> datetime | None:
+        """A typed time (`procedure_time`), or a quick reply's `hours_ago` counted from when it was pressed."""
+        for entity in entities:
+            try:
+                if entity.get("entity") == "procedure_time":
+                    return parse_timestamp(str(entity.get("value")))
+                if entity.get("entity") == "hours_ago":
+                    return now - timedelta(hours=float(entity.get("value")))
+            except (ValueError, TypeError, OverflowError):
+                continue
+        return None
+
+    @staticmethod
+    def _from_metadata(raw: Any, now: datetime) -> list[EventType]:
         try:
             value = parse_timestamp(raw) if isinstance(raw, str) else None
         except ValueError:
             value = None
-        if value is None or plausibility_problem(value, reference_now()):
+        if value is None or plausibility_problem(value, now):
             # The value itself is health data: log only that it was refused.
             logger.warning("Ignored a procedure_time in message metadata that is malformed or implausible.")
             return []
@@ -176,14 +179,14 @@ class ActionAnswerQuestion(Action):
             problem = plausibility_problem(value, now)
             response = "utter_procedure_time_future" if problem == "future" else "utter_procedure_time_too_old"
             dispatcher.utter_message(response=response, understood=describe_date(value, patient_timezone(tracker)))
-            ask_procedure_time(dispatcher, now)
+            ask_procedure_time(dispatcher)
             return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", topic_name)]
 
         procedure_time = stored_procedure_time(tracker)
         if topic_name not in GUIDE.topics:
             if procedure_time is None:
                 dispatcher.utter_message(response="utter_procedure_time_not_understood")
-                ask_procedure_time(dispatcher, now)
+                ask_procedure_time(dispatcher)
             else:
                 dispatcher.utter_message(
                     response="utter_procedure_time_noted", elapsed=describe_elapsed(procedure_time, now)
@@ -195,7 +198,7 @@ class ActionAnswerQuestion(Action):
         if advice is None:
             if intent == TIME_INTENT:
                 dispatcher.utter_message(response="utter_procedure_time_not_understood")
-            ask_procedure_time(dispatcher, now)
+            ask_procedure_time(dispatcher)
             return [SlotSet("pending_topic", topic_name)]
 
         dispatcher.utter_message(text=advice.text)

@@ -86,6 +86,18 @@ def test_a_time_the_patient_gives_is_stored():
     assert slot(events, "procedure_time") == TWO_DAYS_AGO
 
 
+def test_a_quick_reply_counts_its_hours_from_when_it_is_pressed():
+    entities = [{"entity": "hours_ago", "value": 24}]
+    _, events = run(ActionExtractProcedureTime(), tracker(entities=entities))
+    assert slot(events, "procedure_time") == "2026-11-28T17:00:00Z"
+
+
+@pytest.mark.parametrize("value", ["soon", None, float("nan"), 1e300])
+def test_a_malformed_quick_reply_is_ignored(value):
+    _, events = run(ActionExtractProcedureTime(), tracker(entities=[{"entity": "hours_ago", "value": value}]))
+    assert slot(events, "procedure_time") == "unset"
+
+
 def test_the_patient_can_correct_the_time():
     _, events = run(
         ActionExtractProcedureTime(), tracker(entities=[time_entity(TWO_DAYS_AGO)], procedure_time=THREE_HOURS_AGO)
@@ -129,7 +141,7 @@ def test_a_time_dependent_question_asks_when_the_procedure_was_with_buttons():
     buttons = messages[0]["buttons"]
     assert [button["title"] for button in buttons][:2] == ["Earlier today", "Yesterday"]
     yesterday = json.loads(buttons[1]["payload"].removeprefix("/inform_procedure_time"))
-    assert yesterday == {"procedure_time": "2026-11-28T17:00:00Z"}
+    assert yesterday == {"hours_ago": 24}
     assert slot(events, "pending_topic") == "makeup"
 
 
