@@ -13,6 +13,12 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.y
 # Settings read by endpoints.yml and the servers; override on the command line or in the environment.
 export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///conversations.db
+# The action server answers only calls carrying this token (endpoints.yml): a fresh one for each `make` run
+# unless it is set (.env.example).
+ifeq ($(strip $(ACTION_SERVER_TOKEN)),)
+ACTION_SERVER_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+endif
+export ACTION_SERVER_TOKEN
 RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -21,7 +27,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
-	browser test-widget clean lock
+	browser test-widget test-scale bench test-robustness loadtest purge-conversations clean lock
 
 help:
 	@echo "make run    install if needed, train if needed, serve the assistant on http://localhost:$(RASA_PORT)"
@@ -54,22 +60,22 @@ run: $(MODEL)
 
 shell: $(MODEL)
 	@trap 'kill 0' EXIT; \
-	$(RASA) run actions --actions actions --port $(ACTION_PORT) --quiet & \
+	$(PY) -m actions.server --port $(ACTION_PORT) --quiet & \
 	scripts/wait_for_url.sh http://localhost:$(ACTION_PORT)/health 120 && \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 # Fast checks first, then training and the slower model and server tests.
-test: install lint unit validate train test-core test-nlu eval-components test-servers test-widget
+test: install lint unit validate train test-core test-nlu eval-components test-servers test-robustness test-widget
 	@echo "==> All checks passed"
 
 lint: install
 	@echo "==> ruff"
-	$(BIN)/ruff check actions channels components tests scripts widget/serve_demo.py
-	$(BIN)/ruff format --check actions channels components tests scripts widget/serve_demo.py
+	$(BIN)/ruff check actions channels components tests scripts bench deploy widget/serve_demo.py
+	$(BIN)/ruff format --check actions channels components tests scripts bench deploy widget/serve_demo.py
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"
-	$(BIN)/pytest -q tests --ignore=tests/servers
+	$(BIN)/pytest -q tests --ignore=tests/servers --ignore=tests/robustness --ignore=tests/scale
 
 validate: install
 	@echo "==> rasa data validate"
@@ -94,6 +100,22 @@ test-servers: $(MODEL)
 	@echo "==> End-to-end tests against real Rasa and action servers"
 	$(BIN)/pytest -q tests/servers
 
+# Bad input, faults, a small load test, privacy and security; the tests start their servers (ports 5306-5359).
+test-robustness: $(MODEL)
+	@echo "==> Robustness: bad input, faults, load, privacy and security against real servers (about 3 minutes)"
+	$(BIN)/pytest -q tests/robustness
+
+# 50 simulated patients x 10 turns against servers it starts on ports 5305/5355, e.g. `make loadtest PATIENTS=100`.
+loadtest: $(MODEL)
+	$(PY) scripts/loadtest.py --patients $(or $(PATIENTS),50) --turns $(or $(TURNS),10) \
+	  --concurrency $(or $(CONCURRENCY),10) --time-limit $(or $(TIME_LIMIT),300)
+
+# Deletes conversations idle for more than DAYS days, or one patient's (SENDER=<conversation id>), from
+# TRACKER_STORE_URL, and says how many (README: Privacy and security).
+purge-conversations: install
+	@[ -n "$(DAYS)$(SENDER)" ] || { echo "usage: make purge-conversations DAYS=30  or  make purge-conversations SENDER=<id>"; exit 2; }
+	@$(PY) scripts/purge_conversations.py $(if $(DAYS),--days $(DAYS)) $(if $(SENDER),--sender '$(SENDER)')
+
 # Headless Chromium from Debian's package drives the widget's browser tests (browser downloads are impossible).
 browser:
 	@command -v chromium >/dev/null || { echo "==> Installing Debian's chromium"; \
@@ -103,6 +125,17 @@ test-widget: $(MODEL) browser
 	@echo "==> Widget browser tests against real servers (headless Chromium)"
 	RASA_PORT=5205 ACTION_PORT=5255 DEMO_PORT=8280 LOG_DIR=results/logs/widget \
 	  TRACKER_STORE_URL=sqlite:///$$(mktemp -d)/widget.db scripts/serve.sh -- npm --prefix widget test
+
+# Scale-out on loopback (deploy/): PostgreSQL, Redis and nginx from Debian's packages, two Rasa replicas.
+test-scale: $(MODEL)
+	@echo "==> Scale-out: two Rasa replicas sharing PostgreSQL and Redis, behind nginx (about 3 minutes)"
+	deploy/install_services.sh
+	AFTERCARE_SCALE_TESTS=1 $(BIN)/pytest -q tests/scale
+
+# Reply latency, memory, start-up, training time and NLU accuracy next to a bare `rasa init` bot (~10 min).
+bench: $(MODEL)
+	@echo "==> Benchmark: prints progress, writes results/bench.json and results/bench_latency.png"
+	$(PY) -m bench.run --out results
 
 clean:
 	rm -rf models results .pytest_cache

@@ -1,29 +1,53 @@
-"""Rasa 3.6's socketio channel with the two fixes the clinic widget needs.
+"""Rasa 3.6's socketio channel (the clinic widget's) with the fixes the widget and patients need.
 
 1. `enter_room` is a coroutine from python-socketio 5.10 on, and Rasa 3.6 does not await it, so a socket
-   never joins its session's room and no bot message reaches the browser (RasaHQ/rasa#13027).
+   never joins its session's room and no bot message reaches the browser (RasaHQ/rasa#13027). It is awaited
+   here, and a socket also joins its session's room with every message, so a conversation continues after a
+   server restart even before the widget asks for its session again.
 2. Rasa passes a custom json's keys to `emit()` as keyword arguments (a TypeError for the escalation
    payload); here the custom json is sent as the bot message itself, as text messages are.
+3. No message is dropped in silence: a `user_uttered` that is not an object, has no session id or carries a
+   message that is not text gets a reply saying so; an empty or over-long message is answered like the REST
+   channel does; a turn whose custom action failed, or that said nothing, gets the clinic's safe reply
+   (channels/turns.py). Malformed metadata is ignored, so the assistant asks for what it needs.
+4. When CORS_ORIGINS is set, a browser connection from another origin is refused: CORS does not cover
+   WebSockets. Clients that send no Origin header (servers, tests) are not affected.
 """
 
 from __future__ import annotations
 
-import inspect
-import json
 import logging
+import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from rasa.core.channels import socketio as rasa_socketio
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
 from sanic import Blueprint
+
+from channels.messages import MAX_MESSAGE_CHARACTERS, clean_text, is_session_id, socket_metadata
+from channels.replies import Replies
+from channels.turns import prepare_server, run_patient_turn
 
 logger = logging.getLogger(__name__)
 
 
+def allowed_origins(environ: Mapping[str, str]) -> set[str]:
+    """The browser origins allowed to connect: CORS_ORIGINS, separated by spaces or commas (empty: any)."""
+    return {origin.rstrip("/") for origin in environ.get("CORS_ORIGINS", "").replace(",", " ").split()}
+
+
 class SocketIOOutput(rasa_socketio.SocketIOOutput):
-    """Sends custom json (e.g. the escalation payload) as a bot message."""
+    """Sends custom json (e.g. the escalation payload) as a bot message, and counts what it sends."""
+
+    def __init__(self, sio: Any, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """Emits the custom json as the bot message's body."""
@@ -33,50 +57,76 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
 class SocketIOInput(rasa_socketio.SocketIOInput):
     """The socketio channel, registered in credentials.yml as `channels.socketio.SocketIOInput`."""
 
+    replies: Replies
+    origins: set[str]
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Rasa's credentials keys; also reads clinic.yml and CORS_ORIGINS, refusing to start if wrong."""
+        channel = super().from_credentials(credentials)
+        channel.replies = prepare_server()
+        channel.origins = allowed_origins(os.environ)
+        return channel
+
     def get_output_channel(self) -> rasa_socketio.SocketIOOutput | None:
         """The output channel for messages pushed from outside a request."""
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's blueprint with the session and message handlers replaced by fixed ones."""
+        """Rasa's blueprint with the connect, session and message handlers replaced by fixed ones."""
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
+        namespace = self.namespace
+        origins = getattr(self, "origins", set())
+        replies = getattr(self, "replies", None) or prepare_server()
 
-        @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: dict | None) -> None:
-            data = data if isinstance(data, dict) else {}
-            if not data.get("session_id"):
-                data["session_id"] = uuid.uuid4().hex
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if origins and origin is not None and origin.rstrip("/") not in origins:
+                logger.warning("Refused a socket.io connection from an origin that is not in CORS_ORIGINS.")
+                return False
+            if self.jwt_key:
+                token = auth.get("token") if isinstance(auth, dict) else None
+                return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+            return True
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if is_session_id(requested) else uuid.uuid4().hex
             if self.session_persistence:
-                entered = sio.enter_room(sid, data["session_id"])
-                if inspect.isawaitable(entered):
-                    await entered
-            await sio.emit("session_confirm", data["session_id"], room=sid)
+                await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
-        @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            output = SocketIOOutput(sio, self.bot_message_evt)
             if not isinstance(data, dict):
-                logger.warning("Ignored a socketio message that is not an object.")
+                await output.send_text_message(sid, replies.unreadable)
                 return
-            if self.session_persistence and not data.get("session_id"):
-                logger.warning("Ignored a socketio message without a session_id (send session_request first).")
+            if self.session_persistence:
+                sender_id = data.get("session_id")
+                if not is_session_id(sender_id):
+                    await output.send_text_message(sid, replies.session_lost)
+                    return
+                await sio.enter_room(sid, sender_id, namespace=namespace)
+            else:
+                sender_id = sid
+
+            raw_text = data.get("message")
+            if raw_text is not None and not isinstance(raw_text, str):
+                await output.send_text_message(sender_id, replies.unreadable)
                 return
-            sender_id = data["session_id"] if self.session_persistence else sid
-            metadata = data.get(self.metadata_key) or {}
-            if isinstance(metadata, str):
-                try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = {}
-            if not isinstance(metadata, dict):
-                metadata = {}
-            message = UserMessage(
-                str(data.get("message") or ""),
-                SocketIOOutput(sio, self.bot_message_evt),
-                sender_id,
-                input_channel=self.name(),
-                metadata=metadata,
-            )
-            await on_new_message(message)
+            text = clean_text(raw_text or "")
+            if not text:
+                await output.send_text_message(sender_id, replies.empty)
+                return
+            if len(text) > MAX_MESSAGE_CHARACTERS:
+                await output.send_text_message(sender_id, replies.too_long)
+                return
+            metadata = socket_metadata(data.get(self.metadata_key))
+            message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
+            await run_patient_turn(on_new_message, message, replies, lambda: output.sent > 0)
 
         return socketio_webhook

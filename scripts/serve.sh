@@ -13,14 +13,16 @@ cd "$(dirname "$0")/.."
 
 export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055} DEMO_PORT=${DEMO_PORT:-8080}
 export ACTION_SERVER_URL="http://localhost:${ACTION_PORT}/webhook"
+# The action server answers only the Rasa server: a token for this run unless one is set.
+export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export TRACKER_STORE_URL=${TRACKER_STORE_URL:-sqlite:///conversations.db}
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
-MODEL=${MODEL:-models/aftercare.tar.gz}
+export MODEL=${MODEL:-models/aftercare.tar.gz}
 LOG_DIR=${LOG_DIR:-results/logs}
 BIN=.venv/bin
 DEMO_URL="http://localhost:${DEMO_PORT}"
 # The demo page's origin as a browser may write it; the widget's socket.io long-polling needs CORS.
-read -r -a CORS_ORIGINS <<<"${DEMO_URL} http://127.0.0.1:${DEMO_PORT} ${EXTRA_CORS_ORIGINS:-}"
+export CORS_ORIGINS="${DEMO_URL} http://127.0.0.1:${DEMO_PORT} ${EXTRA_CORS_ORIGINS:-}"
 
 if [[ $# -gt 0 && $1 != "--" ]]; then
   echo "usage: $0 [-- CMD ARGS...]" >&2
@@ -99,10 +101,10 @@ wait_until_up() {
 }
 
 echo "==> Starting the action server (port $ACTION_PORT), the Rasa server (port $RASA_PORT) and the demo page (port $DEMO_PORT); logs in $LOG_DIR/"
-start actions "$BIN/rasa" run actions --actions actions --port "$ACTION_PORT"
-# No --enable-api: the HTTP API (trackers, model) stays off; only the channels (socketio, REST webhook) answer.
-start rasa "$BIN/rasa" run --model "$MODEL" --port "$RASA_PORT" --credentials credentials.yml \
-  --endpoints endpoints.yml --cors "${CORS_ORIGINS[@]}"
+start actions "$BIN/python" -m actions.server --port "$ACTION_PORT"
+# scripts/rasa_server.py keeps the HTTP API (trackers, model) off unless RASA_ENABLE_API=1 with a token; only
+# the channels (socketio, REST webhook) answer, and CORS is limited to $CORS_ORIGINS.
+start rasa "$BIN/python" scripts/rasa_server.py
 start demo "$BIN/python" widget/serve_demo.py --port "$DEMO_PORT" --server-url "http://localhost:$RASA_PORT"
 
 wait_until_up actions "http://localhost:$ACTION_PORT/health" 120

@@ -1,0 +1,126 @@
+"""The action server: rasa-sdk's app, listening on this machine only and answering only the Rasa server.
+
+    python -m actions.server [--port 5055] [-v | -vv | --quiet]
+
+- Listens on SANIC_HOST, default 127.0.0.1: only the Rasa server needs it. Set SANIC_HOST=0.0.0.0 only when
+  the Rasa server runs on another machine, behind a firewall.
+- Every call except GET /health must carry `Authorization: Bearer <ACTION_SERVER_TOKEN>`, which the Rasa
+  server sends from endpoints.yml: 401 without it, 403 with a wrong one. With no token set (development) it
+  says so loudly and accepts any caller; `make run` generates a token for each run.
+- A failing action answers 500 with no details. rasa-sdk's own handler echoes the whole request (the
+  conversation, with what the patient wrote) in the response, which the Rasa server then writes to its log.
+- No CORS: no browser should call it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import sys
+import traceback
+
+from rasa_sdk import utils
+from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
+from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context
+from rasa_sdk.plugin import plugin_manager
+from sanic import Sanic, response
+from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger("actions.server")  # not "__main__" under python -m
+
+TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
+MIN_TOKEN_LENGTH = 16
+DEFAULT_HOST = "127.0.0.1"
+OPEN_PATHS = ("/health",)  # for start-up checks; says nothing about patients
+
+
+def read_token(environ: dict[str, str] | os._Environ) -> str:
+    """ACTION_SERVER_TOKEN ('' when unset); ValueError when set but too short to be a secret."""
+    token = environ.get(TOKEN_VARIABLE, "").strip()
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        raise ValueError(f"{TOKEN_VARIABLE} must be at least {MIN_TOKEN_LENGTH} characters long")
+    return token
+
+
+def create_action_server(token: str, action_package: str = "actions") -> Sanic:
+    """rasa-sdk's app with the token check and an error handler that does not echo the request."""
+    app = create_app(action_package, cors_origins=None)
+
+    @app.middleware("request")
+    async def require_token(request: Request) -> HTTPResponse | None:
+        if not token or request.path in OPEN_PATHS:
+            return None
+        supplied = request.headers.get("authorization", "")
+        if not supplied.startswith("Bearer ") or not supplied[len("Bearer ") :].strip():
+            return response.json({"error": "This server only answers the Rasa server: missing token"}, status=401)
+        if not hmac.compare_digest(supplied[len("Bearer ") :].strip().encode(), token.encode()):
+            return response.json({"error": "This server only answers the Rasa server: wrong token"}, status=403)
+        return None
+
+    @app.exception(Exception)
+    async def answer_without_details(request: Request, exception: Exception) -> HTTPResponse:
+        if isinstance(exception, SanicException):
+            status = getattr(exception, "status_code", 500) or 500
+            return response.json({"error": str(exception)}, status=status)
+        action = None
+        try:
+            action = (request.json or {}).get("next_action")
+        except Exception:  # noqa: BLE001 - an unreadable body names no action
+            pass
+        # The exception's text may hold what the patient wrote or their procedure time: only the type and
+        # the stack go to the ordinary log; --debug adds the text.
+        logger.error(
+            "Action %r raised %s at:\n%s",
+            action,
+            type(exception).__name__,
+            "".join(traceback.format_tb(exception.__traceback__)),
+        )
+        logger.debug("The action's exception:", exc_info=exception)
+        return response.json({"error": f"The action {action!r} failed; see the action server's log"}, status=500)
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Starts the action server (see the module docstring)."""
+    parser = create_argument_parser()
+    parser.prog = "python -m actions.server"
+    parser.set_defaults(actions="actions", port=int(os.environ.get("ACTION_PORT", "5055")))
+    args = parser.parse_args(argv)
+
+    utils.configure_colored_logging(args.loglevel)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel, args.logging_config_file
+    )
+    utils.update_sanic_log_level()
+
+    try:
+        token = read_token(os.environ)
+    except ValueError as error:
+        raise SystemExit(f"Refusing to start the action server: {error}") from None
+    host = os.environ.get("SANIC_HOST", "").strip() or DEFAULT_HOST
+    if not token:
+        logger.warning(
+            "*** %s is not set: the action server accepts calls from ANY process that can reach %s:%s. "
+            "Fine for development on this machine; set it (the same value for the Rasa server) anywhere else. ***",
+            TOKEN_VARIABLE,
+            host,
+            args.port,
+        )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        logger.warning("The action server listens on %s, beyond this machine (SANIC_HOST).", host)
+    if args.cors:
+        logger.warning("Ignoring --cors: no browser needs the action server.")
+
+    app = create_action_server(token, args.actions)
+    plugin_manager().hook.attach_sanic_app_extensions(app=app)
+    ssl_context = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
+    logger.info("Action server on %s://%s:%s", "https" if ssl_context else "http", host, args.port)
+    app.run(host, args.port, ssl=ssl_context, workers=utils.number_of_sanic_workers())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

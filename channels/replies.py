@@ -1,0 +1,64 @@
+"""What the channels say themselves, when a message never reaches the assistant or a turn fails.
+
+Filled in from clinic.yml, so a patient always gets the clinic's real phone number and emergency number.
+The Rasa server reads the clinic file when its channels are created and refuses to start if it is wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from actions.clinic_config import Clinic, ConfigError, load_clinic
+from channels.messages import MAX_MESSAGE_CHARACTERS
+
+logger = logging.getLogger(__name__)
+
+CONTACT = "If something worries you, call {clinic_name} on {phone} ({hours}); in an emergency call {emergency_number}."
+EMPTY = "I didn't get a message: it came through empty. What would you like to know about your skin? " + CONTACT
+TOO_LONG = (
+    "Your message is too long for me to read (over {limit} characters). Please send it again in a shorter "
+    "form, one question at a time. " + CONTACT
+)
+UNREADABLE = "Sorry, I couldn't read that message. Please type your question again. " + CONTACT
+SESSION_LOST = "Sorry, this chat lost track of your conversation. Please reload the page and try again. " + CONTACT
+# A turn whose custom action failed or that produced no reply: the emergency number comes first.
+UNAVAILABLE = (
+    "Sorry, I can't answer that right now because of a technical problem on our side. If you have trouble "
+    "breathing, swelling of the lips, tongue or throat, or feel faint, call {emergency_number} now. For anything "
+    "else that worries you, call {injector_name} at {clinic_name} on {phone} ({hours}). You can also try me "
+    "again in a few minutes."
+)
+
+
+@dataclass(frozen=True)
+class Replies:
+    """The channels' own replies for one clinic."""
+
+    empty: str
+    too_long: str
+    unreadable: str
+    session_lost: str
+    unavailable: str
+
+    @classmethod
+    def for_clinic(cls, clinic: Clinic) -> Replies:
+        details = {**clinic.contact_details(), "limit": f"{MAX_MESSAGE_CHARACTERS:,}"}
+        return cls(
+            empty=EMPTY.format(**details),
+            too_long=TOO_LONG.format(**details),
+            unreadable=UNREADABLE.format(**details),
+            session_lost=SESSION_LOST.format(**details),
+            unavailable=UNAVAILABLE.format(**details),
+        )
+
+
+def load_replies() -> Replies:
+    """The replies for the clinic in CLINIC_FILE (clinic.yml), or stops the Rasa server saying what is wrong."""
+    try:
+        clinic = load_clinic(os.environ.get("CLINIC_FILE", "clinic.yml"))
+    except ConfigError as error:
+        logger.critical("Refusing to start: %s", error)
+        raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
+    return Replies.for_clinic(clinic)

@@ -1,0 +1,63 @@
+"""Runs one patient message through Rasa so that the patient always gets an answer."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+
+from channels import action_guard
+from channels.replies import Replies, load_replies
+
+logger = logging.getLogger(__name__)
+
+_prepared: Replies | None = None
+
+
+def prepare_server() -> Replies:
+    """Reads clinic.yml and installs the action guard, once per process; stops the server if either is wrong.
+
+    Called when Rasa creates the channels from credentials.yml, before the model loads, so a broken clinic
+    file or timeout stops start-up with a message instead of reaching a patient.
+    """
+    global _prepared
+    if _prepared is None:
+        replies = load_replies()
+        try:
+            timeout = action_guard.timeout_from(os.environ)
+        except ValueError as error:
+            raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
+        action_guard.install(timeout)
+        # Rasa warns with the whole text of a message that starts with "/" but is not a valid intent payload.
+        warnings.filterwarnings("ignore", message="Failed to parse arguments in line")
+        logger.info("Custom actions time out after %g s; a failed turn gets the clinic's safe reply.", timeout)
+        _prepared = replies
+    return _prepared
+
+
+async def run_patient_turn(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    replies: Replies,
+    replied: Callable[[], bool],
+) -> None:
+    """Hands `message` to Rasa; adds the safe reply if a custom action failed or nothing was said.
+
+    `replied` tells whether the output channel sent anything during the turn.
+    """
+    with action_guard.watch_turn() as turn:
+        try:
+            await on_new_message(message)
+        except Exception as error:  # noqa: BLE001 - whatever broke, the patient gets the safe reply
+            turn.failed = True
+            # The exception's text may quote the patient's message: only its type goes to the ordinary log.
+            logger.error("A patient turn failed with %s; sent the safe reply.", type(error).__name__)
+            logger.debug("The failed turn's exception:", exc_info=True)
+    if turn.needs_safe_reply or not replied():
+        if not turn.needs_safe_reply:
+            logger.error("A patient turn produced no reply; sent the safe reply.")
+        await message.output_channel.send_text_message(message.sender_id, replies.unavailable)

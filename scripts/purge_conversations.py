@@ -1,0 +1,132 @@
+"""Deletes patients' conversations from the SQL tracker store: the retention rule, or one patient on request.
+
+    .venv/bin/python scripts/purge_conversations.py --days 30        # idle for more than 30 days
+    .venv/bin/python scripts/purge_conversations.py --sender ID      # one conversation, whatever its age
+    (make purge-conversations DAYS=30 / SENDER=ID)
+
+A conversation's last activity is its newest event. Everything Rasa stored for it goes: messages, the
+procedure time, the escalation level. The store is TRACKER_STORE_URL (the Rasa server's), SQLite or
+PostgreSQL; --dry-run only counts. On SQLite the deleted rows are overwritten (secure_delete); on PostgreSQL
+they disappear from disk at the next VACUUM. Safe while the Rasa server runs: a conversation that is deleted
+mid-way simply starts again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
+BATCH = 500  # conversations per DELETE, to keep the statement small
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many conversations and stored events were (or, in a dry run, would be) deleted."""
+
+    conversations: int
+    events: int
+
+
+def _enable_secure_delete(engine: sa.engine.Engine) -> None:
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def overwrite_deleted_rows(connection, _record) -> None:  # noqa: ANN001 - DB-API connection
+            connection.execute("PRAGMA secure_delete = ON")
+
+
+def _delete(engine: sa.engine.Engine, senders: list[str], dry_run: bool) -> Purged:
+    events = 0
+    with engine.begin() as connection:
+        for start in range(0, len(senders), BATCH):
+            batch = senders[start : start + BATCH]
+            if dry_run:
+                count = sa.select(sa.func.count()).select_from(EVENTS).where(EVENTS.c.sender_id.in_(batch))
+                events += connection.execute(count).scalar_one()
+            else:
+                events += connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(batch))).rowcount
+    return Purged(len(senders), events)
+
+
+def _has_events_table(engine: sa.engine.Engine) -> bool:
+    return sa.inspect(engine).has_table("events")
+
+
+def purge_idle(engine: sa.engine.Engine, days: float, now: float | None = None, dry_run: bool = False) -> Purged:
+    """Deletes every conversation whose newest event is more than `days` days old."""
+    if not _has_events_table(engine):
+        return Purged(0, 0)
+    cutoff = (time.time() if now is None else now) - days * 86400
+    idle = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(sa.func.max(EVENTS.c.timestamp) < cutoff)
+    with engine.connect() as connection:
+        senders = [sender for (sender,) in connection.execute(idle)]
+    return _delete(engine, senders, dry_run)
+
+
+def purge_sender(engine: sa.engine.Engine, sender: str, dry_run: bool = False) -> Purged:
+    """Deletes one conversation (a patient's request); Purged(0, 0) if there is none."""
+    if not _has_events_table(engine):
+        return Purged(0, 0)
+    with engine.connect() as connection:
+        exists = connection.execute(sa.select(EVENTS.c.sender_id).where(EVENTS.c.sender_id == sender).limit(1))
+        found = exists.first() is not None
+    return _delete(engine, [sender], dry_run) if found else Purged(0, 0)
+
+
+def open_store(url: str) -> sa.engine.Engine:
+    """An engine on the tracker store, overwriting deleted rows on SQLite."""
+    engine = sa.create_engine(url)
+    _enable_secure_delete(engine)
+    return engine
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--days", type=float, help="delete conversations idle for more than this many days")
+    which.add_argument("--sender", help="delete this conversation (the sender / session id)")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("TRACKER_STORE_URL", "sqlite:///conversations.db"),
+        help="the tracker store (default: TRACKER_STORE_URL)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    args = parser.parse_args(argv)
+    if args.days is not None and args.days < 0:
+        parser.error("--days must be 0 or more")
+    if args.sender is not None and not args.sender.strip():
+        parser.error("--sender must not be empty")
+
+    database = sa.engine.make_url(args.url).database
+    if sa.engine.make_url(args.url).get_backend_name() == "sqlite" and database and not os.path.exists(database):
+        print(f"No tracker store at {database}: nothing to delete.")
+        return 0
+    engine = open_store(args.url)
+    try:
+        if args.days is not None:
+            purged = purge_idle(engine, args.days, dry_run=args.dry_run)
+            what = f"conversations idle for more than {args.days:g} days"
+        else:
+            purged = purge_sender(engine, args.sender, dry_run=args.dry_run)
+            if not purged.conversations:
+                print("No conversation with that sender id: nothing to delete.")
+                return 0
+            what = "conversation with that sender id"
+    except sa.exc.SQLAlchemyError as error:
+        print(f"Could not purge the tracker store: {error.__class__.__name__}: {error.orig or error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    verb = "Would delete" if args.dry_run else "Deleted"
+    print(f"{verb} {purged.conversations} {what} ({purged.events} stored events).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,430 @@
+"""The scale-out profile on loopback: PostgreSQL, Redis, an action server, two Rasa replicas and nginx.
+
+Each service runs from a temporary directory with its own data and configuration, on ports of its own (not the
+system services'), and is stopped at the end. The replicas use deploy/endpoints.yml and nginx the server block in
+deploy/nginx/, as a deployment would. `make test-scale` installs the Debian packages first if they are missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "aftercare.tar.gz"
+DEPLOY = ROOT / "deploy"
+PORTS = {"replica-1": 5405, "replica-2": 5406, "actions": 5455, "nginx": 8480, "postgres": 5433, "redis": 6380}
+REPLICAS = ("replica-1", "replica-2")
+# A ticket held by a replica that dies blocks its conversation this long (Rasa's default is 60 s).
+TICKET_LOCK_LIFETIME = 20
+LOCK_KEY_PREFIX = "aftercare:lock:"  # deploy/endpoints.yml's key_prefix, then Rasa's "lock:"
+
+
+def postgres_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    if not found:
+        pytest.fail("PostgreSQL is not installed: run `make test-scale` (it installs it)")
+    return found[-1].parent
+
+
+def program(name: str) -> str:
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+    if not path:
+        pytest.fail(f"{name} is not installed: run `make test-scale` (it installs it)")
+    return path
+
+
+def action_server_command(port: int) -> list[str]:
+    """The project's action server entry point (actions/server.py), or rasa-sdk's where there is none."""
+    if (ROOT / "actions" / "server.py").exists():
+        return [sys.executable, "-m", "actions.server", "--port", str(port)]
+    return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(port: int, model: Path, endpoints: Path) -> tuple[list[str], dict[str, str]]:
+    """The project's Rasa server entry point (scripts/rasa_server.py) with other endpoints, and its settings."""
+    if (ROOT / "scripts" / "rasa_server.py").exists():
+        # Its own `--endpoints endpoints.yml` comes first; argparse keeps the last one given.
+        args = [sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "--endpoints", str(endpoints)]
+        return args, {"MODEL": str(model), "RASA_PORT": str(port)}
+    args = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port)]
+    return args + ["--credentials", "credentials.yml", "--endpoints", str(endpoints)], {}
+
+
+def port_is_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def process_tree(pid: int) -> dict[int, str]:
+    """`pid` and all its descendants alive now, each with its start time (so a reused pid is not mistaken)."""
+    found, pending = {}, [pid]
+    while pending:
+        current = pending.pop()
+        started = start_time(current)
+        if started is None:
+            continue
+        found[current] = started
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                pending += [int(child) for child in children.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def start_time(pid: int) -> str | None:
+    """The start time of a running process (from /proc/<pid>/stat); None when gone or a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def is_alive(pid: int, started: str) -> bool:
+    """Whether the process that started at `started` with this pid still runs."""
+    return start_time(pid) == started
+
+
+def render_template(template: str, values: dict[str, str]) -> str:
+    """envsubst for the listed names only: `${NAME}` is replaced, nginx's own `$variables` are left alone."""
+    return re.sub(r"\$\{(\w+)\}", lambda match: values.get(match.group(1), match.group(0)), template)
+
+
+class Reply:
+    """One HTTP answer: status, decoded JSON body and the replica nginx chose (if through nginx)."""
+
+    def __init__(self, status: int, body: object, replica: str | None) -> None:
+        self.status, self.body, self.replica = status, body, replica
+
+    @property
+    def answered(self) -> bool:
+        return self.status == 200 and isinstance(self.body, list) and len(self.body) > 0
+
+    @property
+    def texts(self) -> list[str]:
+        return [message.get("text", "") for message in self.body if "text" in message] if self.answered else []
+
+
+class ScaleStack:
+    """Starts and stops every process of the profile and tells what each one did."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.logs = base / "logs"
+        self.logs.mkdir()
+        self.pg_password = secrets.token_hex(12)
+        self.redis_password = secrets.token_hex(12)
+        self.action_token = secrets.token_hex(16)
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.seen: dict[int, str] = {}  # every process of every tree (pid: start time), for the leftover check
+        self.model = base / "aftercare.tar.gz"
+        shutil.copy2(MODEL, self.model)  # a copy: someone may retrain models/ meanwhile
+        self.stopped = False
+
+    # --- starting ---------------------------------------------------------------------------------------------
+
+    def _start(self, name: str, args: list[str], **options) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, **options
+        )
+        self.processes[name] = process
+        self.seen |= process_tree(process.pid)
+        return process
+
+    def log_tail(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+
+    def wait_until(self, name: str, ready, limit: float) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited with {self.processes[name].returncode}:\n{self.log_tail(name)}")
+            if ready():
+                self.seen |= process_tree(self.processes[name].pid)
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"{name} was not ready within {limit:.0f}s:\n{self.log_tail(name)}")
+
+    def start_postgres(self) -> None:
+        """initdb and postgres as the `postgres` user when run as root (PostgreSQL refuses root)."""
+        pg = postgres_bin()
+        data = self.base / "postgres"
+        data.mkdir(mode=0o700)
+        password_file = self.base / "pg-password"
+        password_file.write_text(self.pg_password + "\n")
+        as_user = {}
+        if os.geteuid() == 0:
+            as_user = {"user": "postgres", "group": "postgres", "extra_groups": []}
+            shutil.chown(data, "postgres", "postgres")
+            shutil.chown(password_file, "postgres", "postgres")
+        subprocess.run(
+            [str(pg / "initdb"), "-D", str(data), "-U", "rasa", f"--pwfile={password_file}"]
+            + ["--auth=scram-sha-256", "--encoding=UTF8", "--no-sync"],
+            check=True,
+            capture_output=True,
+            cwd=self.base,
+            **as_user,
+        )
+        self._start(
+            "postgres",
+            [str(pg / "postgres"), "-D", str(data), "-p", str(PORTS["postgres"]), "-k", str(data)]
+            + ["-c", "listen_addresses=127.0.0.1"],
+            cwd=self.base,
+            **as_user,
+        )
+        self.wait_until("postgres", self._postgres_ready, 60)
+        import psycopg2
+
+        connection = psycopg2.connect(self._dsn("postgres"))
+        connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+        try:
+            connection.cursor().execute("CREATE DATABASE aftercare")
+        finally:
+            connection.close()
+
+    def _dsn(self, database: str) -> str:
+        return f"postgresql://rasa:{self.pg_password}@127.0.0.1:{PORTS['postgres']}/{database}"
+
+    def _postgres_ready(self) -> bool:
+        import psycopg2
+
+        try:
+            psycopg2.connect(self._dsn("postgres"), connect_timeout=2).close()
+            return True
+        except psycopg2.OperationalError:
+            return False
+
+    def start_redis(self) -> None:
+        self._start(
+            "redis",
+            [program("redis-server"), "--port", str(PORTS["redis"]), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.base), "--requirepass", self.redis_password],
+            cwd=self.base,
+        )
+        self.wait_until("redis", lambda: self.redis().ping(), 30)
+
+    def redis(self):
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=PORTS["redis"], password=self.redis_password, db=1)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{PORTS['actions']}/webhook",
+            "TRACKER_STORE_URL": self._dsn("aftercare"),
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(PORTS["redis"]),
+            "REDIS_PASSWORD": self.redis_password,
+            "REDIS_LOCK_DB": "1",
+            "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME),
+            "ACTION_SERVER_TOKEN": self.action_token,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+        }
+
+    def start_actions(self) -> None:
+        self._start("actions", action_server_command(PORTS["actions"]), cwd=ROOT, env=self.env)
+
+    def start_replica(self, name: str) -> None:
+        args, settings = rasa_server_command(PORTS[name], self.model, DEPLOY / "endpoints.yml")
+        self._start(name, args, cwd=ROOT, env={**self.env, **settings})
+
+    def wait_for_servers(self) -> None:
+        self.wait_until("actions", lambda: port_is_open(PORTS["actions"]), 120)
+        for name in REPLICAS:
+            self.wait_until(name, lambda name=name: self._answers(f"http://127.0.0.1:{PORTS[name]}/"), 300)
+
+    @staticmethod
+    def _answers(url: str) -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    def start_nginx(self) -> None:
+        directory = self.base / "nginx"
+        directory.mkdir()
+        server_block = render_template(
+            (DEPLOY / "nginx" / "aftercare.conf.template").read_text(),
+            {
+                "RASA_REPLICA_1": f"127.0.0.1:{PORTS['replica-1']}",
+                "RASA_REPLICA_2": f"127.0.0.1:{PORTS['replica-2']}",
+                "NGINX_PORT": f"127.0.0.1:{PORTS['nginx']}",
+            },
+        )
+        (directory / "aftercare.conf").write_text(server_block)
+        # The main file a package or image would provide, pointing every path into the temporary directory.
+        (directory / "nginx.conf").write_text(
+            f"""worker_processes 1;
+daemon off;
+pid {directory}/nginx.pid;
+error_log {self.logs}/nginx-error.log;
+events {{ worker_connections 512; }}
+http {{
+    access_log {self.logs}/nginx-access.log;
+    client_body_temp_path {directory}/client_body;
+    proxy_temp_path {directory}/proxy;
+    fastcgi_temp_path {directory}/fastcgi;
+    uwsgi_temp_path {directory}/uwsgi;
+    scgi_temp_path {directory}/scgi;
+    include {directory}/aftercare.conf;
+}}
+"""
+        )
+        nginx = program("nginx")
+        args = [
+            nginx,
+            "-e",
+            str(self.logs / "nginx-error.log"),
+            "-p",
+            str(directory),
+            "-c",
+            str(directory / "nginx.conf"),
+        ]
+        subprocess.run([*args, "-t"], check=True, capture_output=True)
+        self._start("nginx", args, cwd=directory)
+        self.wait_until("nginx", lambda: port_is_open(PORTS["nginx"]), 30)
+
+    # --- talking to it ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def url(target: str) -> str:
+        return f"http://127.0.0.1:{PORTS[target]}/webhooks/rest/webhook"
+
+    def send(self, target: str, sender: str, message: str, metadata: dict | None = None, timeout: float = 60) -> Reply:
+        """One message through the REST channel of a replica or of nginx."""
+        body = json.dumps({"sender": sender, "message": message, "metadata": metadata or {}}).encode()
+        request = urllib.request.Request(self.url(target), body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return Reply(response.status, json.loads(response.read()), self._replica(response.headers))
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode(errors="replace"), self._replica(error.headers))
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            return Reply(0, repr(error), None)
+
+    @staticmethod
+    def _replica(headers) -> str | None:
+        address = (headers or {}).get("X-Aftercare-Replica")
+        by_port = {f"127.0.0.1:{PORTS[name]}": name for name in REPLICAS}
+        # After a failed attempt nginx lists every replica it tried: the last one answered.
+        return by_port.get(address.split(",")[-1].strip(), address) if address else None
+
+    def events(self, sender: str) -> list[dict]:
+        """The conversation's events as stored in PostgreSQL, in order."""
+        import psycopg2
+
+        with psycopg2.connect(self._dsn("aftercare")) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+            rows = cursor.fetchall()
+        connection.close()
+        return [json.loads(data) for (data,) in rows]
+
+    def user_messages(self, sender: str) -> list[str]:
+        return [event["text"] for event in self.events(sender) if event["event"] == "user"]
+
+    def slot_values(self, sender: str, slot: str) -> list:
+        return [event["value"] for event in self.events(sender) if event["event"] == "slot" and event["name"] == slot]
+
+    def lock_tickets(self, sender: str) -> int:
+        """How many tickets the Redis lock store holds for this conversation now."""
+        raw = self.redis().get(LOCK_KEY_PREFIX + sender)
+        return len(json.loads(raw)["tickets"]) if raw else 0
+
+    # --- stopping -----------------------------------------------------------------------------------------------
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash would: no clean shutdown."""
+        process = self.processes[name]
+        self.seen |= process_tree(process.pid)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Stops everything in reverse order of start: SIGTERM (SIGINT for postgres: fast shutdown), then SIGKILL."""
+        for process in self.processes.values():
+            self.seen |= process_tree(process.pid)
+        for name, process in reversed(list(self.processes.items())):
+            if process.poll() is not None:
+                continue
+            try:
+                os.killpg(process.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+            except ProcessLookupError:
+                pass
+        self.stopped = True
+
+    def leftovers(self) -> list[str]:
+        """Processes this stack started (or their children) still alive, waiting up to 10 s for them to go."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            alive = sorted(pid for pid, started in self.seen.items() if is_alive(pid, started))
+            if not alive:
+                return []
+            time.sleep(0.2)
+        return [f"{pid}: {Path(f'/proc/{pid}/cmdline').read_text(errors='replace')!r}" for pid in alive]
+
+
+@pytest.fixture(scope="session")
+def stack():
+    if os.environ.get("AFTERCARE_SCALE_TESTS") != "1":
+        pytest.skip("scale-out tests start PostgreSQL, Redis, nginx and three servers: run `make test-scale`")
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first")
+    busy = [f"{name} ({port})" for name, port in PORTS.items() if port_is_open(port)]
+    if busy:
+        pytest.fail(f"ports already in use: {', '.join(busy)}")
+    base = Path(tempfile.mkdtemp(prefix="aftercare-scale-"))
+    base.chmod(0o755)  # PostgreSQL's user and nginx's workers need to reach their subdirectories
+    running = ScaleStack(base)
+    try:
+        started = time.monotonic()
+        print(
+            f"\n   starting PostgreSQL, Redis, the action server, two Rasa replicas and nginx in {base}",
+            file=sys.stderr,
+        )
+        running.start_postgres()
+        running.start_redis()
+        running.start_actions()
+        for name in REPLICAS:
+            running.start_replica(name)
+        running.wait_for_servers()
+        running.start_nginx()
+        print(f"   all up after {time.monotonic() - started:.0f} s", file=sys.stderr)
+        yield running
+    finally:
+        running.stop()
+        leftovers = running.leftovers()
+        for pid, started in running.seen.items():  # never leave a server of this test running, whatever happened
+            if is_alive(pid, started):
+                os.kill(pid, signal.SIGKILL)
+        if leftovers:
+            pytest.fail(f"processes still running after the stop: {leftovers}; logs in {running.logs}")
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,156 @@
+"""Real action and Rasa servers on loopback for end-to-end tests (tests/servers, tests/robustness).
+
+Both start through the project's entry points (`python -m actions.server`, `scripts/rasa_server.py`) with a
+token between them, as `make run` does, and share one SQLite tracker store the tests can read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "aftercare.tar.gz"
+
+
+def wait_for(url: str, process: subprocess.Popen, limit: float = 180) -> None:
+    """Waits for `url` to answer, failing early with the log if the process died."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(1)
+    raise RuntimeError(f"{url} did not answer within {limit:.0f}s")
+
+
+class Servers:
+    """The action server and a restartable Rasa server sharing one SQLite tracker store."""
+
+    def __init__(self, workdir: Path, rasa_port: int, action_port: int, **env: str) -> None:
+        self.workdir = workdir
+        self.rasa_port = rasa_port
+        self.action_port = action_port
+        self.database = workdir / "conversations.db"
+        self.env = {
+            **os.environ,
+            "ACTION_SERVER_URL": f"http://localhost:{action_port}/webhook",
+            "ACTION_SERVER_TOKEN": secrets.token_hex(24),
+            "TRACKER_STORE_URL": f"sqlite:///{self.database}",
+            "MODEL": str(MODEL),
+            "RASA_PORT": str(rasa_port),
+            **env,
+        }
+        self.actions: subprocess.Popen | None = None
+        self.rasa: subprocess.Popen | None = None
+
+    def _start(self, args: list[str], log_name: str, env: dict[str, str]) -> subprocess.Popen:
+        log = open(self.workdir / log_name, "ab")  # noqa: SIM115 - closed with the process
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def start_actions(self, wait: bool = True) -> None:
+        args = [sys.executable, "-m", "actions.server", "--port", str(self.action_port)]
+        self.actions = self._start(args, "actions.log", self.env)
+        if wait:
+            wait_for(f"http://localhost:{self.action_port}/health", self.actions)
+
+    def start_rasa(self, wait: bool = True, **env: str) -> None:
+        """Starts the Rasa server; `env` adds settings for this start only (e.g. RASA_ENABLE_API)."""
+        self.rasa = self._start([sys.executable, "scripts/rasa_server.py"], "rasa.log", {**self.env, **env})
+        if wait:
+            self.wait_for_rasa()
+
+    def wait_for_rasa(self) -> None:
+        wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, limit=240)
+
+    def start_both(self) -> None:
+        """Starts both servers at once (the Rasa server needs no action server to start) and waits for them."""
+        print("\n   starting the action server and the Rasa server (about 30 s)", file=sys.stderr)
+        self.start_actions(wait=False)
+        self.start_rasa(wait=False)
+        wait_for(f"http://localhost:{self.action_port}/health", self.actions)
+        self.wait_for_rasa()
+
+    def stop_both(self) -> None:
+        self.stop(self.rasa)
+        self.stop(self.actions)
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.rasa_port}"
+
+    def log(self, name: str) -> str:
+        """What a server wrote so far: name is "rasa" or "actions"."""
+        return (self.workdir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+
+    @staticmethod
+    def stop(process: subprocess.Popen | None) -> None:
+        if process and process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def restart_rasa(self, **env: str) -> None:
+        self.stop(self.rasa)
+        self.start_rasa(**env)
+
+    def send(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+        """One patient message through the REST channel; the list of bot messages."""
+        status, replies = self.post(json.dumps({"sender": sender, "message": message, "metadata": metadata or {}}))
+        assert status == 200, replies
+        return replies
+
+    def post(
+        self,
+        body: str | bytes,
+        path: str = "/webhooks/rest/webhook",
+        timeout: float = 60,
+        port: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, object]:
+        """POSTs a raw body (to the Rasa server unless `port` says otherwise); the status and the parsed JSON
+        answer (the raw text if it is not JSON)."""
+        data = body.encode() if isinstance(body, str) else body
+        url = f"http://localhost:{port or self.rasa_port}{path}"
+        request = urllib.request.Request(url, data, {"Content-Type": "application/json", **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode(errors="replace")
+
+    def events(self, sender: str, type_name: str) -> list[dict]:
+        """The events of one type the tracker store recorded in `sender`'s conversation, in order."""
+        with sqlite3.connect(self.database) as connection:
+            rows = connection.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = ? ORDER BY id", (sender, type_name)
+            ).fetchall()
+        return [json.loads(data) for (data,) in rows]
+
+    def slot_values(self, sender: str, slot: str) -> list:
+        """Every value the tracker store recorded for `slot` in `sender`'s conversation, in order."""
+        return [event["value"] for event in self.events(sender, "slot") if event["name"] == slot]
+
+    def user_texts(self, sender: str) -> list[str]:
+        """What the tracker store recorded the patient saying, in order."""
+        return [event["text"] for event in self.events(sender, "user")]
