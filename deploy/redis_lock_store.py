@@ -1,22 +1,32 @@
-"""Rasa's Redis lock store with each change of a lock made atomically, for several Rasa replicas.
+"""Rasa's Redis lock store made safe for several Rasa replicas: atomic tickets, kept alive while waiting.
 
-Rasa 3.6's `RedisLockStore` changes a conversation's ticket lock with a plain GET, then a SET. Two replicas
-that receive messages of one conversation at the same moment can both read the same lock and both issue the
-same ticket number; both then handle their message at once, on the same stored conversation, and the SQL
-tracker store keeps only part of the second turn (the scale test saw an answered message missing from the
-store). Rasa's fix (`ConcurrentRedisLockStore`) was reverted from Rasa Open Source. Here every read-change-write
-of a lock is a Redis transaction (WATCH/MULTI/EXEC) retried when another replica changed the lock in between,
-and finishing a ticket and deleting an empty lock are one step. Tickets, their order and their lifetime
-(TICKET_LOCK_LIFETIME) are Rasa's own.
+Two problems of Rasa 3.6's `RedisLockStore`, both seen in `make test-scale`:
 
-deploy/endpoints.yml selects it with `type: deploy.redis_lock_store.AtomicRedisLockStore`; the other keys are
-those of Rasa's `type: redis`.
+- It changes a conversation's ticket lock with a plain GET, then a SET. Two replicas that receive messages of
+  one conversation at the same moment can both read the same lock and both issue the same ticket number; both
+  then handle their message at once on the same stored conversation, and the SQL tracker store keeps only part
+  of the second turn (an answered message was missing from PostgreSQL). Here every read-change-write of a lock
+  is a Redis transaction (WATCH/MULTI/EXEC), retried when another replica changed the lock in between, and
+  finishing a ticket and deleting an empty lock are one step.
+- A ticket expires TICKET_LOCK_LIFETIME seconds after it was issued, whether its message was handled or still
+  waiting. When a replica dies holding a ticket, the conversation's next message waits for that ticket to
+  expire, by which time its own ticket has expired too, and then it waits for a turn that never comes (the
+  patient gets a 503 after Rasa's 60 s response timeout). Here a replica renews the tickets of its waiting
+  messages each time it looks at the lock, and the ticket of the message it starts handling: only a ticket
+  whose replica stopped renewing it expires, and TICKET_LOCK_LIFETIME bounds the handling of one turn, not the
+  wait before it.
+
+Tickets and their order are Rasa's own. deploy/endpoints.yml selects this store with
+`type: deploy.redis_lock_store.AtomicRedisLockStore`; the other keys are those of Rasa's `type: redis`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import AsyncGenerator, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from rasa.core.lock import TicketLock
@@ -27,7 +37,7 @@ Result = TypeVar("Result")
 
 
 class AtomicRedisLockStore(RedisLockStore):
-    """`RedisLockStore` whose ticket changes are atomic across processes."""
+    """`RedisLockStore` whose ticket changes are atomic across processes and whose waiting tickets stay alive."""
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, **settings: Any) -> None:
         # Rasa builds a lock store named by module path from its endpoint configuration alone.
@@ -100,3 +110,46 @@ class AtomicRedisLockStore(RedisLockStore):
             return (lock if lock.is_someone_waiting() else None), None
 
         self._change(conversation_id, finish_and_delete_if_unused)
+
+    @asynccontextmanager
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncGenerator[TicketLock, None]:
+        """Takes a ticket and waits for its turn, renewing it meanwhile; the ticket is given back at the end."""
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        try:
+            yield await self._wait_for_turn(conversation_id, ticket, lock_lifetime, wait_time_in_seconds)
+        finally:
+            self.cleanup(conversation_id, ticket)
+
+    async def _wait_for_turn(
+        self, conversation_id: str, ticket: int, lock_lifetime: float, wait_time_in_seconds: float
+    ) -> TicketLock:
+        while True:
+            lock, turn = self._change(conversation_id, _renew(ticket, lock_lifetime))
+            if turn is None:
+                raise LockError(
+                    f"Could not acquire lock for conversation_id '{conversation_id}': its ticket expired "
+                    f"while waiting (this replica did not look at the lock for over {lock_lifetime:.0f} s)."
+                )
+            if turn:
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+
+
+def _renew(
+    ticket: int, lock_lifetime: float
+) -> Callable[[TicketLock | None], tuple[TicketLock | None, tuple[TicketLock | None, bool | None]]]:
+    """A lock change: drops expired tickets, renews `ticket` and tells whether it is its turn (None: it is gone)."""
+
+    def change(lock: TicketLock | None) -> tuple[TicketLock | None, tuple[TicketLock | None, bool | None]]:
+        if lock is None:
+            return None, (None, None)
+        lock.remove_expired_tickets()
+        own = next((held for held in lock.tickets if held.number == ticket), None)
+        if own is None:
+            return lock, (lock, None)
+        own.expires = time.time() + lock_lifetime
+        return lock, (lock, not lock.is_locked(ticket))
+
+    return change

@@ -159,7 +159,11 @@ class ScaleStack:
         while time.monotonic() < deadline:
             if self.processes[name].poll() is not None:
                 raise RuntimeError(f"{name} exited with {self.processes[name].returncode}:\n{self.log_tail(name)}")
-            if ready():
+            try:
+                is_ready = ready()
+            except Exception:  # noqa: BLE001 - not listening yet
+                is_ready = False
+            if is_ready:
                 self.seen |= process_tree(self.processes[name].pid)
                 return
             time.sleep(0.5)
@@ -357,12 +361,14 @@ http {{
 
     # --- stopping -----------------------------------------------------------------------------------------------
 
-    def kill(self, name: str) -> None:
-        """SIGKILL, as a crash would: no clean shutdown."""
+    def kill(self, name: str) -> float:
+        """SIGKILL, as a crash would: no clean shutdown. Returns the moment (time.monotonic) of the signal."""
         process = self.processes[name]
         self.seen |= process_tree(process.pid)
+        killed_at = time.monotonic()
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        return killed_at
 
     def stop(self) -> None:
         """Stops everything in reverse order of start: SIGTERM (SIGINT for postgres: fast shutdown), then SIGKILL."""
@@ -393,7 +399,7 @@ http {{
 
 
 @pytest.fixture(scope="session")
-def stack():
+def stack(request):
     if os.environ.get("AFTERCARE_SCALE_TESTS") != "1":
         pytest.skip("scale-out tests start PostgreSQL, Redis, nginx and three servers: run `make test-scale`")
     if not MODEL.exists():
@@ -427,4 +433,7 @@ def stack():
                 os.kill(pid, signal.SIGKILL)
         if leftovers:
             pytest.fail(f"processes still running after the stop: {leftovers}; logs in {running.logs}")
-        shutil.rmtree(base, ignore_errors=True)
+        if request.session.testsfailed or os.environ.get("AFTERCARE_SCALE_KEEP_LOGS") == "1":
+            print(f"\n   the servers' logs are kept in {running.logs}", file=sys.stderr)
+        else:
+            shutil.rmtree(base, ignore_errors=True)

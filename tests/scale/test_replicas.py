@@ -212,7 +212,6 @@ def test_killing_a_replica_mid_load_loses_no_stored_turn_and_the_other_keeps_ans
     patients = [f"scale-load-{number}" for number in range(6)]
     sent: dict[str, list[tuple[str, Reply, float, float]]] = {patient: [] for patient in patients}
     answered_count = 0
-    killed_at: list[float] = []
     counter_lock = threading.Lock()
 
     def patient(sender: str) -> None:
@@ -231,36 +230,38 @@ def test_killing_a_replica_mid_load_loses_no_stored_turn_and_the_other_keeps_ans
     deadline = time.monotonic() + 120
     while answered_count < 12 and time.monotonic() < deadline:
         time.sleep(0.05)
-    stack.kill("replica-1")
-    killed_at.append(time.monotonic())
+    killed_at = stack.kill("replica-1")  # a message sent after this can only reach replica-2
     for worker in workers:
         worker.join(timeout=180)
     assert not any(worker.is_alive() for worker in workers), "patients still waiting after 3 minutes"
 
-    kill = killed_at[0]
-    failed = [
-        (sender, question, reply.status)
+    failed = {
+        (sender, question): reply.status
         for sender in patients
         for question, reply, *_ in sent[sender]
         if not reply.answered
-    ]
-    # Only a message in flight on the killed replica may fail (nginx never resends a POST that reached it).
-    in_flight_at_kill = [
-        (sender, question) for sender in patients for question, _, start, end in sent[sender] if start <= kill <= end
-    ]
-    slowest = max((end - start for sender in patients for _, _, start, end in sent[sender] if start > kill), default=0)
+    }
+    in_flight_at_kill = {
+        (sender, question)
+        for sender in patients
+        for question, _, start, end in sent[sender]
+        if start <= killed_at <= end
+    }
+    waits_after = {
+        sender: [end - start for _, _, start, end in sent[sender] if start > killed_at] for sender in patients
+    }
     print(
-        f"\n   killed replica-1 with {len(in_flight_at_kill)} messages in flight: {len(failed)} got no answer "
-        f"({failed}); slowest answer after the kill {slowest:.1f} s",
+        f"\n   killed replica-1 with {len(in_flight_at_kill)} messages in flight; no answer: {failed}; "
+        f"slowest answer after the kill {max(max(waits, default=0) for waits in waits_after.values()):.1f} s",
         file=sys.stderr,
     )
-    assert len(failed) <= len(in_flight_at_kill), failed
+    # Only a message in flight on the killed replica may go unanswered (nginx never resends a POST that reached
+    # it); every later one is answered by the other replica, at worst once the dead replica's ticket expired.
+    assert set(failed) <= in_flight_at_kill, failed
     for sender in patients:
-        after = [reply for _, reply, start, _ in sent[sender] if start > kill]
+        after = [reply for _, reply, start, _ in sent[sender] if start > killed_at]
         assert all(reply.answered and reply.replica == "replica-2" for reply in after), sender
-        # The slowest wait: a message behind a ticket the killed replica held waits for it to expire.
-        waits = [end - start for _, reply, start, end in sent[sender] if start > kill]
-        assert max(waits, default=0) < TICKET_LOCK_LIFETIME + 30, (sender, waits)
+        assert max(waits_after[sender], default=0) < TICKET_LOCK_LIFETIME + 15, (sender, waits_after[sender])
         stored = stack.user_messages(sender)
         answered = [question for question, reply, *_ in sent[sender] if reply.answered]
         # Every answered turn is stored, once, in the order the patient sent it.
