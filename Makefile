@@ -65,7 +65,8 @@ shell: $(MODEL)
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 # Fast checks first, then training and the slower model and server tests.
-test: install lint unit validate train test-core test-nlu eval-components test-servers test-robustness test-widget
+test: install lint unit validate train test-core test-nlu eval-components test-servers test-robustness test-widget \
+	test-scale
 	@echo "==> All checks passed"
 
 lint: install
@@ -107,7 +108,7 @@ test-robustness: $(MODEL)
 
 # 50 simulated patients x 10 turns against servers it starts on ports 5305/5355, e.g. `make loadtest PATIENTS=100`.
 loadtest: $(MODEL)
-	$(PY) scripts/loadtest.py --patients $(or $(PATIENTS),50) --turns $(or $(TURNS),10) \
+	$(PY) -m scripts.loadtest --patients $(or $(PATIENTS),50) --turns $(or $(TURNS),10) \
 	  --concurrency $(or $(CONCURRENCY),10) --time-limit $(or $(TIME_LIMIT),300)
 
 # Deletes conversations idle for more than DAYS days, or one patient's (SENDER=<conversation id>), from
@@ -126,7 +127,8 @@ test-widget: $(MODEL) browser
 	RASA_PORT=5205 ACTION_PORT=5255 DEMO_PORT=8280 LOG_DIR=results/logs/widget \
 	  TRACKER_STORE_URL=sqlite:///$$(mktemp -d)/widget.db scripts/serve.sh -- npm --prefix widget test
 
-# Scale-out on loopback (deploy/): PostgreSQL, Redis and nginx from Debian's packages, two Rasa replicas.
+# Scale-out on loopback (deploy/): PostgreSQL, Redis and nginx from Debian's packages (installed when missing),
+# two Rasa replicas and two action servers; ports 5405-5456, 8480-8481, 5433, 6380.
 test-scale: $(MODEL)
 	@echo "==> Scale-out: two Rasa replicas sharing PostgreSQL and Redis, behind nginx (about 3 minutes)"
 	deploy/install_services.sh

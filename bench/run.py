@@ -96,25 +96,6 @@ def timed_train(extra: list[str], project: Path, env: dict[str, str], log: Path)
     return training.timed([RASA, "train", "--out", str(project / "models"), *extra], project, env, log)
 
 
-def action_server_command(port: int) -> list[str]:
-    """How the project starts its action server: actions/server.py, or rasa-sdk's where there is none."""
-    if (ROOT / "actions" / "server.py").exists():
-        return [sys.executable, "-m", "actions.server", "--port", str(port)]
-    return [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
-
-
-def rasa_server_command(model: Path, port: int) -> list[str]:
-    """How the project starts its Rasa server: scripts/rasa_server.py (MODEL, RASA_PORT), or `rasa run`."""
-    if (ROOT / "scripts" / "rasa_server.py").exists():
-        return [sys.executable, str(ROOT / "scripts" / "rasa_server.py")]
-    return [RASA, "run", "--model", str(model), "--port", str(port)] + [
-        "--credentials",
-        "credentials.yml",
-        "--endpoints",
-        "endpoints.yml",
-    ]
-
-
 def first_answer_probe(port: int):
     url = f"http://localhost:{port}/webhooks/rest/webhook"
     return lambda: answers(url, {"sender": "bench-first-answer", "message": "hi"}, timeout=30)
@@ -145,8 +126,10 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
         "MODEL": str(model),
         "RASA_PORT": str(PROJECT_PORT),
     }
-    actions = Server("actions", action_server_command(ACTION_PORT), ROOT, project_env, log_dir)
-    project = Server("project", rasa_server_command(model, PROJECT_PORT), ROOT, project_env, log_dir)
+    actions = Server(
+        "actions", [sys.executable, "-m", "actions.server", "--port", str(ACTION_PORT)], ROOT, project_env, log_dir
+    )
+    project = Server("project", [sys.executable, str(ROOT / "scripts" / "rasa_server.py")], ROOT, project_env, log_dir)
     bare = Server(
         "bare",
         [RASA, "run", "--model", "models", "--port", str(BARE_PORT)]

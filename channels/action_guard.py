@@ -11,6 +11,10 @@ logs the failure and sends the patient nothing. Installed by the channels at sta
 - a failed `action_session_start` falls back to Rasa's default session start. Without it, Rasa logs neither a
   session start nor `action_listen`, and every later turn of that conversation trips Rasa's circuit breaker
   and stays silent, even once the action server is back.
+
+It also makes Rasa check the action server's answers against a schema compiled once. Rasa 3.6 calls
+`jsonschema.validate`, which re-checks the schema itself on every call: about 24 ms per custom action and a
+third of the Rasa server's CPU under load (py-spy, `make bench`), against 0.3 ms for the same check compiled once.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+from jsonschema import ValidationError, validators
+from jsonschema.exceptions import best_match
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
+from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.exceptions import RasaException
 
@@ -93,6 +100,27 @@ def install(timeout: float) -> None:
 
     setattr(guarded_run, _GUARD_MARKER, True)
     RemoteAction.run = guarded_run  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+
+
+@functools.cache
+def _response_validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+    """Rasa's own check of an action server answer, with the same error, against the schema compiled once."""
+    error: ValidationError | None = best_match(_response_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        ". Failed to validate Action server response from API, make sure your response from the Action endpoint "
+        f"is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
 
 
 async def _run_guarded(original: Any, action: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any):

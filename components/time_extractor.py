@@ -15,12 +15,9 @@ is loaded, so edit them and restart.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -40,8 +37,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from actions.clinic_config import Clinic, ConfigError, load_clinic
 from components.time_expressions import (
-    DATE_ORDERS,
     UTC,
     TimePatterns,
     find_procedure_time,
@@ -55,42 +52,6 @@ logger = logging.getLogger(__name__)
 
 ENTITY_NAME = "procedure_time"
 METADATA_TIMEZONE_KEY = "timezone"
-
-
-@dataclass(frozen=True)
-class ClinicTimeSettings:
-    """How the clinic reads times: its IANA time zone and numeric date order (MDY or DMY)."""
-
-    timezone: str
-    date_order: str
-
-
-def read_clinic_time_settings(path: str | Path) -> ClinicTimeSettings:
-    """Reads `timezone` and `date_order` (MDY when absent) from the clinic file.
-
-    Raises InvalidConfigException naming the file and key when either is missing or invalid.
-    """
-    try:
-        content = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidConfigException(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InvalidConfigException(f"{path}: cannot be read ({error})") from None
-    if not isinstance(content, dict):
-        raise InvalidConfigException(f"{path}: must be a mapping of keys to values")
-    timezone = content.get("timezone")
-    if not is_valid_timezone(timezone):
-        raise InvalidConfigException(
-            f"{path}: key 'timezone' must be an IANA time zone name such as " f"'America/New_York', not {timezone!r}"
-        )
-    # Optional, MDY by default and case-insensitive, as in actions/clinic_config.py.
-    raw_order = content.get("date_order", "MDY")
-    date_order = raw_order.strip().upper() if isinstance(raw_order, str) else None
-    if date_order not in DATE_ORDERS:
-        raise InvalidConfigException(
-            f"{path}: key 'date_order' must be one of {', '.join(DATE_ORDERS)}, " f"not {raw_order!r}"
-        )
-    return ClinicTimeSettings(timezone=str(timezone).strip(), date_order=date_order)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -110,7 +71,7 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
     def __init__(
         self,
         config: dict[str, Any],
-        clinic: ClinicTimeSettings,
+        clinic: Clinic,
         patterns: TimePatterns,
     ) -> None:
         """Creates the extractor from its config, the clinic's settings and the vocabulary."""
@@ -128,10 +89,10 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
     ) -> ProcedureTimeExtractor:
         """Reads the clinic file and the vocabulary; raises InvalidConfigException when wrong."""
         config = {**cls.get_default_config(), **config}
-        clinic = read_clinic_time_settings(config["clinic_file"])
         try:
+            clinic = load_clinic(config["clinic_file"])
             patterns = load_time_patterns(config["expressions_file"])
-        except ValueError as error:
+        except (ConfigError, ValueError) as error:
             raise InvalidConfigException(str(error)) from None
         return cls(config, clinic, patterns)
 

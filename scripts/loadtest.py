@@ -1,7 +1,7 @@
 """A bounded load test on loopback: simulated patients hold whole conversations at the same time.
 
-    .venv/bin/python scripts/loadtest.py [--patients 50] [--turns 10] [--concurrency 10] [--time-limit 300]
-    .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:5005 --tracker-store-url sqlite:///conversations.db
+    .venv/bin/python -m scripts.loadtest [--patients 50] [--turns 10] [--concurrency 10] [--time-limit 300]
+    .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:5005 --tracker-store-url sqlite:///conversations.db
 
 Without --url it starts its own action server and Rasa server (ports 5355 and 5305, a fresh SQLite file) and
 stops them at the end. Each patient sends its turns one after the other through the REST webhook, mixing care
@@ -24,20 +24,18 @@ import json
 import os
 import random
 import secrets
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 import sqlalchemy as sa
+
+from scripts.servers import Servers
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFE_REPLY_START = "Sorry, I can't answer that right now because of a technical problem"
@@ -295,76 +293,6 @@ async def run_load(
     )
 
 
-class OwnServers:
-    """An action server and a Rasa server started for the run, in a temporary directory, stopped after."""
-
-    def __init__(self, rasa_port: int, action_port: int, model: Path) -> None:
-        self.directory = Path(tempfile.mkdtemp(prefix="aftercare-loadtest-"))
-        self.rasa_port, self.action_port = rasa_port, action_port
-        self.tracker_store_url = f"sqlite:///{self.directory / 'conversations.db'}"
-        self.env = {
-            **os.environ,
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "ACTION_SERVER_TOKEN": secrets.token_hex(24),
-            "TRACKER_STORE_URL": self.tracker_store_url,
-            "MODEL": str(model),
-            "RASA_PORT": str(rasa_port),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "TF_CPP_MIN_LOG_LEVEL": "3",
-            "PYTHONWARNINGS": "ignore",
-        }
-        self.processes: list[subprocess.Popen] = []
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
-
-    def start(self) -> None:
-        for port in (self.rasa_port, self.action_port):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    raise SystemExit(f"Port {port} is in use: choose others with --rasa-port / --action-port")
-        commands = {
-            "actions": [sys.executable, "-m", "actions.server", "--port", str(self.action_port)],
-            "rasa": [sys.executable, str(ROOT / "scripts" / "rasa_server.py")],
-        }
-        for name, command in commands.items():
-            log = open(self.directory / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-            self.processes.append(
-                subprocess.Popen(
-                    command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-                )
-            )
-        print(f"==> Starting the servers (about 30 s; logs in {self.directory})", flush=True)
-        self._wait(f"http://127.0.0.1:{self.action_port}/health", 120)
-        self._wait(f"{self.base_url}/", 240)
-
-    def _wait(self, url: str, limit: float) -> None:
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            for process in self.processes:
-                if process.poll() is not None:
-                    raise SystemExit(f"A server stopped while starting; see the logs in {self.directory}")
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(1)
-        raise SystemExit(f"{url} did not answer within {limit:.0f} s; see the logs in {self.directory}")
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGINT)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, default=50)
@@ -389,11 +317,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         base_url, tracker_store_url = args.url, args.tracker_store_url
     else:
-        servers = OwnServers(args.rasa_port, args.action_port, args.model)
-        base_url, tracker_store_url = servers.base_url, servers.tracker_store_url
+        for port in (args.rasa_port, args.action_port):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    parser.error(f"port {port} is in use: choose others with --rasa-port / --action-port")
+        workdir = Path(tempfile.mkdtemp(prefix="aftercare-loadtest-"))
+        servers = Servers(workdir, args.rasa_port, args.action_port, MODEL=str(args.model))
+        base_url, tracker_store_url = servers.url, f"sqlite:///{servers.database}"
+        print(f"==> Starting the servers (about 30 s; logs in {workdir})", flush=True)
     try:
         if servers:
-            servers.start()
+            servers.start_both()
         print(
             f"==> {args.patients} patients x {args.turns} turns, at most {args.concurrency} at a time, "
             f"against {base_url} (stops after {args.time_limit:.0f} s)",
@@ -412,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     finally:
         if servers:
-            servers.stop()
+            servers.stop_both()
     print(report.describe())
     return 0 if report.passed else 1
 

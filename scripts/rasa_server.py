@@ -15,6 +15,7 @@
 | ACTION_SERVER_TOKEN | | sent to the action server (endpoints.yml); empty is allowed for development |
 | ACTION_TIMEOUT_SECONDS | 10 | how long a custom action may take before the patient gets the safe reply |
 | TRACKER_STORE_URL | sqlite:///conversations.db | where conversations are stored (endpoints.yml) |
+| ENDPOINTS | endpoints.yml | deploy/endpoints.yml for replicas sharing PostgreSQL and Redis (deploy/README.md) |
 | CLINIC_FILE | clinic.yml | the clinic's details, checked at start-up |
 
 The token goes to Rasa inside this process, not on a command line where `ps` would show it. A wrong setting
@@ -82,7 +83,7 @@ def rasa_arguments(environ: Mapping[str, str]) -> list[str]:
         "--credentials",
         str(ROOT / "credentials.yml"),
         "--endpoints",
-        str(ROOT / "endpoints.yml"),
+        str(ROOT / (environ.get("ENDPOINTS", "").strip() or "endpoints.yml")),
         "--cors",
         *cors_origins(environ),
     ]

@@ -5,6 +5,7 @@ import socket
 import time
 
 import pytest
+from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -16,13 +17,15 @@ from rasa.utils.endpoints import EndpointConfig
 
 from channels import action_guard
 
+ORIGINAL_VALIDATE = RemoteAction._validate_action_result
+
 
 @pytest.fixture
 def guarded():
-    original = RemoteAction.run
+    original_run, original_validate = RemoteAction.run, RemoteAction._validate_action_result
     action_guard.install(0.5)
     yield
-    RemoteAction.run = original
+    RemoteAction.run, RemoteAction._validate_action_result = original_run, original_validate
 
 
 @pytest.fixture
@@ -107,3 +110,29 @@ def test_installing_twice_wraps_once(guarded):
     wrapped = RemoteAction.run
     action_guard.install(1.0)
     assert RemoteAction.run is wrapped
+
+
+ACTION_SERVER_ANSWERS = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "escalation", "value": "injector"}], "responses": [{"text": "Call us"}]},
+    {"responses": [{"custom": {"escalation": "emergency", "phone": "911"}}]},
+    {},
+    {"events": "not a list"},
+    {"events": [{"name": "no event key"}]},
+    {"events": [{"event": 3}]},
+    {"responses": [{"text": "fine"}, "not an object"]},
+]
+
+
+@pytest.mark.parametrize("answer", ACTION_SERVER_ANSWERS)
+def test_answers_are_checked_as_rasa_checks_them(guarded, answer):
+    """The schema compiled once accepts and refuses exactly what Rasa's own check does, with the same message."""
+    action = RemoteAction("action_escalate", EndpointConfig("http://127.0.0.1:1/webhook"))
+
+    def outcome(validate):
+        try:
+            return validate(action, answer)
+        except ValidationError as error:
+            return error.message
+
+    assert outcome(action_guard._validate_action_result) == outcome(ORIGINAL_VALIDATE)

@@ -19,6 +19,7 @@ def test_the_defaults_are_private():
     assert option(arguments, "--port") == ["5005"]
     assert "--enable-api" not in arguments and "--auth-token" not in arguments and "--debug" not in arguments
     assert option(arguments, "--credentials")[0].endswith("credentials.yml")
+    assert option(arguments, "--endpoints")[0].endswith("/endpoints.yml")
 
 
 def test_settings_from_the_environment():
@@ -28,6 +29,7 @@ def test_settings_from_the_environment():
             "RASA_INTERFACE": "0.0.0.0",
             "CORS_ORIGINS": "https://clinic.example, https://www.clinic.example/",
             "MODEL": "models/other.tar.gz",
+            "ENDPOINTS": "deploy/endpoints.yml",
             "DEBUG": "1",
         }
     )
@@ -35,6 +37,7 @@ def test_settings_from_the_environment():
     assert option(arguments, "--interface") == ["0.0.0.0"]
     assert option(arguments, "--cors") == ["https://clinic.example", "https://www.clinic.example"]
     assert option(arguments, "--model") == ["models/other.tar.gz"]
+    assert option(arguments, "--endpoints")[0].endswith("/deploy/endpoints.yml")
     assert "--debug" in arguments
 
 

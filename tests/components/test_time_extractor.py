@@ -22,7 +22,8 @@ from components.time_extractor import ProcedureTimeExtractor
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 NOW = "2026-11-29T17:00:00Z"  # a Sunday, 12:00 in New York
-CLINIC = "timezone: America/New_York\ndate_order: MDY\n"
+CONTACT = "clinic_name: Glow\ninjector_name: Dr Lee\nphone: '555 0100'\nhours: 9-5\n"
+CLINIC = CONTACT + "timezone: America/New_York\ndate_order: MDY\n"
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +103,7 @@ def test_the_clinics_time_zone_is_used_otherwise(tmp_path: Path, metadata: Any) 
 
 
 def test_the_clinics_date_order_reads_numeric_dates(tmp_path: Path) -> None:
-    extractor = create_extractor(tmp_path, "timezone: Europe/Paris\ndate_order: dmy\n")
+    extractor = create_extractor(tmp_path, CONTACT + "timezone: Europe/Paris\ndate_order: dmy\n")
     # 18:00 in Paris (the current clock time there) on 3 April, summer time (UTC+2).
     assert process(extractor, "had it on 3/4")[0]["value"] == "2026-04-03T16:00:00Z"
 
@@ -174,11 +175,12 @@ def test_default_config_reads_the_repositorys_files(tmp_path: Path, monkeypatch:
 @pytest.mark.parametrize(
     ("clinic", "message"),
     [
-        ("date_order: MDY\n", "key 'timezone'"),
-        ("timezone: Mars/Olympus_Mons\n", "key 'timezone'"),
-        ("timezone: Europe/London\ndate_order: YMD\n", "key 'date_order'"),
+        (CONTACT + "date_order: MDY\n", "key 'timezone' is missing"),
+        (CONTACT + "timezone: Mars/Olympus_Mons\n", "key 'timezone'"),
+        (CONTACT + "timezone: Europe/London\ndate_order: YMD\n", "key 'date_order'"),
+        ("date_order: MDY\ntimezone: Europe/London\n", "key 'clinic_name' is missing"),
         ("- a list\n", "must be a mapping"),
-        ("timezone: [unclosed\n", "cannot be read"),
+        ("timezone: [unclosed\n", "is not valid YAML"),
     ],
 )
 def test_a_wrong_clinic_file_is_named_with_its_key(tmp_path: Path, clinic: str, message: str) -> None:

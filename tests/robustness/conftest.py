@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.clinic_config import load_clinic
-from tests.servers.running import MODEL, ROOT, Servers
+from scripts.servers import MODEL, ROOT, Servers
 
 RASA_PORT = 5306
 ACTION_PORT = 5356

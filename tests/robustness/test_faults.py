@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from scripts.servers import MODEL, Servers
 from tests.robustness.conftest import CLINIC, is_safe_reply, texts
 from tests.robustness.test_socketio import said, talk
-from tests.servers.running import MODEL, Servers
 
 RASA_PORT = 5308
 ACTION_PORT = 5358

@@ -17,8 +17,8 @@ import urllib.request
 
 import pytest
 
+from scripts.servers import ROOT, Servers, wait_for
 from tests.robustness.conftest import ALLOWED_ORIGIN
-from tests.servers.running import ROOT, Servers, wait_for
 
 ACTION_CALL = {
     "next_action": "action_share_contact",

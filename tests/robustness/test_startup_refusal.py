@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.servers.running import MODEL, ROOT
+from scripts.servers import MODEL, ROOT
 
 GOOD_CLINIC = yaml.safe_load((ROOT / "clinic.yml").read_text())
 

@@ -1,4 +1,4 @@
-"""The scale-out profile on loopback: PostgreSQL, Redis, an action server, two Rasa replicas and nginx.
+"""The scale-out profile on loopback: PostgreSQL, Redis, two action servers, two Rasa replicas and nginx.
 
 Each service runs from a temporary directory with its own data and configuration, on ports of its own (not the
 system services'), and is stopped at the end. The replicas use deploy/endpoints.yml and nginx the server block in
@@ -24,11 +24,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "aftercare.tar.gz"
 DEPLOY = ROOT / "deploy"
-PORTS = {"replica-1": 5405, "replica-2": 5406, "actions": 5455, "nginx": 8480, "postgres": 5433, "redis": 6380}
+PORTS = {
+    "replica-1": 5405,
+    "replica-2": 5406,
+    "actions-1": 5455,
+    "actions-2": 5456,
+    "nginx": 8480,
+    "nginx-actions": 8481,
+    "postgres": 5433,
+    "redis": 6380,
+}
 REPLICAS = ("replica-1", "replica-2")
+ACTION_SERVERS = ("actions-1", "actions-2")
 # A ticket held by a replica that dies blocks its conversation this long (Rasa's default is 60 s).
 TICKET_LOCK_LIFETIME = 20
 LOCK_KEY_PREFIX = "aftercare:lock:"  # deploy/endpoints.yml's key_prefix, then Rasa's "lock:"
@@ -46,23 +55,6 @@ def program(name: str) -> str:
     if not path:
         pytest.fail(f"{name} is not installed: run `make test-scale` (it installs it)")
     return path
-
-
-def action_server_command(port: int) -> list[str]:
-    """The project's action server entry point (actions/server.py), or rasa-sdk's where there is none."""
-    if (ROOT / "actions" / "server.py").exists():
-        return [sys.executable, "-m", "actions.server", "--port", str(port)]
-    return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
-
-
-def rasa_server_command(port: int, model: Path, endpoints: Path) -> tuple[list[str], dict[str, str]]:
-    """The project's Rasa server entry point (scripts/rasa_server.py) with other endpoints, and its settings."""
-    if (ROOT / "scripts" / "rasa_server.py").exists():
-        # Its own `--endpoints endpoints.yml` comes first; argparse keeps the last one given.
-        args = [sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "--endpoints", str(endpoints)]
-        return args, {"MODEL": str(model), "RASA_PORT": str(port)}
-    args = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port)]
-    return args + ["--credentials", "credentials.yml", "--endpoints", str(endpoints)], {}
 
 
 def port_is_open(port: int) -> bool:
@@ -236,7 +228,7 @@ class ScaleStack:
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{PORTS['actions']}/webhook",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{PORTS['nginx-actions']}/webhook",
             "TRACKER_STORE_URL": self._dsn("aftercare"),
             "REDIS_HOST": "127.0.0.1",
             "REDIS_PORT": str(PORTS["redis"]),
@@ -249,15 +241,18 @@ class ScaleStack:
             "TF_CPP_MIN_LOG_LEVEL": "3",
         }
 
-    def start_actions(self) -> None:
-        self._start("actions", action_server_command(PORTS["actions"]), cwd=ROOT, env=self.env)
+    def start_action_server(self, name: str) -> None:
+        args = [sys.executable, "-m", "actions.server", "--port", str(PORTS[name])]
+        self._start(name, args, cwd=ROOT, env=self.env)
 
     def start_replica(self, name: str) -> None:
-        args, settings = rasa_server_command(PORTS[name], self.model, DEPLOY / "endpoints.yml")
+        args = [sys.executable, str(ROOT / "scripts" / "rasa_server.py")]
+        settings = {"MODEL": str(self.model), "RASA_PORT": str(PORTS[name]), "ENDPOINTS": "deploy/endpoints.yml"}
         self._start(name, args, cwd=ROOT, env={**self.env, **settings})
 
     def wait_for_servers(self) -> None:
-        self.wait_until("actions", lambda: port_is_open(PORTS["actions"]), 120)
+        for name in ACTION_SERVERS:
+            self.wait_until(name, lambda name=name: port_is_open(PORTS[name]), 120)
         for name in REPLICAS:
             self.wait_until(name, lambda name=name: self._answers(f"http://127.0.0.1:{PORTS[name]}/"), 300)
 
@@ -272,15 +267,17 @@ class ScaleStack:
     def start_nginx(self) -> None:
         directory = self.base / "nginx"
         directory.mkdir()
-        server_block = render_template(
-            (DEPLOY / "nginx" / "aftercare.conf.template").read_text(),
-            {
-                "RASA_REPLICA_1": f"127.0.0.1:{PORTS['replica-1']}",
-                "RASA_REPLICA_2": f"127.0.0.1:{PORTS['replica-2']}",
-                "NGINX_PORT": f"127.0.0.1:{PORTS['nginx']}",
-            },
-        )
-        (directory / "aftercare.conf").write_text(server_block)
+        values = {
+            "RASA_REPLICA_1": f"127.0.0.1:{PORTS['replica-1']}",
+            "RASA_REPLICA_2": f"127.0.0.1:{PORTS['replica-2']}",
+            "NGINX_PORT": f"127.0.0.1:{PORTS['nginx']}",
+            "ACTION_SERVER_1": f"127.0.0.1:{PORTS['actions-1']}",
+            "ACTION_SERVER_2": f"127.0.0.1:{PORTS['actions-2']}",
+            "NGINX_ACTIONS_PORT": f"127.0.0.1:{PORTS['nginx-actions']}",
+        }
+        for name in ("aftercare", "actions"):
+            template = (DEPLOY / "nginx" / f"{name}.conf.template").read_text()
+            (directory / f"{name}.conf").write_text(render_template(template, values))
         # The main file a package or image would provide, pointing every path into the temporary directory.
         (directory / "nginx.conf").write_text(
             f"""worker_processes 1;
@@ -289,13 +286,15 @@ pid {directory}/nginx.pid;
 error_log {self.logs}/nginx-error.log;
 events {{ worker_connections 512; }}
 http {{
-    access_log {self.logs}/nginx-access.log;
+    log_format upstream '$server_port $upstream_addr $status $request_uri';
+    access_log {self.logs}/nginx-access.log upstream;
     client_body_temp_path {directory}/client_body;
     proxy_temp_path {directory}/proxy;
     fastcgi_temp_path {directory}/fastcgi;
     uwsgi_temp_path {directory}/uwsgi;
     scgi_temp_path {directory}/scgi;
     include {directory}/aftercare.conf;
+    include {directory}/actions.conf;
 }}
 """
         )
@@ -354,6 +353,17 @@ http {{
     def slot_values(self, sender: str, slot: str) -> list:
         return [event["value"] for event in self.events(sender) if event["event"] == "slot" and event["name"] == slot]
 
+    def action_server_calls(self) -> dict[str, int]:
+        """How many calls nginx has passed to each action server and got a 200 for, from its access log."""
+        by_address = {f"127.0.0.1:{PORTS[name]}": name for name in ACTION_SERVERS}
+        calls = dict.fromkeys(ACTION_SERVERS, 0)
+        for line in (self.logs / "nginx-access.log").read_text().splitlines():
+            port, *tried, status, _ = line.split()
+            if port == str(PORTS["nginx-actions"]) and status == "200":
+                # After a refused connection nginx lists every server it tried: the last one answered.
+                calls[by_address[tried[-1].strip(",")]] += 1
+        return calls
+
     def lock_tickets(self, sender: str) -> int:
         """How many tickets the Redis lock store holds for this conversation now."""
         raw = self.redis().get(LOCK_KEY_PREFIX + sender)
@@ -361,14 +371,18 @@ http {{
 
     # --- stopping -----------------------------------------------------------------------------------------------
 
-    def kill(self, name: str) -> float:
-        """SIGKILL, as a crash would: no clean shutdown. Returns the moment (time.monotonic) of the signal."""
+    def kill(self, name: str) -> tuple[float, float]:
+        """SIGKILL, as a crash would: no clean shutdown.
+
+        Returns the moments (time.monotonic) of the signal and of the process being gone: until then the kernel
+        may still accept a connection for it that is then reset.
+        """
         process = self.processes[name]
         self.seen |= process_tree(process.pid)
-        killed_at = time.monotonic()
+        signalled_at = time.monotonic()
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
-        return killed_at
+        return signalled_at, time.monotonic()
 
     def stop(self) -> None:
         """Stops everything in reverse order of start: SIGTERM (SIGINT for postgres: fast shutdown), then SIGKILL."""
@@ -413,16 +427,17 @@ def stack(request):
     try:
         started = time.monotonic()
         print(
-            f"\n   starting PostgreSQL, Redis, the action server, two Rasa replicas and nginx in {base}",
+            f"\n   starting PostgreSQL, Redis, two action servers, two Rasa replicas and nginx in {base}",
             file=sys.stderr,
         )
         running.start_postgres()
         running.start_redis()
-        running.start_actions()
+        for name in ACTION_SERVERS:
+            running.start_action_server(name)
         for name in REPLICAS:
             running.start_replica(name)
-        running.wait_for_servers()
         running.start_nginx()
+        running.wait_for_servers()
         print(f"   all up after {time.monotonic() - started:.0f} s", file=sys.stderr)
         yield running
     finally:

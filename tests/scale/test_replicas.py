@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.scale.conftest import PORTS, REPLICAS, TICKET_LOCK_LIFETIME, Reply, ScaleStack
+from tests.scale.conftest import ACTION_SERVERS, PORTS, REPLICAS, TICKET_LOCK_LIFETIME, Reply, ScaleStack
 
 CARE_QUESTIONS = [
     "can I wear make-up?",
@@ -230,26 +230,24 @@ def test_killing_a_replica_mid_load_loses_no_stored_turn_and_the_other_keeps_ans
     deadline = time.monotonic() + 120
     while answered_count < 12 and time.monotonic() < deadline:
         time.sleep(0.05)
-    killed_at = stack.kill("replica-1")  # a message sent after this can only reach replica-2
+    killed_at, gone_at = stack.kill("replica-1")  # a message sent after gone_at can only reach replica-2
     for worker in workers:
         worker.join(timeout=180)
     assert not any(worker.is_alive() for worker in workers), "patients still waiting after 3 minutes"
 
-    failed = {
-        (sender, question): reply.status
+    failed = {  # with when it was sent and answered, in seconds from the kill
+        (sender, question): (reply.status, round(start - killed_at, 3), round(end - killed_at, 3))
         for sender in patients
-        for question, reply, *_ in sent[sender]
+        for question, reply, start, end in sent[sender]
         if not reply.answered
     }
     in_flight_at_kill = {
         (sender, question)
         for sender in patients
         for question, _, start, end in sent[sender]
-        if start <= killed_at <= end
+        if start <= gone_at and end >= killed_at
     }
-    waits_after = {
-        sender: [end - start for _, _, start, end in sent[sender] if start > killed_at] for sender in patients
-    }
+    waits_after = {sender: [end - start for _, _, start, end in sent[sender] if start > gone_at] for sender in patients}
     print(
         f"\n   killed replica-1 with {len(in_flight_at_kill)} messages in flight; no answer: {failed}; "
         f"slowest answer after the kill {max(max(waits, default=0) for waits in waits_after.values()):.1f} s",
@@ -259,7 +257,7 @@ def test_killing_a_replica_mid_load_loses_no_stored_turn_and_the_other_keeps_ans
     # it); every later one is answered by the other replica, at worst once the dead replica's ticket expired.
     assert set(failed) <= in_flight_at_kill, failed
     for sender in patients:
-        after = [reply for _, reply, start, _ in sent[sender] if start > killed_at]
+        after = [reply for _, reply, start, _ in sent[sender] if start > gone_at]
         assert all(reply.answered and reply.replica == "replica-2" for reply in after), sender
         assert max(waits_after[sender], default=0) < TICKET_LOCK_LIFETIME + 15, (sender, waits_after[sender])
         stored = stack.user_messages(sender)
@@ -268,6 +266,26 @@ def test_killing_a_replica_mid_load_loses_no_stored_turn_and_the_other_keeps_ans
         assert [message for message in stored if message in answered] == answered, sender
         assert len(stored) == len(set(stored)), sender
         assert_turns_not_interleaved(turns(stack.events(sender)))
+
+
+def test_the_replicas_share_both_action_servers_and_one_going_down_costs_no_answer(stack: ScaleStack):
+    sender = "scale-action-servers"
+
+    def ask(question: str) -> None:
+        reply = stack.send("nginx", sender, question)
+        assert reply.answered and not any("technical problem" in text for text in reply.texts), reply.body
+
+    ask("I had my treatment 2 days ago")
+    for question in CARE_QUESTIONS[:4]:
+        ask(question)
+    calls = stack.action_server_calls()
+    assert all(calls[name] > 0 for name in ACTION_SERVERS), calls
+
+    stack.kill("actions-1")
+    for question in CARE_QUESTIONS[4:]:
+        ask(question)  # nginx passes every call to actions-2; the patient never sees the safe reply
+    after = stack.action_server_calls()
+    assert after["actions-1"] == calls["actions-1"] and after["actions-2"] > calls["actions-2"], (calls, after)
 
 
 def test_every_process_the_profile_started_is_stopped(stack: ScaleStack):

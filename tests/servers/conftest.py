@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from tests.servers.running import MODEL, Servers
+from scripts.servers import MODEL, Servers
 
 RASA_PORT = int(os.environ.get("SERVER_TESTS_RASA_PORT", "5105"))
 ACTION_PORT = int(os.environ.get("SERVER_TESTS_ACTION_PORT", "5155"))

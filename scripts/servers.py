@@ -1,4 +1,4 @@
-"""Real action and Rasa servers on loopback for end-to-end tests (tests/servers, tests/robustness).
+"""Real action and Rasa servers on loopback, for end-to-end tests and `make loadtest`.
 
 Both start through the project's entry points (`python -m actions.server`, `scripts/rasa_server.py`) with a
 token between them, as `make run` does, and share one SQLite tracker store the tests can read.
@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "aftercare.tar.gz"
 
@@ -124,8 +124,10 @@ class Servers:
         port: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, object]:
-        """POSTs a raw body (to the Rasa server unless `port` says otherwise); the status and the parsed JSON
-        answer (the raw text if it is not JSON)."""
+        """POSTs a raw body (to the Rasa server unless `port` says otherwise).
+
+        Returns the status and the parsed JSON answer (the raw text if it is not JSON).
+        """
         data = body.encode() if isinstance(body, str) else body
         url = f"http://localhost:{port or self.rasa_port}{path}"
         request = urllib.request.Request(url, data, {"Content-Type": "application/json", **(headers or {})})
