@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tempfile.mkdtemp(prefix="aftercare-loadtest-"))
         servers = Servers(workdir, args.rasa_port, args.action_port, MODEL=str(args.model))
         base_url, tracker_store_url = servers.url, f"sqlite:///{servers.database}"
-        print(f"==> Starting the servers (about 30 s; logs in {workdir})", flush=True)
+        print(f"==> The servers' logs: {workdir}", flush=True)
     try:
         if servers:
             servers.start_both()
