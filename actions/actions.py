@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.care_guide import CareGuide, advise, load_care_guide
 from actions.clinic_config import Clinic, ConfigError, load_clinic
-from components.time_expressions import (
+from components.timestamps import (
     describe_elapsed,
     format_timestamp,
     parse_timestamp,

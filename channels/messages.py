@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from components.time_expressions import is_valid_timezone, parse_timestamp
+from components.timestamps import is_valid_timezone, parse_timestamp
 
 logger = logging.getLogger(__name__)
 

@@ -56,141 +56,29 @@ All times are aware datetimes. Values are returned in UTC, truncated to the minu
 from __future__ import annotations
 
 import itertools
-import math
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from datetime import timezone as datetime_timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import spacy
 import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex
 
-if TYPE_CHECKING:  # spaCy (which may load TensorFlow) is imported when a vocabulary is built, so the
-    from spacy.language import Language  # timestamp helpers stay quick to import for the action server
-    from spacy.matcher import Matcher
+from components.timestamps import UTC, load_timezone
 
-UTC = datetime_timezone.utc
-NOW_ENV_VAR = "AFTERCARE_NOW"
 DEFAULT_EXPRESSIONS_FILE = Path(__file__).with_name("time_expressions.yml")
 DATE_ORDERS = ("MDY", "DMY")
-FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little; "just now" must not be future
-OLDEST_PLAUSIBLE = timedelta(days=365)
 # How far back from a mention a question cue can make it about the future, in characters.
 CLAUSE_WINDOW = 200
-
-
-# --- Timestamps and the reference clock -------------------------------------------------------
-
-
-def reference_now() -> datetime:
-    """The current moment, aware and in UTC.
-
-    When the environment variable `AFTERCARE_NOW` holds an ISO 8601 timestamp with `Z` or an offset
-    (e.g. `2026-11-29T17:00:00Z`), that moment is returned instead: a fixed clock, so that the
-    assistant's story tests and demos give the same answers on every day they run. An empty value
-    counts as unset; an invalid one raises ValueError naming the variable.
-    """
-    fixed = os.environ.get(NOW_ENV_VAR, "").strip()
-    if not fixed:
-        return datetime.now(UTC)
-    try:
-        return parse_timestamp(fixed)
-    except ValueError as error:
-        raise ValueError(f"Environment variable {NOW_ENV_VAR}: {error}") from None
-
-
-def parse_timestamp(value: str) -> datetime:
-    """Reads an ISO 8601 timestamp with `Z` or a UTC offset, returning it in UTC.
-
-    Raises ValueError for anything else, including times without an offset.
-    """
-    if not isinstance(value, str):
-        raise ValueError(f"Expected an ISO 8601 timestamp as text, got {type(value).__name__}")
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"Not an ISO 8601 timestamp: {value!r} (expected e.g. '2026-11-28T17:00:00Z')") from None
-    if moment.utcoffset() is None:
-        raise ValueError(f"Timestamp {value!r} has no UTC offset: add 'Z' or an offset such as '-05:00'")
-    return moment.astimezone(UTC)
-
-
-def format_timestamp(moment: datetime) -> str:
-    """Writes an aware datetime as UTC with seconds precision, e.g. `2026-11-28T17:00:00Z`."""
-    if moment.utcoffset() is None:
-        raise ValueError(f"Cannot format {moment!r}: it has no time zone")
-    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-
-
-def load_timezone(name: str) -> ZoneInfo:
-    """The IANA time zone called `name`; ValueError when there is none."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"Unknown IANA time zone: {name!r} (e.g. 'America/New_York')") from None
-
-
-def is_valid_timezone(name: object) -> bool:
-    """Whether `name` is an IANA time zone name this machine knows."""
-    if not isinstance(name, str) or not name.strip():
-        return False
-    try:
-        load_timezone(name)
-    except ValueError:
-        return False
-    return True
-
-
-def plausibility_problem(value: datetime, now: datetime) -> str | None:
-    """Why a procedure time cannot be right, or None when it is plausible.
-
-    "future" when it is more than 5 minutes after `now`, "too_old" when more than 365 days before.
-    """
-    if value - now > FUTURE_TOLERANCE:
-        return "future"
-    if now - value > OLDEST_PLAUSIBLE:
-        return "too_old"
-    return None
-
-
-def _rounded(amount: float) -> int:
-    """Rounds half up (2.5 -> 3), as people do."""
-    return int(math.floor(amount + 0.5))
-
-
-def _count(amount: int, unit: str) -> str:
-    return f"about {amount} {unit}{'' if amount == 1 else 's'}"
-
-
-def describe_elapsed(value: datetime, now: datetime) -> str:
-    """How long ago `value` was, as a bot reply says it: "about 3 hours", "about 2 days".
-
-    Minutes under an hour, hours under a day, days under a week, weeks under 9 weeks, then months of
-    30 days; each rounded to the nearest whole unit. A moment in the future is described by its
-    distance from now as well.
-    """
-    minutes = abs((now - value).total_seconds()) / 60
-    if minutes < 1:
-        return "less than a minute"
-    if _rounded(minutes) < 60:
-        return _count(_rounded(minutes), "minute")
-    hours = minutes / 60
-    if _rounded(hours) < 24:
-        return _count(_rounded(hours), "hour")
-    days = hours / 24
-    if _rounded(days) < 7:
-        return _count(_rounded(days), "day")
-    if _rounded(days) < 63:
-        return _count(_rounded(days / 7), "week")
-    return _count(_rounded(days / 30), "month")
 
 
 # --- The vocabulary, compiled -----------------------------------------------------------------
@@ -364,10 +252,6 @@ def _blank_english(words: Iterable[str]) -> Language:
     punctuation from words ("ok.yesterday", "~2 days"), also in web addresses. Dashed dates
     ("2026-11-25") stay whole, and the given words are not split as contractions ("wed" is not "we'd").
     """
-    import spacy
-    from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_infix_regex, compile_prefix_regex
-
     nlp = spacy.blank("en")
     keep = set(words)
     nlp.tokenizer = Tokenizer(
@@ -491,8 +375,6 @@ def build_time_patterns(vocabulary: dict[str, Any], source: str = "vocabulary") 
 
     Raises ValueError naming `source` and the key when the vocabulary is malformed.
     """
-    from spacy.matcher import Matcher
-
     if not isinstance(vocabulary, dict):
         raise ValueError(f"{source}: must be a mapping of keys to values")
     spellings = _read_spellings(vocabulary, source)
@@ -583,8 +465,6 @@ class _Reading:
 
 def _read(text: str, patterns: TimePatterns) -> _Reading:
     """Tokenizes the text (dropping runs of spaces, so phrases match across them) and runs the Matcher."""
-    from spacy.tokens import Doc
-
     normalised = _normalised(text)
     tokens = [token for token in patterns.nlp.make_doc(normalised) if not token.is_space]
     starts, ends = [token.idx for token in tokens], [token.idx + len(token) for token in tokens]

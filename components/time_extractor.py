@@ -38,15 +38,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.clinic_config import Clinic, ConfigError, load_clinic
-from components.time_expressions import (
-    UTC,
-    TimePatterns,
-    find_procedure_time,
-    format_timestamp,
-    is_valid_timezone,
-    load_time_patterns,
-    reference_now,
-)
+from components.time_expressions import TimePatterns, find_procedure_time, load_time_patterns
+from components.timestamps import UTC, format_timestamp, is_valid_timezone, reference_now
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components.time_expressions import find_procedure_time, format_timestamp, parse_timestamp  # noqa: E402
+from components.time_expressions import find_procedure_time  # noqa: E402
+from components.timestamps import format_timestamp, parse_timestamp  # noqa: E402
 from components.warning_signs import detect_warning_signs  # noqa: E402
 
 HELD_OUT = Path("tests/held_out")

@@ -29,7 +29,7 @@ ROOT = WIDGET_DIR.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.clinic_config import Clinic, ConfigError, load_clinic  # noqa: E402
-from components.time_expressions import format_timestamp, parse_timestamp, reference_now  # noqa: E402
+from components.timestamps import format_timestamp, parse_timestamp, reference_now  # noqa: E402
 
 PAGE = WIDGET_DIR / "demo" / "index.html"
 STATIC = {
