@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     # endpoints.yml refers to these; an empty token means the action server accepts any local caller.
     for name, default in ENDPOINT_DEFAULTS.items():
         os.environ.setdefault(name, default)
+    # The socket.io channel refuses browser connections from other origins than this same list (CORS does not
+    # cover WebSockets), so it gets the default too.
+    os.environ.setdefault("CORS_ORIGINS", DEFAULT_CORS_ORIGINS)
     if not os.environ["ACTION_SERVER_TOKEN"].strip():
         print("*** ACTION_SERVER_TOKEN is not set: for development only (README, Privacy) ***", file=sys.stderr)
     if "--debug" in arguments:

@@ -1,5 +1,8 @@
 """The Rasa server's settings (scripts/rasa_server.py): private defaults, and no unsafe start."""
 
+import os
+import sys
+
 import pytest
 
 from scripts.rasa_server import SettingError, main, rasa_arguments
@@ -71,3 +74,17 @@ def test_refusing_exits_with_a_message_and_does_not_start_rasa(monkeypatch, caps
     monkeypatch.delenv("RASA_AUTH_TOKEN", raising=False)
     assert main([]) == 2
     assert "Refusing to start the Rasa server: RASA_ENABLE_API=1 needs RASA_AUTH_TOKEN" in capsys.readouterr().err
+
+
+def test_the_socket_channel_gets_the_same_default_origins(monkeypatch):
+    """channels/socketio.py refuses other origins only when CORS_ORIGINS is set: the launcher sets its default."""
+    import rasa.__main__
+
+    from channels.socketio import allowed_origins
+
+    started = {}
+    monkeypatch.setattr(os, "environ", {name: value for name, value in os.environ.items() if name != "CORS_ORIGINS"})
+    monkeypatch.setattr(rasa.__main__, "main", lambda: started.update(origins=allowed_origins(os.environ)))
+    monkeypatch.setattr(sys, "argv", ["rasa_server.py"])
+    assert main([]) == 0
+    assert started["origins"] == {"http://localhost:8080"}
