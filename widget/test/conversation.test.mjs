@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { ask, botSays, launchBrowser, newPage, openWidget, transcript, turnEnds, widget } from './helpers.mjs';
+import { ask, botSays, launchBrowser, newPage, openWidget, storedState, transcript, turnEnds, widget } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -11,9 +11,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const storedState = (page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find((key) => key.startsWith('aftercare-widget')))));
 
 test('the widget opens with the disclaimer and answers make-up 3 hours after treatment with "Not yet"', { timeout: 60000 }, async () => {
   const { context, page } = await newPage(browser);

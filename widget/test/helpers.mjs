@@ -30,6 +30,13 @@ export async function launchBrowser() {
   });
 }
 
+/** What the widget keeps in the page's localStorage (session id, transcript, messages waiting to be sent). */
+export const storedState = (page) =>
+  page.evaluate(() => {
+    const key = Object.keys(localStorage).find((name) => name.startsWith('aftercare-widget'));
+    return JSON.parse(localStorage.getItem(key));
+  });
+
 /** A fresh browser context (empty localStorage: a new patient) and a page that records dialogs and errors. */
 export async function newPage(browser, contextOptions = {}) {
   const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', ...contextOptions });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { botSays, launchBrowser, newPage, openWidget, say, turnEnds, widget } from './helpers.mjs';
+import { botSays, launchBrowser, newPage, openWidget, say, storedState, turnEnds, widget } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -12,11 +12,7 @@ after(async () => {
   await browser?.close();
 });
 
-const outbox = (page) =>
-  page.evaluate(() => {
-    const key = Object.keys(localStorage).find((name) => name.startsWith('aftercare-widget'));
-    return JSON.parse(localStorage.getItem(key)).queue.map((item) => item.payload);
-  });
+const outbox = async (page) => (await storedState(page)).queue.map((item) => item.payload);
 
 test('a message typed while offline is kept, shown as waiting, and delivered once back online', { timeout: 60000 }, async () => {
   const { context, page } = await newPage(browser);
