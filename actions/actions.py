@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.care_guide import CareGuide, advise, load_care_guide
-from actions.clinic_config import Clinic, ConfigError, load_clinic
+from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
 from components.timestamps import (
     describe_elapsed,
     format_timestamp,
@@ -40,7 +39,7 @@ def known_topics(domain_file: Path) -> list[str]:
 def load_settings() -> tuple[Clinic, CareGuide]:
     """Loads clinic.yml and its care guide, or stops the action server saying what is wrong."""
     try:
-        clinic = load_clinic(os.environ.get("CLINIC_FILE", "clinic.yml"))
+        clinic = load_clinic(clinic_file())
         guide = load_care_guide(clinic.care_guide, known_topics(Path("domain.yml")))
     except ConfigError as error:
         logger.critical("Refusing to start: %s", error)

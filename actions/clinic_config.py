@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,11 @@ def _text(path: Path, content: dict[str, Any], key: str, default: str | None = N
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
         raise ConfigError(f"{path}: key '{key}' must be a non-empty text, not {value!r}")
     return str(value).strip()
+
+
+def clinic_file() -> Path:
+    """The clinic file every server reads: CLINIC_FILE, else clinic.yml (relative to where it runs)."""
+    return Path(os.environ.get("CLINIC_FILE", "").strip() or "clinic.yml")
 
 
 def load_clinic(path: str | Path = "clinic.yml") -> Clinic:

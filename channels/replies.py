@@ -7,10 +7,9 @@ The Rasa server reads the clinic file when its channels are created and refuses 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 
-from actions.clinic_config import Clinic, ConfigError, load_clinic
+from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
 from channels.messages import MAX_MESSAGE_CHARACTERS
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ class Replies:
 def load_replies() -> Replies:
     """The replies for the clinic in CLINIC_FILE (clinic.yml), or stops the Rasa server saying what is wrong."""
     try:
-        clinic = load_clinic(os.environ.get("CLINIC_FILE", "clinic.yml"))
+        clinic = load_clinic(clinic_file())
     except ConfigError as error:
         logger.critical("Refusing to start: %s", error)
         raise SystemExit(f"Refusing to start the Rasa server: {error}") from None

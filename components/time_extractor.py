@@ -5,7 +5,7 @@ pipeline, with its own tokenizer); this component only picks the reference time 
 each message and adds the entity. Configure it in config.yml:
 
     - name: components.time_extractor.ProcedureTimeExtractor
-      clinic_file: clinic.yml                            # timezone and date_order come from here
+      clinic_file: clinic.yml                            # timezone and date_order; default: CLINIC_FILE
       expressions_file: components/time_expressions.yml  # the words it understands
 
 Both paths are relative to the directory the assistant runs in; the files are read when the model
@@ -37,7 +37,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.clinic_config import Clinic, ConfigError, load_clinic
+from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
 from components.time_expressions import TimePatterns, find_procedure_time, load_time_patterns
 from components.timestamps import UTC, format_timestamp, is_valid_timezone, reference_now
 
@@ -55,8 +55,9 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> dict[str, Any]:
         """The component's default config (see parent class for full docstring)."""
         return {
-            # The clinic's details: its `timezone` and `date_order` are used here.
-            "clinic_file": "clinic.yml",
+            # The clinic's details, whose `timezone` and `date_order` are used here. By default the servers'
+            # own: CLINIC_FILE, else clinic.yml.
+            "clinic_file": None,
             # The words for times the extractor understands.
             "expressions_file": "components/time_expressions.yml",
         }
@@ -83,7 +84,7 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
         """Reads the clinic file and the vocabulary; raises InvalidConfigException when wrong."""
         config = {**cls.get_default_config(), **config}
         try:
-            clinic = load_clinic(config["clinic_file"])
+            clinic = load_clinic(config["clinic_file"] or clinic_file())
             patterns = load_time_patterns(config["expressions_file"])
         except (ConfigError, ValueError) as error:
             raise InvalidConfigException(str(error)) from None

@@ -109,6 +109,21 @@ def test_the_clinics_date_order_reads_numeric_dates(tmp_path: Path) -> None:
     assert process(extractor, "had it on 3/4")[0]["value"] == "2026-04-03T16:00:00Z"
 
 
+def test_without_a_clinic_file_setting_it_reads_the_servers_clinic_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "CLINIC_FILE", str(write_clinic(tmp_path, CONTACT + "timezone: Europe/Paris\ndate_order: DMY\n"))
+    )
+    extractor = ProcedureTimeExtractor.create(
+        {**ProcedureTimeExtractor.get_default_config(), "expressions_file": str(DEFAULT_EXPRESSIONS_FILE)},
+        LocalModelStorage(tmp_path),
+        Resource("procedure_time_extractor"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    assert process(extractor, "had it on 3/4")[0]["value"] == "2026-04-03T16:00:00Z"
+
+
 def test_the_message_time_is_the_reference(tmp_path: Path) -> None:
     sent = datetime(2026, 11, 25, 17, 0, tzinfo=timezone.utc).timestamp()
     entities = process(create_extractor(tmp_path), "had it yesterday", time=sent)
