@@ -11,7 +11,7 @@ MODEL := models/aftercare.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)
 
 # Settings read by endpoints.yml and the servers; override on the command line or in the environment.
-export ACTION_SERVER_URL ?= http://localhost:5055/webhook
+export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_STORE_URL ?= sqlite:///conversations.db
 # The action server answers only calls carrying this token (endpoints.yml): a fresh one for each `make` run
 # unless it is set (.env.example).

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 from rasa_sdk import Action, Tracker
@@ -18,6 +18,7 @@ from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
 from components.timestamps import (
     describe_elapsed,
     format_timestamp,
+    is_valid_timezone,
     parse_timestamp,
     plausibility_problem,
     reference_now,
@@ -53,13 +54,7 @@ CLINIC, GUIDE = load_settings()
 def patient_timezone(tracker: Tracker) -> str:
     """The browser's IANA time zone from message metadata when valid, else the clinic's."""
     timezone = (tracker.latest_message.get("metadata") or {}).get("timezone")
-    if isinstance(timezone, str):
-        try:
-            ZoneInfo(timezone)
-            return timezone
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return CLINIC.timezone
+    return timezone if is_valid_timezone(timezone) else CLINIC.timezone
 
 
 def stored_procedure_time(tracker: Tracker) -> datetime | None:

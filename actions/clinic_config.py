@@ -6,9 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+
+from components.timestamps import is_valid_timezone
 
 DATE_ORDERS = ("MDY", "DMY")
 REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "hours", "timezone")
@@ -83,13 +84,11 @@ def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
         )
     values = {key: _text(path, content, key) for key in REQUIRED_KEYS}
     emergency_number = _text(path, content, "emergency_number", default="911")
-    try:
-        ZoneInfo(values["timezone"])
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_valid_timezone(values["timezone"]):
         raise ConfigError(
             f"{path}: key 'timezone' is '{values['timezone']}', not an IANA time zone name "
             "such as Europe/London or America/New_York"
-        ) from None
+        )
     date_order = _text(path, content, "date_order", default="MDY").upper()
     if date_order not in DATE_ORDERS:
         raise ConfigError(f"{path}: key 'date_order' must be one of {', '.join(DATE_ORDERS)}, not '{date_order}'")

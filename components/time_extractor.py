@@ -142,6 +142,6 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
         """The patient's time zone from message metadata when valid, else the clinic's."""
         metadata = message.get(METADATA)
         timezone: object | None = metadata.get(METADATA_TIMEZONE_KEY) if isinstance(metadata, dict) else None
-        if isinstance(timezone, str) and is_valid_timezone(timezone):
+        if is_valid_timezone(timezone):
             return timezone
         return self._clinic.timezone

@@ -24,7 +24,7 @@ MODEL = ROOT / "models" / "aftercare.tar.gz"
 
 
 def wait_for(url: str, process: subprocess.Popen, limit: float = 180) -> None:
-    """Waits for `url` to answer, failing early with the log if the process died."""
+    """Waits for `url` to answer, failing early if the process died (its log is in the work directory)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -130,7 +130,6 @@ class ScaleStack:
         self.seen: dict[int, str] = {}  # every process of every tree (pid: start time), for the leftover check
         self.model = base / "aftercare.tar.gz"
         shutil.copy2(MODEL, self.model)  # a copy: someone may retrain models/ meanwhile
-        self.stopped = False
 
     # --- starting ---------------------------------------------------------------------------------------------
 
@@ -399,7 +398,6 @@ http {{
                 process.wait(timeout=30)
             except ProcessLookupError:
                 pass
-        self.stopped = True
 
     def leftovers(self) -> list[str]:
         """Processes this stack started (or their children) still alive, waiting up to 10 s for them to go."""

@@ -18,7 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.scale.conftest import ACTION_SERVERS, PORTS, REPLICAS, TICKET_LOCK_LIFETIME, Reply, ScaleStack
+from tests.scale.conftest import (
+    ACTION_SERVERS,
+    PORTS,
+    REPLICAS,
+    TICKET_LOCK_LIFETIME,
+    Reply,
+    ScaleStack,
+    port_is_open,
+)
 
 CARE_QUESTIONS = [
     "can I wear make-up?",
@@ -291,12 +299,4 @@ def test_the_replicas_share_both_action_servers_and_one_going_down_costs_no_answ
 def test_every_process_the_profile_started_is_stopped(stack: ScaleStack):
     stack.stop()
     assert stack.leftovers() == []
-    assert [name for name, port in PORTS.items() if _port_open(port)] == []
-
-
-def _port_open(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+    assert [name for name, port in PORTS.items() if port_is_open(port)] == []
