@@ -16,7 +16,8 @@ Two problems of Rasa 3.6's `RedisLockStore`, both seen in `make test-scale`:
   whose replica stopped renewing it expires, and TICKET_LOCK_LIFETIME bounds the handling of one turn, not the
   wait before it.
 
-Tickets and their order are Rasa's own. deploy/endpoints.yml selects this store with
+Tickets and their order are Rasa's own. Rasa 3.6 calls `update_lock` and `finish_serving` only from the
+`lock` and `cleanup` replaced here, so those two are not needed. deploy/endpoints.yml selects this store with
 `type: deploy.redis_lock_store.AtomicRedisLockStore`; the other keys are those of Rasa's `type: redis`.
 """
 
@@ -77,28 +78,6 @@ class AtomicRedisLockStore(RedisLockStore):
             return self._change(conversation_id, issue)
         except Exception as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
-
-    def update_lock(self, conversation_id: str) -> None:
-        """Removes expired tickets (a lock that exists is kept, even if empty, as Rasa does)."""
-
-        def remove_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
-            if lock is not None:
-                lock.remove_expired_tickets()
-            return lock, None
-
-        if self.get_lock(conversation_id) is not None:
-            self._change(conversation_id, remove_expired)
-
-    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        """Removes the finished ticket."""
-
-        def finish(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
-            if lock is not None:
-                lock.remove_ticket_for(ticket_number)
-            return lock, None
-
-        if self.get_lock(conversation_id) is not None:
-            self._change(conversation_id, finish)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Removes the finished ticket, and the lock when no one else holds a ticket, in one step."""
