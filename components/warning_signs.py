@@ -181,9 +181,12 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     """Compiles the parsed YAML of a lexicon (see warning_signs.yml for the format).
 
     Raises:
-        ValueError: on an unknown category or word group, or a list entry that is not text.
+        ValueError: when it is not a mapping, on an unknown category or word group, or a list entry that is not
+            text.
 
     """
+    if not isinstance(data, Mapping):
+        raise ValueError("the lexicon must be a mapping of sections (signs, negation, clause, ...)")
     _reject_non_strings(data)
     nlp = spacy.blank("en")
     groups = _normalised_groups(data.get("word_groups") or {}, nlp)

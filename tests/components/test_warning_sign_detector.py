@@ -128,7 +128,7 @@ def test_the_lexicon_is_found_from_any_working_directory(tmp_path: Path, monkeyp
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(None, "not found"), ("signs: {acne: [pimple]}\n", "invalid warning-sign lexicon")],
+    [(None, "not found"), ("signs: {acne: [pimple]}\n", "invalid warning-sign lexicon"), ("", "must be a mapping")],
 )
 def test_a_missing_or_broken_lexicon_stops_the_assistant(tmp_path: Path, content: str | None, reason: str) -> None:
     path = tmp_path / "lexicon.yml"
