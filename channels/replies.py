@@ -41,6 +41,14 @@ class Replies:
     session_lost: str
     unavailable: str
 
+    def refusal(self, text: str) -> str | None:
+        """The answer to a cleaned message that is not run through Rasa (empty or too long), else None."""
+        if not text:
+            return self.empty
+        if len(text) > MAX_MESSAGE_CHARACTERS:
+            return self.too_long
+        return None
+
     @classmethod
     def for_clinic(cls, clinic: Clinic) -> Replies:
         details = {**clinic.contact_details(), "limit": f"{MAX_MESSAGE_CHARACTERS:,}"}

@@ -18,7 +18,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.messages import MAX_MESSAGE_CHARACTERS, BadRequest, read_rest_body
+from channels.messages import BadRequest, read_rest_body
 from channels.replies import Replies
 from channels.turns import prepare_server, run_patient_turn
 
@@ -66,10 +66,9 @@ class RestInput(rasa_rest.RestInput):
                 return response.json(body, status=problem.status)
 
             collector = CollectingOutputChannel()
-            if not incoming.text:
-                await collector.send_text_message(incoming.sender, self.replies.empty)
-            elif len(incoming.text) > MAX_MESSAGE_CHARACTERS:
-                await collector.send_text_message(incoming.sender, self.replies.too_long)
+            refusal = self.replies.refusal(incoming.text)
+            if refusal:
+                await collector.send_text_message(incoming.sender, refusal)
             else:
                 message = UserMessage(
                     incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata

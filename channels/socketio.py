@@ -26,7 +26,7 @@ from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
 from sanic import Blueprint
 
-from channels.messages import MAX_MESSAGE_CHARACTERS, clean_text, is_session_id, socket_metadata
+from channels.messages import clean_text, is_session_id, socket_metadata
 from channels.replies import Replies
 from channels.turns import prepare_server, run_patient_turn
 
@@ -77,8 +77,8 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         namespace = self.namespace
-        origins = getattr(self, "origins", set())
-        replies = getattr(self, "replies", None) or prepare_server()
+        origins = self.origins
+        replies = self.replies
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
@@ -119,11 +119,9 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
                 await output.send_text_message(sender_id, replies.unreadable)
                 return
             text = clean_text(raw_text or "")
-            if not text:
-                await output.send_text_message(sender_id, replies.empty)
-                return
-            if len(text) > MAX_MESSAGE_CHARACTERS:
-                await output.send_text_message(sender_id, replies.too_long)
+            refusal = replies.refusal(text)
+            if refusal:
+                await output.send_text_message(sender_id, refusal)
                 return
             metadata = socket_metadata(data.get(self.metadata_key))
             message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)

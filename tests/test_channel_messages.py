@@ -6,6 +6,7 @@ import pytest
 
 from channels.messages import (
     MAX_BODY_BYTES,
+    MAX_MESSAGE_CHARACTERS,
     BadRequest,
     check_metadata,
     clean_text,
@@ -138,3 +139,15 @@ def test_socket_metadata_is_an_object_or_nothing(metadata, kept):
 )
 def test_session_ids(value, usable):
     assert is_session_id(value) is usable
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [("", "empty"), ("x" * MAX_MESSAGE_CHARACTERS, None), ("x" * (MAX_MESSAGE_CHARACTERS + 1), "too_long")],
+)
+def test_both_channels_answer_an_empty_or_over_long_message_themselves(text, reply):
+    from actions.clinic_config import load_clinic
+    from channels.replies import Replies
+
+    replies = Replies.for_clinic(load_clinic("clinic.yml"))
+    assert replies.refusal(text) == (getattr(replies, reply) if reply else None)
