@@ -9,6 +9,7 @@ saying what to fix, an empty or over-long message in words, and a failed turn wi
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +22,8 @@ from sanic.response import HTTPResponse
 from channels.messages import BadRequest, read_rest_body
 from channels.replies import Replies
 from channels.turns import prepare_server, run_patient_turn
+
+logger = logging.getLogger(__name__)
 
 REASONS = {400: "Bad Request", 413: "Payload Too Large"}
 
@@ -58,6 +61,13 @@ class RestInput(rasa_rest.RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            try:
+                return await answer(request)
+            except Exception as error:  # noqa: BLE001 - whatever broke, the caller gets the safe reply, not a 500
+                logger.error("A REST request failed with %s; sent the safe reply.", type(error).__name__)
+                return response.json([{"text": self.replies.unavailable}])
+
+        async def answer(request: Request) -> HTTPResponse:
             try:
                 incoming = read_rest_body(request.body)
             except BadRequest as problem:

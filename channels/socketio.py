@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -101,7 +102,17 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
+            # The acknowledgement (sent when this returns) is what takes the message out of the widget's outbox;
+            # an exception would send none, and the widget would resend the message for ever.
             output = SocketIOOutput(sio, self.bot_message_evt)
+            try:
+                await answer_message(sid, data, output)
+            except Exception as error:  # noqa: BLE001 - whatever broke, the patient gets the safe reply
+                logger.error("A socket.io message failed with %s; sent the safe reply.", type(error).__name__)
+                with contextlib.suppress(Exception):
+                    await output.send_text_message(sid, replies.unavailable)
+
+        async def answer_message(sid: str, data: Any, output: SocketIOOutput) -> None:
             if not isinstance(data, dict):
                 await output.send_text_message(sid, replies.unreadable)
                 return

@@ -15,6 +15,11 @@ UTC = datetime_timezone.utc
 NOW_ENV_VAR = "AFTERCARE_NOW"
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little; "just now" must not be future
 OLDEST_PLAUSIBLE = timedelta(days=365)
+# Python's datetimes end at years 1 and 9999; a parsed time keeps this much room on either side, so that showing
+# it in any time zone (offsets reach 26 hours) or moving it by a day never raises OverflowError.
+CALENDAR_MARGIN = timedelta(days=2)
+EARLIEST_TIMESTAMP = datetime.min.replace(tzinfo=UTC) + CALENDAR_MARGIN
+LATEST_TIMESTAMP = datetime.max.replace(tzinfo=UTC) - CALENDAR_MARGIN
 
 
 def reference_now() -> datetime:
@@ -37,7 +42,8 @@ def reference_now() -> datetime:
 def parse_timestamp(value: str) -> datetime:
     """Reads an ISO 8601 timestamp with `Z` or a UTC offset, returning it in UTC.
 
-    Raises ValueError for anything else, including times without an offset.
+    Raises ValueError for anything else, including times without an offset and times within two days of the
+    ends of the calendar (e.g. `0001-01-01T00:00:00+05:00`), which no patient had and no time zone can show.
     """
     if not isinstance(value, str):
         raise ValueError(f"Expected an ISO 8601 timestamp as text, got {type(value).__name__}")
@@ -50,6 +56,8 @@ def parse_timestamp(value: str) -> datetime:
         raise ValueError(f"Not an ISO 8601 timestamp: {value!r} (expected e.g. '2026-11-28T17:00:00Z')") from None
     if moment.utcoffset() is None:
         raise ValueError(f"Timestamp {value!r} has no UTC offset: add 'Z' or an offset such as '-05:00'")
+    if not EARLIEST_TIMESTAMP <= moment <= LATEST_TIMESTAMP:
+        raise ValueError(f"Timestamp {value!r} is outside the range of dates the assistant can work with")
     return moment.astimezone(UTC)
 
 

@@ -101,6 +101,8 @@ def test_an_empty_message_is_not_an_error():
         ({"procedure_time": 1700000000}, {}),
         ({"procedure_time": ["2026-11-28T17:00:00Z"]}, {}),
         ({"procedure_time": "2026-11-28T17:00:00Z" + " " * 100}, {}),
+        ({"procedure_time": "0001-01-01T00:00:00+05:00"}, {}),  # raised OverflowError
+        ({"procedure_time": "9999-12-31T23:59:59-05:00"}, {}),
         ({"timezone": "Mars/Olympus"}, {}),
         ({"timezone": "../../etc/passwd"}, {}),
         ({"timezone": 5}, {}),

@@ -72,6 +72,23 @@ def test_parse_timestamp_refuses_anything_but_an_aware_iso_time(text: str) -> No
         parse_timestamp(text)
 
 
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "0001-01-02T12:00:00Z", "9999-12-30T00:00:00Z"]
+)
+def test_parse_timestamp_refuses_the_ends_of_the_calendar_with_a_value_error(text: str) -> None:
+    # These raised OverflowError, which the channels did not expect: a 500 over REST, silence over socket.io.
+    with pytest.raises(ValueError, match="outside the range"):
+        parse_timestamp(text)
+
+
+@pytest.mark.parametrize("text", ["0001-01-03T00:00:00Z", "9999-12-29T00:00:00Z"])
+def test_a_parsed_time_can_be_shown_in_any_time_zone_and_moved_by_a_day(text: str) -> None:
+    moment = parse_timestamp(text)
+    for offset in (timedelta(hours=23, minutes=59), -timedelta(hours=23, minutes=59)):
+        (moment + offset / abs(offset) * timedelta(days=1)).astimezone(timezone(offset))
+    assert format_timestamp(moment) == text
+
+
 def test_parse_timestamp_refuses_non_text() -> None:
     with pytest.raises(ValueError, match="as text"):
         parse_timestamp(1764435600)  # type: ignore[arg-type]

@@ -137,11 +137,20 @@ def test_a_warning_sign_hidden_by_zero_width_characters_still_escalates(servers)
 
 @pytest.mark.parametrize(
     "procedure_time",
-    ["yesterday-ish", 1700000000, ["2026-11-28T10:00:00Z"], {"at": "noon"}, "2026-11-28T10:00:00", "9" * 500],
-    ids=["words", "number", "list", "object", "no offset", "very long"],
+    [
+        "yesterday-ish",
+        1700000000,
+        ["2026-11-28T10:00:00Z"],
+        {"at": "noon"},
+        "2026-11-28T10:00:00",
+        "9" * 500,
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+    ],
+    ids=["words", "number", "list", "object", "no offset", "very long", "calendar start", "calendar end"],
 )
 def test_a_malformed_procedure_time_is_dropped_and_the_assistant_asks(servers, procedure_time):
-    sender = f"patient-bad-time-{type(procedure_time).__name__}-{len(str(procedure_time))}"
+    sender = f"patient-bad-time-{type(procedure_time).__name__}-{len(str(procedure_time))}-{str(procedure_time)[:2]}"
     metadata = {"procedure_time": procedure_time, "timezone": "Europe/London"}
     status, replies = servers.post(body(sender=sender, message="can I wear make-up?", metadata=metadata))
     assert_well_formed(status, replies)

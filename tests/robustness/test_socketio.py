@@ -99,7 +99,18 @@ def test_a_malformed_message_is_answered_not_dropped(servers, payload, answer):
     assert CLINIC.phone in said(replies) and CLINIC.emergency_number in said(replies)
 
 
-@pytest.mark.parametrize("metadata", ["{not json", "[1, 2]", [1, 2], 7, {"procedure_time": ["soon"]}])
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "{not json",
+        "[1, 2]",
+        [1, 2],
+        7,
+        {"procedure_time": ["soon"]},
+        {"procedure_time": "0001-01-01T00:00:00+05:00"},  # raised OverflowError: no acknowledgement, no reply
+        {"procedure_time": "9999-12-31T23:59:59-05:00"},
+    ],
+)
 def test_malformed_metadata_is_ignored_and_the_message_answered(servers, metadata):
     payload = {"message": "is redness normal?", "session_id": "socket-metadata", "metadata": metadata}
     acknowledged, replies = talk(servers, payload, "socket-metadata")
