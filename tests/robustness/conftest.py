@@ -1,17 +1,22 @@
 """Real servers on loopback for the robustness tests: started once for the whole directory.
 
 The fault tests stop, hang and restart servers, so they get their own pair (test_faults.py).
+ROBUSTNESS_PORT_OFFSET moves every port of this directory (5306/5356, 5308/5358) by that much, so that two
+checkouts can run these tests on one machine at once.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from actions.clinic_config import load_clinic
 from scripts.servers import MODEL, ROOT, Servers
 
-RASA_PORT = 5306
-ACTION_PORT = 5356
+PORT_OFFSET = int(os.environ.get("ROBUSTNESS_PORT_OFFSET", "0"))
+RASA_PORT = 5306 + PORT_OFFSET
+ACTION_PORT = 5356 + PORT_OFFSET
 ALLOWED_ORIGIN = "http://localhost:8080"
 CLINIC = load_clinic(ROOT / "clinic.yml")
 

@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from scripts.servers import MODEL, Servers
-from tests.robustness.conftest import CLINIC, is_safe_reply, texts
+from tests.robustness.conftest import CLINIC, PORT_OFFSET, is_safe_reply, texts
 from tests.robustness.test_socketio import said, talk
 
-RASA_PORT = 5308
-ACTION_PORT = 5358
+RASA_PORT = 5308 + PORT_OFFSET
+ACTION_PORT = 5358 + PORT_OFFSET
 ACTION_TIMEOUT = 2.0
 API_TOKEN = "robustness-api-token-0123456789"
 
