@@ -71,8 +71,8 @@ test: install lint unit validate train test-core test-nlu eval-components test-s
 
 lint: install
 	@echo "==> ruff"
-	$(BIN)/ruff check actions channels components tests scripts bench deploy widget/serve_demo.py
-	$(BIN)/ruff format --check actions channels components tests scripts bench deploy widget/serve_demo.py
+	$(BIN)/ruff check aftercare actions channels components tests scripts bench deploy widget/serve_demo.py
+	$(BIN)/ruff format --check aftercare actions channels components tests scripts bench deploy widget/serve_demo.py
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"
