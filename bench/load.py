@@ -118,3 +118,27 @@ def run_level(
 ) -> LevelResult:
     """`total` messages from `concurrency` patients at once, each in whole conversations; at most `time_limit` s."""
     return asyncio.run(_run_level(url, conversations, concurrency, total, time_limit, prefix))
+
+
+def long_conversation(url: str, messages: list[tuple[str, dict]], turns: int, sender: str, window: int = 10) -> dict:
+    """One patient sending `turns` messages in one conversation, one at a time, cycling through `messages`.
+
+    Returns the p50 of the first and the last `window` turns: how a conversation's length slows its replies.
+    """
+
+    async def talk() -> tuple[list[float], int]:
+        latencies, errors = [], 0
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+            for (text, metadata), _ in zip(itertools.cycle(messages), range(turns)):
+                sent_at = time.monotonic()
+                try:
+                    async with session.post(url, json={"sender": sender, "message": text, "metadata": metadata}) as r:
+                        errors += r.status != 200 or not await r.json(content_type=None)
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    errors += 1
+                latencies.append((time.monotonic() - sent_at) * 1000)
+        return latencies, errors
+
+    latencies, errors = asyncio.run(talk())
+    first, last = float(np.percentile(latencies[:window], 50)), float(np.percentile(latencies[-window:], 50))
+    return {"turns": turns, "errors": errors, "first_p50_ms": first, "last_p50_ms": last, "ratio": last / first}

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bench import training
-from bench.load import BARE_CONVERSATIONS, PROJECT_CONVERSATIONS, LevelResult, run_level
+from bench.load import BARE_CONVERSATIONS, PROJECT_CONVERSATIONS, LevelResult, long_conversation, run_level
 from bench.processes import Server, answers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +32,8 @@ RASA = str(BIN / "rasa")
 PROJECT_PORT, ACTION_PORT, BARE_PORT = 5505, 5555, 5605
 TARGET_P95_RATIO = 1.5  # at 10 concurrent patients
 TARGET_TRAIN_SECONDS = 180
+LONG_CONVERSATION_TURNS = 300
+TARGET_LONG_CONVERSATION_RATIO = 2.0  # p50 of the last 10 turns against the first 10
 
 
 def say(message: str) -> None:
@@ -174,6 +176,20 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
                     f"{result.messages_per_second:.1f} msg/s, {result.errors} errors"
                     + (f" (e.g. {result.error_examples[0]})" if result.error_examples else "")
                 )
+        long_conversations = {}
+        for name, port, conversations in (
+            ("bare", BARE_PORT, BARE_CONVERSATIONS),
+            ("project", PROJECT_PORT, PROJECT_CONVERSATIONS),
+        ):
+            say(f"{name}: one conversation of {LONG_CONVERSATION_TURNS} turns ...")
+            messages = [message for conversation in conversations for message in conversation()]
+            url = f"http://localhost:{port}/webhooks/rest/webhook"
+            found = long_conversation(url, messages, LONG_CONVERSATION_TURNS, f"bench-{name}-long")
+            long_conversations[name] = found
+            say(
+                f"   p50 of the first 10 turns {found['first_p50_ms']:.0f} ms, of the last 10 "
+                f"{found['last_p50_ms']:.0f} ms ({found['ratio']:.1f}x), {found['errors']} errors"
+            )
         memory = {server.name: server.peak_rss_mb() for server in servers}
     finally:
         say("stopping the servers ...")
@@ -186,6 +202,7 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
         "bare_start_to_first_answer_s": bare_start,
         "peak_rss_mb": memory,
         "levels": {name: [result.as_dict() for result in found] for name, found in results.items()},
+        "long_conversation": long_conversations,
     }
 
 
@@ -204,6 +221,14 @@ def targets(report: dict) -> list[dict]:
                     "met": ratio <= TARGET_P95_RATIO,
                 }
             )
+        long = load["long_conversation"]["project"]
+        checks.append(
+            {
+                "target": f"last 10 of {long['turns']} turns p50 <= {TARGET_LONG_CONVERSATION_RATIO}x the first 10",
+                "value": round(long["ratio"], 2),
+                "met": long["ratio"] <= TARGET_LONG_CONVERSATION_RATIO,
+            }
+        )
         if 50 in by_level["project"]:
             errors = by_level["project"][50]["errors"]
             checks.append({"target": "zero errors at 50 patients", "value": errors, "met": errors == 0})
@@ -246,6 +271,12 @@ def print_table(report: dict) -> None:
                     f"{level['p50_ms']:>7.0f} {level['p95_ms']:>7.0f} {level['p99_ms']:>7.0f} "
                     f"{level['messages_per_second']:>6.1f} {ratio:>9.2f}"
                 )
+        print(f"\none conversation of {LONG_CONVERSATION_TURNS} turns, p50 of its first and last 10 turns")
+        for name, long in load["long_conversation"].items():
+            print(
+                f"{name:<8} first 10 {long['first_p50_ms']:>5.0f} ms, last 10 {long['last_p50_ms']:>5.0f} ms "
+                f"({long['ratio']:.1f}x), {long['errors']} errors"
+            )
         memory = load["peak_rss_mb"]
         print(
             f"\npeak RSS: project Rasa {memory['project']:.0f} MB, action server {memory['actions']:.0f} MB, "
