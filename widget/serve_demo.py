@@ -41,6 +41,8 @@ STATIC = {
     "/aftercare-widget.js": (WIDGET_DIR / "dist" / "aftercare-widget.js", "text/javascript; charset=utf-8"),
     "/demo.css": (WIDGET_DIR / "demo" / "demo.css", "text/css; charset=utf-8"),
 }
+PAGE_PATHS = ("/", "/index.html")
+KNOWN_PATHS = (*PAGE_PATHS, *STATIC)
 DEFAULT_HOURS_AGO = 3
 
 logger = logging.getLogger("demo_page")
@@ -121,7 +123,7 @@ def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler
         def respond(self, send_body: bool) -> None:
             url = urlsplit(self.path)
             log_redaction.remember(url.query, *parse_qs(url.query, keep_blank_values=True).values())
-            if url.path in ("/", "/index.html"):
+            if url.path in PAGE_PATHS:
                 try:
                     procedure_time = requested_procedure_time(url.query, reference_now())
                 except ValueError:
@@ -165,11 +167,14 @@ def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             # Only failures (a page view per line would drown the other servers' output), and without the query
             # string: it holds the patient's procedure time.
-            status = int(code) if str(code).isdigit() else 0
-            if status >= 400:
-                path = urlsplit(getattr(self, "path", "") or "").path
-                known = path if path in ("/", "/index.html", *STATIC) else "(another path)"
-                logger.warning("%s %s answered %d", self.command or "(unreadable request)", known, status)
+            status = int(code) if isinstance(code, int) or code.isdigit() else 0  # HTTPStatus is an int
+            if status < 400:
+                return
+            if not self.command:  # the request line itself was malformed
+                logger.warning("An unreadable request answered %d", status)
+                return
+            path = urlsplit(self.path).path
+            logger.warning("%s %s answered %d", self.command, path if path in KNOWN_PATHS else "(another path)", status)
 
         def log_error(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
             pass  # its messages quote the raw request line; log_request writes the status of every failure

@@ -173,8 +173,9 @@ def test_no_log_file_holds_what_came_in_through_any_channel_or_failure(servers):
         if marker in path.read_text(encoding="utf-8", errors="replace")
     ]
     assert not leaks, "patient words in the logs:\n" + "\n".join(leaks)
-    # Not vacuous: Rasa did log the malformed slash commands, redacted.
+    # Not vacuous: Rasa did log the malformed slash commands, redacted, and the demo page its refusals.
     assert "[redacted]" in servers.log("rasa")
+    assert "GET / answered 400" in servers.log("demo") and "An unreadable request answered 400" in servers.log("demo")
 
 
 def test_the_database_and_the_logs_are_readable_by_their_owner_only(servers):
