@@ -57,7 +57,8 @@ def patient_values(call: Any) -> list[Any]:
         return []
     latest = tracker.get("latest_message")
     values = [latest.get("text"), latest.get("metadata")] if isinstance(latest, dict) else []
-    values.append(tracker.get("slots"))
+    if isinstance(tracker.get("slots"), dict):
+        values.append(tracker["slots"])
     events = tracker.get("events")
     if isinstance(events, list):
         said = [event for event in events if isinstance(event, dict) and event.get("event") == "user"]

@@ -20,12 +20,10 @@ _prepared: Replies | None = None
 
 
 def prepare_server() -> Replies:
-    """Reads clinic.yml, installs the action guard and the privacy measures, once; stops if either is wrong.
-
-    The privacy measures (`channels.privacy`): log redaction and owner-only files.
+    """Reads clinic.yml, installs the action guard and the privacy measures (`channels.privacy`), once.
 
     Called when Rasa creates the channels from credentials.yml, before the model loads, so a broken clinic
-    file or timeout stops start-up with a message instead of reaching a patient.
+    file or ACTION_TIMEOUT_SECONDS stops start-up with a message instead of reaching a patient.
     """
     global _prepared
     if _prepared is None:
