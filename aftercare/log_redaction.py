@@ -279,8 +279,16 @@ _STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", 
 _DONE = "_aftercare_redacted"
 
 
+WITHHELD = "[log line withheld: it could not be checked for patient data]"
+MAX_CHECKED_CHARACTERS = 100_000  # beyond this a log line is cut: checking it would hold up the server
+
+
 class RedactingFilter(logging.Filter):
-    """Redacts a record's message, arguments, extra fields, exception and stack text in place; drops nothing."""
+    """Redacts a record's message, arguments, extra fields, exception and stack text in place; drops nothing.
+
+    Never raises (an exception in a filter would reach the code that logged): a record it cannot check is
+    written as WITHHELD instead.
+    """
 
     _formatter = logging.Formatter()
 
@@ -288,21 +296,40 @@ class RedactingFilter(logging.Filter):
         if getattr(record, _DONE, False):
             return True
         try:
+            self._redact(record)
+        except Exception:  # noqa: BLE001 - fail closed, whatever went wrong
+            record.msg, record.args, record.exc_info, record.exc_text, record.stack_info = (
+                WITHHELD,
+                (),
+                None,
+                None,
+                None,
+            )
+        setattr(record, _DONE, True)
+        return True
+
+    def _redact(self, record: logging.LogRecord) -> None:
+        try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string is still written, redacted
             message = f"{record.msg} {record.args!r}"
-        record.msg, record.args = redact(message), ()
+        record.msg, record.args = _checked(message), ()
         if record.exc_info and not record.exc_text:
             record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _checked(record.exc_text)
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = _checked(record.stack_info)
         for name, value in list(vars(record).items()):
             if name not in _STANDARD_ATTRIBUTES and isinstance(value, str):
-                setattr(record, name, redact(value))
-        setattr(record, _DONE, True)
-        return True
+                setattr(record, name, _checked(value))
+
+
+def _checked(text: str) -> str:
+    if len(text) <= MAX_CHECKED_CHARACTERS:
+        return redact(text)
+    withheld = len(text) - MAX_CHECKED_CHARACTERS
+    return f"{redact(text[:MAX_CHECKED_CHARACTERS])}[... {withheld} more characters withheld]"
 
 
 _filter = RedactingFilter()

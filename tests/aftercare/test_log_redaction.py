@@ -179,3 +179,16 @@ def test_a_part_of_a_word_of_the_log_is_not_taken_for_the_patients_words():
 def test_the_pieces_of_an_intent_command_are_replaced_alone():
     remember('/greet{"pus": "x"}@0.5 rest')
     assert redact("Discarded the entity 'pus' of the message") == f"Discarded the entity '{REDACTED}' of the message"
+
+
+def test_a_record_that_cannot_be_checked_is_withheld_not_raised(monkeypatch):
+    def broken(text: str) -> str:
+        raise RuntimeError("zebrafinch")
+
+    monkeypatch.setattr(log_redaction, "redact", broken)
+    assert written("any.library", "the patient wrote %s", "zebrafinch") == f"{log_redaction.WITHHELD}\n"
+
+
+def test_an_enormous_line_is_cut_after_the_checked_part():
+    line = written("any.library", "%s", "y " * 100_000 + "zebrafinch at the end")
+    assert "zebrafinch" not in line and line.endswith("100021 more characters withheld]\n")
