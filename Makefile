@@ -58,8 +58,9 @@ train: $(MODEL)
 run: $(MODEL)
 	scripts/serve.sh
 
+# `rasa shell` uses Rasa's own terminal channel, not channels/: the umask keeps conversations.db owner-only.
 shell: $(MODEL)
-	@trap 'kill 0' EXIT; \
+	@umask 077; trap 'kill 0' EXIT; \
 	$(PY) -m actions.server --port $(ACTION_PORT) --quiet & \
 	scripts/wait_for_url.sh http://localhost:$(ACTION_PORT)/health 120 && \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml

@@ -1,6 +1,7 @@
 """channels.privacy: the tracker store's SQLite file is for its owner only, including one that existed before."""
 
 import asyncio
+import logging
 import os
 import sqlite3
 import stat
@@ -21,6 +22,7 @@ def protected_process():
     protect_this_process()
     yield
     os.umask(previous)
+    logging.captureWarnings(False)
 
 
 def store_a_message(path) -> None:
