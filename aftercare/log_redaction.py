@@ -4,14 +4,17 @@ Two layers, both applied by `RedactingFilter` to each record before it is writte
 
 1. Registered values. The channels (and the action server, and the demo page) register every value a patient
    sent, as soon as they read it: the message text, raw and cleaned, and every metadata value, of any type.
-   Each occurrence of one of them in a log line, or of any part of it of 8 characters or more, is replaced,
-   in the forms loggers write it in (as typed, JSON- and repr-escaped). The values of the current request are
-   kept in a context variable, and the most recent ones in a bounded set for lines written outside the
-   request's task (threads, later callbacks).
+   Each occurrence of one of them in a log line, or of any part of it of 12 characters or more (from word
+   boundary to word boundary), is replaced, in the forms loggers write it in (as typed, JSON- and
+   repr-escaped); so are the pieces of a "/intent{...}" command, which Rasa quotes one by one. The values of
+   the current request are kept in a context variable, and the most recent ones in a bounded set for lines
+   written outside the request's task (threads, later callbacks).
 2. Known structures that carry patient data, whoever logs them and whether or not the value was registered:
    `text='...'`, `"user_text": "..."`, `'metadata': {...}`, Rasa's event strings such as
    `UserUttered(text: ..., intent: ...)`.
 
+Rasa 3.6.21 also logs through structlog (the story reader's `message.parsing.failed` warning, among others),
+configured with stdlib's LoggerFactory: its rendered lines are ordinary log records and pass the filter.
 `install()` puts the filter on every handler that exists (the root logger's, every logger's own, and the
 last-resort handler used when there is none) and routes Python warnings through logging, so they pass it too.
 Standard library only: every process of the project installs it.
