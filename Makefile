@@ -58,8 +58,9 @@ train: $(MODEL)
 run: $(MODEL)
 	scripts/serve.sh
 
+# `rasa shell` uses Rasa's own terminal channel, not channels/: the umask keeps conversations.db owner-only.
 shell: $(MODEL)
-	@trap 'kill 0' EXIT; \
+	@umask 077; trap 'kill 0' EXIT; \
 	$(PY) -m actions.server --port $(ACTION_PORT) --quiet & \
 	scripts/wait_for_url.sh http://localhost:$(ACTION_PORT)/health 120 && \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
@@ -112,10 +113,14 @@ loadtest: $(MODEL)
 	  --concurrency $(or $(CONCURRENCY),10) --time-limit $(or $(TIME_LIMIT),300)
 
 # Deletes conversations idle for more than DAYS days, or one patient's (SENDER=<conversation id>), from
-# TRACKER_STORE_URL, and says how many (README: Privacy and security).
+# TRACKER_STORE_URL, and says how many (README: Privacy and security). Whoever calls the webhook chooses the
+# sender id, so DAYS and SENDER reach the script through the environment as typed ($(value ...)): never
+# expanded by make nor written into a shell command line, where a quote, `$(...)` or a backtick would run.
+unexport DAYS SENDER
+purge-conversations: export PURGE_DAYS := $(value DAYS)
+purge-conversations: export PURGE_SENDER := $(value SENDER)
 purge-conversations: install
-	@[ -n "$(DAYS)$(SENDER)" ] || { echo "usage: make purge-conversations DAYS=30  or  make purge-conversations SENDER=<id>"; exit 2; }
-	@$(PY) scripts/purge_conversations.py $(if $(DAYS),--days $(DAYS)) $(if $(SENDER),--sender '$(SENDER)')
+	@$(PY) scripts/purge_conversations.py --from-environment
 
 # Headless Chromium from Debian's package drives the widget's browser tests (browser downloads are impossible).
 browser:

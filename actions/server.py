@@ -10,6 +10,8 @@
 - A failing action answers 500 with no details. rasa-sdk's own handler echoes the whole request (the
   conversation, with what the patient wrote) in the response, which the Rasa server then writes to its log.
 - No CORS: no browser should call it.
+- What patients wrote, their metadata and the slots (procedure times) of each call are kept out of every log
+  line (aftercare/log_redaction.py), whichever library writes it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 import os
 import sys
 import traceback
+from typing import Any
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
@@ -28,6 +31,8 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from aftercare import log_redaction, private_files
 
 logger = logging.getLogger("actions.server")  # not "__main__" under python -m
 
@@ -45,6 +50,22 @@ def read_token(environ: dict[str, str] | os._Environ) -> str:
     return token
 
 
+def patient_values(call: Any) -> list[Any]:
+    """What in an action call came from the patient: messages, their metadata, and the slots (procedure times)."""
+    tracker = call.get("tracker") if isinstance(call, dict) else None
+    if not isinstance(tracker, dict):
+        return []
+    latest = tracker.get("latest_message")
+    values = [latest.get("text"), latest.get("metadata")] if isinstance(latest, dict) else []
+    if isinstance(tracker.get("slots"), dict):
+        values.append(tracker["slots"])
+    events = tracker.get("events")
+    if isinstance(events, list):
+        said = [event for event in events if isinstance(event, dict) and event.get("event") == "user"]
+        values += [event.get("text") for event in reversed(said)]
+    return values
+
+
 def create_action_server(token: str, action_package: str = "actions") -> Sanic:
     """rasa-sdk's app with the token check and an error handler that does not echo the request."""
     app = create_app(action_package, cors_origins=None)
@@ -59,6 +80,18 @@ def create_action_server(token: str, action_package: str = "actions") -> Sanic:
         if not hmac.compare_digest(supplied[len("Bearer ") :].strip().encode(), token.encode()):
             return response.json({"error": "This server only answers the Rasa server: wrong token"}, status=403)
         return None
+
+    @app.middleware("request")
+    async def remember_patient_values(request: Request) -> None:
+        try:
+            call = request.json
+        except Exception:  # noqa: BLE001 - rasa-sdk answers a body that is not JSON itself
+            return
+        log_redaction.remember(*patient_values(call))
+
+    @app.listener("before_server_start")
+    async def redact_late_log_handlers(_: Sanic, __: Any) -> None:
+        log_redaction.install()  # also on the handlers added after start-up
 
     @app.exception(Exception)
     async def answer_without_details(request: Request, exception: Exception) -> HTTPResponse:
@@ -91,11 +124,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.set_defaults(actions="actions", port=int(os.environ.get("ACTION_PORT", "5055")))
     args = parser.parse_args(argv)
 
+    private_files.restrict_new_files()  # a --log-file holds what actions were asked about
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(
         logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel, args.logging_config_file
     )
     utils.update_sanic_log_level()
+    log_redaction.install()
 
     try:
         token = read_token(os.environ)

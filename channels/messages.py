@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from aftercare import log_redaction
 from components.timestamps import is_valid_timezone, parse_timestamp
 
 logger = logging.getLogger(__name__)
@@ -147,11 +148,15 @@ def read_rest_body(body: bytes) -> IncomingMessage:
     if not body.strip():
         raise BadRequest(f"The request body is empty: send JSON such as {EXAMPLE_BODY}")
     content = parse_json_object(body, "The request body")
-    return IncomingMessage(
+    # What the patient sent, as sent and as cleaned, stays out of every log line from here on.
+    log_redaction.remember(content.get("message"), content.get("metadata"))
+    incoming = IncomingMessage(
         sender=check_sender(content.get("sender")),
         text=check_message(content.get("message")),
         metadata=check_metadata(content.get("metadata")),
     )
+    log_redaction.remember(incoming.text)
+    return incoming
 
 
 def socket_metadata(value: Any) -> dict[str, str]:
@@ -161,6 +166,7 @@ def socket_metadata(value: Any) -> dict[str, str]:
             value = json.loads(value)
         except (ValueError, RecursionError):
             value = None
+        log_redaction.remember(value)
     if not isinstance(value, dict):
         if value is not None:
             logger.warning("Ignored socketio message metadata that is not an object.")

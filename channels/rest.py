@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from channels.messages import BadRequest, read_rest_body
 from channels.replies import Replies
-from channels.turns import prepare_server, run_patient_turn
+from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
 
 logger = logging.getLogger(__name__)
 
@@ -86,4 +86,5 @@ class RestInput(rasa_rest.RestInput):
                 await run_patient_turn(on_new_message, message, self.replies, lambda: bool(collector.messages))
             return response.json(collector.messages)
 
+        redact_late_log_handlers(webhook)
         return webhook

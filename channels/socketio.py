@@ -27,9 +27,10 @@ from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
 from sanic import Blueprint
 
+from aftercare import log_redaction
 from channels.messages import clean_text, is_session_id, socket_metadata
 from channels.replies import Replies
-from channels.turns import prepare_server, run_patient_turn
+from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,9 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
                     await output.send_text_message(sid, replies.unavailable)
 
         async def answer_message(sid: str, data: Any, output: SocketIOOutput) -> None:
+            # What the patient sent, as sent and as cleaned, stays out of every log line from here on.
+            sent = (data.get("message"), data.get(self.metadata_key)) if isinstance(data, dict) else (data,)
+            log_redaction.remember(*sent)
             if not isinstance(data, dict):
                 await output.send_text_message(sid, replies.unreadable)
                 return
@@ -130,6 +134,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
                 await output.send_text_message(sender_id, replies.unreadable)
                 return
             text = clean_text(raw_text or "")
+            log_redaction.remember(text)
             refusal = replies.refusal(text)
             if refusal:
                 await output.send_text_message(sender_id, refusal)
@@ -138,4 +143,5 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
             await run_patient_turn(on_new_message, message, replies, lambda: output.sent > 0)
 
+        redact_late_log_handlers(socketio_webhook)
         return socketio_webhook

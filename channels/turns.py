@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint, Sanic
 
-from channels import action_guard, long_conversations
+from aftercare import log_redaction
+from channels import action_guard, long_conversations, privacy
 from channels.replies import Replies, load_replies
 
 logger = logging.getLogger(__name__)
@@ -19,12 +20,10 @@ _prepared: Replies | None = None
 
 
 def prepare_server() -> Replies:
-    """Reads clinic.yml, installs the action guard and the long-conversation fixes, once per process.
-
-    Stops the server if the clinic file or the timeout is wrong.
+    """Reads clinic.yml, installs the action guard, the long-conversation fixes and the privacy measures, once.
 
     Called when Rasa creates the channels from credentials.yml, before the model loads, so a broken clinic
-    file or timeout stops start-up with a message instead of reaching a patient.
+    file or ACTION_TIMEOUT_SECONDS stops start-up with a message instead of reaching a patient.
     """
     global _prepared
     if _prepared is None:
@@ -35,11 +34,20 @@ def prepare_server() -> Replies:
             raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
         action_guard.install(timeout)
         long_conversations.install()
-        # Rasa warns with the whole text of a message that starts with "/" but is not a valid intent payload.
-        warnings.filterwarnings("ignore", message="Failed to parse arguments in line")
+        # Rasa, Sanic and socket.io write what patients sent in warnings and errors (a message starting with
+        # "/" that is not a valid intent payload is logged whole): every log line is redacted from now on.
+        privacy.protect_this_process()
         logger.info("Custom actions time out after %g s; a failed turn gets the clinic's safe reply.", timeout)
         _prepared = replies
     return _prepared
+
+
+def redact_late_log_handlers(blueprint: Blueprint) -> None:
+    """Puts the log filter also on the handlers added after the channels were created (Sanic's, with the API)."""
+
+    @blueprint.listener("before_server_start")
+    async def redact_every_log_handler(app: Sanic, _: Any) -> None:
+        log_redaction.install()
 
 
 async def run_patient_turn(

@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/purge_conversations.py --days 30        # idle for more than 30 days
     .venv/bin/python scripts/purge_conversations.py --sender ID      # one conversation, whatever its age
-    (make purge-conversations DAYS=30 / SENDER=ID)
+    PURGE_SENDER=ID .venv/bin/python scripts/purge_conversations.py --from-environment
+    (make purge-conversations DAYS=30 / SENDER=ID, which passes them as PURGE_DAYS / PURGE_SENDER)
 
 A conversation's last activity is its newest event. Everything Rasa stored for it goes: messages, the
 procedure time, the escalation level. The store is TRACKER_STORE_URL (the Rasa server's), SQLite or
@@ -23,6 +24,10 @@ import sqlalchemy as sa
 
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
 BATCH = 500  # conversations per DELETE, to keep the statement small
+# --from-environment: how the Makefile hands over what was typed, without a shell in between.
+DAYS_VARIABLE = "PURGE_DAYS"
+SENDER_VARIABLE = "PURGE_SENDER"
+USAGE = "usage: make purge-conversations DAYS=30  or  make purge-conversations SENDER=<id>"
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--days", type=float, help="delete conversations idle for more than this many days")
     which.add_argument("--sender", help="delete this conversation (the sender / session id)")
+    which.add_argument(
+        "--from-environment",
+        action="store_true",
+        help=f"take the days from {DAYS_VARIABLE} or the sender id, exactly as given, from {SENDER_VARIABLE}",
+    )
     parser.add_argument(
         "--url",
         default=os.environ.get("TRACKER_STORE_URL", "sqlite:///conversations.db"),
@@ -98,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     args = parser.parse_args(argv)
+    if args.from_environment:
+        days, sender = os.environ.get(DAYS_VARIABLE, ""), os.environ.get(SENDER_VARIABLE, "")
+        if bool(days) == bool(sender):
+            parser.exit(2, f"{USAGE}\n")
+        try:
+            args.days, args.sender = (float(days) if days else None), (sender or None)
+        except ValueError:
+            parser.error(f"DAYS must be a number of days, not {days!r}")
     if args.days is not None and args.days < 0:
         parser.error("--days must be 0 or more")
     if args.sender is not None and not args.sender.strip():

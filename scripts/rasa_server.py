@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     if "--debug" in arguments:
         print("*** DEBUG=1: the log will contain what patients write; never with real patients ***", file=sys.stderr)
     sys.path.insert(0, str(ROOT))  # channels/ and components/, wherever this is started from
+    from aftercare.private_files import restrict_new_files
+
+    restrict_new_files()  # conversations.db and any --log-file: readable by their owner only (the channels too)
     sys.argv = ["rasa", *arguments, *extra]
     from rasa.__main__ import main as rasa_main
 

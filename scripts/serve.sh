@@ -10,6 +10,9 @@
 # MODEL (models/aftercare.tar.gz), LOG_DIR (results/logs: one log file per server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The conversation database and the logs are about patients: every file created from here on is readable by
+# its owner only (the servers keep this umask; the Rasa server also fixes an existing database).
+umask 077
 
 export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055} DEMO_PORT=${DEMO_PORT:-8080}
 export ACTION_SERVER_URL="http://localhost:${ACTION_PORT}/webhook"
@@ -51,6 +54,7 @@ if [[ ! -f $widget_bundle || -n $(find widget/src widget/build.mjs widget/packag
 fi
 
 mkdir -p "$LOG_DIR"
+chmod go-rwx "$LOG_DIR"
 names=() pids=()
 
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -70,11 +74,12 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start NAME CMD ARGS...: runs CMD in its own process group, output to $LOG_DIR/NAME.log.
+# start NAME CMD ARGS...: runs CMD in its own process group, output to $LOG_DIR/NAME.log (owner only).
 start() {
-  local name=$1
+  local name=$1 log="$LOG_DIR/$1.log"
   shift
-  setsid "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  : >"$log" && chmod 600 "$log" # a log from an earlier run keeps its mode when it is truncated
+  setsid "$@" >"$log" 2>&1 </dev/null &
   names+=("$name") pids+=("$!")
 }
 

@@ -56,10 +56,14 @@ class Servers:
         }
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
+        self.demo: subprocess.Popen | None = None
 
     def _start(self, args: list[str], log_name: str, env: dict[str, str]) -> subprocess.Popen:
-        log = open(self.workdir / log_name, "ab")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # The logs are about patients' conversations: readable by their owner only, even if they existed.
+        descriptor = os.open(self.workdir / log_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, "ab") as log:  # the child keeps its own copy
+            return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_actions(self, wait: bool = True) -> None:
         args = [sys.executable, "-m", "actions.server", "--port", str(self.action_port)]
@@ -73,6 +77,12 @@ class Servers:
         if wait:
             self.wait_for_rasa()
 
+    def start_demo(self, port: int) -> None:
+        """Starts the demo clinic page on `port` (the caller's choice), its widget talking to this Rasa server."""
+        args = [sys.executable, "widget/serve_demo.py", "--port", str(port), "--server-url", self.url]
+        self.demo = self._start(args, "demo.log", self.env)
+        wait_for(f"http://localhost:{port}/", self.demo, limit=60)
+
     def wait_for_rasa(self) -> None:
         wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, limit=240)
 
@@ -85,6 +95,8 @@ class Servers:
         self.wait_for_rasa()
 
     def stop_both(self) -> None:
+        """Stops the Rasa server and the action server, and the demo page if it was started."""
+        self.stop(self.demo)
         self.stop(self.rasa)
         self.stop(self.actions)
 
@@ -93,7 +105,7 @@ class Servers:
         return f"http://localhost:{self.rasa_port}"
 
     def log(self, name: str) -> str:
-        """What a server wrote so far: name is "rasa" or "actions"."""
+        """What a server wrote so far: name is "rasa", "actions" or "demo"."""
         return (self.workdir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
 
     @staticmethod

@@ -8,15 +8,19 @@ Run from anywhere with the project's Python: `.venv/bin/python widget/serve_demo
   without one, so the assistant asks.
 - `/aftercare-widget.js` is the built widget (`npm ci && npm run build` in widget/), `/demo.css` the page's styles.
 
-Everything substituted into the page is HTML-escaped. Standard library only, plus the project's own modules.
+Everything substituted into the page is HTML-escaped. Its log names failed requests by method, known path and
+status only: never the query string (the procedure time) nor the raw request line. Standard library only, plus
+the project's own modules.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import logging
 import os
 import sys
+import traceback
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +33,7 @@ ROOT = WIDGET_DIR.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.clinic_config import Clinic, ConfigError, load_clinic  # noqa: E402
+from aftercare import log_redaction  # noqa: E402
 from components.timestamps import format_timestamp, parse_timestamp, reference_now  # noqa: E402
 
 PAGE = WIDGET_DIR / "demo" / "index.html"
@@ -36,7 +41,11 @@ STATIC = {
     "/aftercare-widget.js": (WIDGET_DIR / "dist" / "aftercare-widget.js", "text/javascript; charset=utf-8"),
     "/demo.css": (WIDGET_DIR / "demo" / "demo.css", "text/css; charset=utf-8"),
 }
+PAGE_PATHS = ("/", "/index.html")
+KNOWN_PATHS = (*PAGE_PATHS, *STATIC)
 DEFAULT_HOURS_AGO = 3
+
+logger = logging.getLogger("demo_page")
 
 
 def default_procedure_time(now: datetime) -> str:
@@ -113,7 +122,8 @@ def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler
 
         def respond(self, send_body: bool) -> None:
             url = urlsplit(self.path)
-            if url.path in ("/", "/index.html"):
+            log_redaction.remember(url.query, *parse_qs(url.query, keep_blank_values=True).values())
+            if url.path in PAGE_PATHS:
                 try:
                     procedure_time = requested_procedure_time(url.query, reference_now())
                 except ValueError:
@@ -154,12 +164,34 @@ def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler
             if send_body:
                 self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
-            # Only failures: a page view per line would drown the other servers' output.
-            if len(args) > 1 and str(args[1]).isdigit() and int(str(args[1])) >= 400:
-                super().log_message(format, *args)
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            # Only failures (a page view per line would drown the other servers' output), and without the query
+            # string: it holds the patient's procedure time.
+            status = int(code) if isinstance(code, int) or code.isdigit() else 0  # HTTPStatus is an int
+            if status < 400:
+                return
+            if not self.command:  # the request line itself was malformed
+                logger.warning("An unreadable request answered %d", status)
+                return
+            path = urlsplit(self.path).path
+            logger.warning("%s %s answered %d", self.command, path if path in KNOWN_PATHS else "(another path)", status)
+
+        def log_error(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+            pass  # its messages quote the raw request line; log_request writes the status of every failure
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            logger.info(format, *args)
 
     return DemoHandler
+
+
+class DemoServer(ThreadingHTTPServer):
+    """Logs a request that raised by the exception's type and place, not its text (which may quote the query)."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        where = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        logger.error("A request failed with %s at:\n%s", type(error).__name__, where)
 
 
 def main() -> int:
@@ -174,12 +206,14 @@ def main() -> int:
     )
     parser.add_argument("--clinic-file", default=os.environ.get("CLINIC_FILE", str(ROOT / "clinic.yml")))
     options = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log_redaction.install()
     try:
         clinic = load_clinic(options.clinic_file)
     except ConfigError as error:
         print(f"Refusing to start the demo page: {error}", file=sys.stderr)
         return 1
-    server = ThreadingHTTPServer((options.host, options.port), make_handler(clinic, options.server_url.rstrip("/")))
+    server = DemoServer((options.host, options.port), make_handler(clinic, options.server_url.rstrip("/")))
     print(f"Demo clinic page on http://localhost:{options.port}/ (widget talks to {options.server_url})", flush=True)
     try:
         server.serve_forever()
