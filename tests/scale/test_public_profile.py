@@ -125,8 +125,10 @@ def test_a_burst_from_one_address_gets_429_while_a_patient_s_widget_is_unaffecte
             await asyncio.to_thread(flooding.join, 60)
             return received
         finally:
-            await client.disconnect()
+            # As when the tab closes: the pending long poll ends with its connection (a polite disconnect would
+            # wait for the poll to end, up to 30 s).
             await session.close()
+            await asyncio.wait_for(client.wait(), timeout=10)
 
     answers = asyncio.run(widget())
 
