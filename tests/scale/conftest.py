@@ -8,6 +8,8 @@ deployment. `make test-scale` installs the Debian packages first if they are mis
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import re
@@ -21,9 +23,12 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
+import socketio
 
 from actions.secret_settings import SECRET_VARIABLES
 
@@ -112,6 +117,24 @@ def is_alive(pid: int, started: str) -> bool:
 def render_template(template: str, values: dict[str, str]) -> str:
     """envsubst for the listed names only: `${NAME}` is replaced, nginx's own `$variables` are left alone."""
     return re.sub(r"\$\{(\w+)\}", lambda match: values.get(match.group(1), match.group(0)), template)
+
+
+@contextlib.asynccontextmanager
+async def polling_client(address: str | None = None) -> AsyncIterator[socketio.AsyncClient]:
+    """A socket.io client through nginx on long-polling, connected, every request from `address` if given.
+
+    Long-polling is the widget's heaviest way to talk: every poll and every message is an HTTP request. At the
+    end the client goes as a closed tab does: its pending poll ends with its connection (a polite disconnect
+    would wait up to 30 s for the poll to end).
+    """
+    session = aiohttp.ClientSession(headers={"X-Forwarded-For": address} if address else None)
+    client = socketio.AsyncClient(reconnection=False, http_session=session)
+    try:
+        await client.connect(f"http://127.0.0.1:{PORTS['nginx']}", transports=["polling"], wait_timeout=10)
+        yield client
+    finally:
+        await session.close()
+        await asyncio.wait_for(client.wait(), timeout=10)
 
 
 class Reply:
@@ -365,14 +388,12 @@ http {{
         message: str,
         metadata: dict | None = None,
         timeout: float = 60,
-        token: str | None = "",
+        with_token: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
-        """One message through the REST channel of a replica or of nginx, with the REST token unless told.
-
-        `token` None sends no Authorization header; "" (the default) sends the right token.
-        """
+        """One message through the REST channel of a replica or of nginx, with the REST token unless told."""
         body = json.dumps({"sender": sender, "message": message, "metadata": metadata or {}}).encode()
-        return self.request(target, body=body, sender=sender, timeout=timeout, token=token)
+        return self.request(target, body=body, sender=sender, timeout=timeout, with_token=with_token, headers=headers)
 
     def request(
         self,
@@ -381,7 +402,7 @@ http {{
         body: bytes | None = None,
         sender: str = "",
         timeout: float = 60,
-        token: str | None = "",
+        with_token: bool = True,
         headers: dict[str, str] | None = None,
     ) -> Reply:
         """One HTTP request (a POST when there is a body) to a replica or nginx; never raises for a status.
@@ -390,8 +411,8 @@ http {{
         replica that answered is read from nginx's access log.
         """
         sent = {"Content-Type": "application/json"}
-        if token is not None:
-            sent["Authorization"] = f"Bearer {token or self.rest_token}"
+        if with_token:
+            sent["Authorization"] = f"Bearer {self.rest_token}"
         request_id = uuid.uuid4().hex
         if target == "nginx":
             sent |= {"X-Forwarded-For": client_address(sender), "X-Request-Id": request_id}

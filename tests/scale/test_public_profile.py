@@ -15,17 +15,24 @@ import threading
 import time
 from pathlib import Path
 
-import aiohttp
-import socketio
-
 from channels.messages import MAX_BODY_BYTES
-from tests.scale.conftest import ACTION_SERVERS, DEPLOY, PORTS, REPLICAS, Reply, ScaleStack, client_address
+from tests.scale.conftest import (
+    ACTION_SERVERS,
+    DEPLOY,
+    PORTS,
+    REPLICAS,
+    Reply,
+    ScaleStack,
+    client_address,
+    polling_client,
+)
 
 TEMPLATE = (DEPLOY / "nginx" / "aftercare.conf.template").read_text()
 RATE_PER_SECOND = int(re.search(r"zone=aftercare_requests:\S+ rate=(\d+)r/s", TEMPLATE).group(1))
 BURST = int(re.search(r"limit_req zone=aftercare_requests burst=(\d+)", TEMPLATE).group(1))
 CONNECTIONS = int(re.search(r"limit_conn aftercare_connections (\d+);", TEMPLATE).group(1))
 HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
+WRONG_TOKEN = {"Authorization": "Bearer not-the-token-but-long-enough"}
 INTERNAL_ADDRESSES = [f"127.0.0.1:{PORTS[name]}" for name in (*REPLICAS, *ACTION_SERVERS)]
 
 
@@ -41,7 +48,7 @@ def assert_names_nothing_internal(reply: Reply) -> None:
 def test_no_response_names_nginx_s_version_or_a_replica(stack: ScaleStack):
     replies = {
         "REST with the token": stack.send("nginx", "scale-headers", "is some redness normal?"),
-        "REST without the token": stack.send("nginx", "scale-headers", "hi", token=None),
+        "REST without the token": stack.send("nginx", "scale-headers", "hi", with_token=False),
         "socket.io handshake": stack.request("nginx", HANDSHAKE, sender="scale-headers"),
         "unknown path": stack.request("nginx", "/nope", sender="scale-headers"),
     }
@@ -53,9 +60,9 @@ def test_no_response_names_nginx_s_version_or_a_replica(stack: ScaleStack):
 
 def test_rest_through_nginx_without_the_token_is_refused_and_reaches_no_conversation(stack: ScaleStack):
     sender = "scale-rest-intruder"
-    refused_by_nginx = stack.send("nginx", sender, "I had my treatment 2 days ago", token=None)
-    refused_by_replica = stack.send("nginx", sender, "I had my treatment 2 days ago", token="not-the-token-at-all")
-    health = stack.request("nginx", "/webhooks/rest/", token=None, sender=sender)
+    refused_by_nginx = stack.send("nginx", sender, "I had my treatment 2 days ago", with_token=False)
+    refused_by_replica = stack.send("nginx", sender, "I had my treatment 2 days ago", headers=WRONG_TOKEN)
+    health = stack.request("nginx", "/webhooks/rest/", with_token=False, sender=sender)
 
     for reply in (refused_by_nginx, refused_by_replica, health):
         assert reply.status == 401, (reply.status, reply.body)
@@ -65,16 +72,16 @@ def test_rest_through_nginx_without_the_token_is_refused_and_reaches_no_conversa
     assert stack.events(sender) == []  # nothing was posted into the conversation, nothing read from it
 
     # The replicas check it themselves too, for a caller inside the network.
-    assert stack.send("replica-1", sender, "hi", token=None).status == 401
+    assert stack.send("replica-1", sender, "hi", with_token=False).status == 401
     assert stack.send("nginx", sender, "hi").answered  # the clinic's server, with the token
 
 
 def test_rasa_s_own_pages_are_not_public(stack: ScaleStack):
     for path in ("/", "/version", "/status", "/webhooks/socketio/"):
-        reply = stack.request("nginx", path, token=None, sender="scale-pages")
+        reply = stack.request("nginx", path, with_token=False, sender="scale-pages")
         assert reply.status == 404 and reply.replica is None, (path, reply.status, reply.body)
         assert "Rasa" not in json.dumps(reply.body), reply.body
-    assert stack.request("replica-1", "/", token=None).body.startswith("Hello from Rasa")  # what it would show
+    assert stack.request("replica-1", "/", with_token=False).body.startswith("Hello from Rasa")  # what it would show
 
 
 def test_a_body_up_to_the_channel_s_limit_passes_and_a_larger_one_is_refused_by_nginx(stack: ScaleStack):
@@ -104,14 +111,9 @@ def test_a_burst_from_one_address_gets_429_while_a_patient_s_widget_is_unaffecte
     patient = "scale-widget-during-flood"
 
     async def widget() -> list[dict]:
-        # Long-polling only, the widget's heaviest way to talk: every poll and every message is a request, each
-        # from the patient's address (the session's default header, as the TLS proxy would add it).
-        session = aiohttp.ClientSession(headers={"X-Forwarded-For": client_address(patient)})
-        client = socketio.AsyncClient(reconnection=False, http_session=session)
-        answers: asyncio.Queue = asyncio.Queue()
-        client.on("bot_uttered", answers.put_nowait)
-        await client.connect(f"http://127.0.0.1:{PORTS['nginx']}", transports=["polling"], wait_timeout=10)
-        try:
+        async with polling_client(client_address(patient)) as client:
+            answers: asyncio.Queue = asyncio.Queue()
+            client.on("bot_uttered", answers.put_nowait)
             await client.emit("session_request", {"session_id": patient})
             flooding = threading.Thread(target=flooder)
             flooding.start()
@@ -124,11 +126,6 @@ def test_a_burst_from_one_address_gets_429_while_a_patient_s_widget_is_unaffecte
                     answers.get_nowait()
             await asyncio.to_thread(flooding.join, 60)
             return received
-        finally:
-            # As when the tab closes: the pending long poll ends with its connection (a polite disconnect would
-            # wait for the poll to end, up to 30 s).
-            await session.close()
-            await asyncio.wait_for(client.wait(), timeout=10)
 
     answers = asyncio.run(widget())
 
