@@ -6,7 +6,8 @@
   the Rasa server runs on another machine, behind a firewall.
 - Every call except GET /health must carry `Authorization: Bearer <ACTION_SERVER_TOKEN>`, which the Rasa
   server sends from endpoints.yml: 401 without it, 403 with a wrong one. With no token set (development) it
-  says so loudly and accepts any caller; `make run` generates a token for each run.
+  says so loudly and accepts any caller; `make run` generates a token for each run. ACTION_SERVER_TOKEN_FILE
+  may name a file holding it instead (Docker secrets; actions/secret_settings.py).
 - A failing action answers 500 with no details. rasa-sdk's own handler echoes the whole request (the
   conversation, with what the patient wrote) in the response, which the Rasa server then writes to its log.
 - No CORS: no browser should call it.
@@ -32,22 +33,14 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.secret_settings import SecretError, load_secret_files, read_token
 from aftercare import log_redaction, private_files
 
 logger = logging.getLogger("actions.server")  # not "__main__" under python -m
 
 TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
-MIN_TOKEN_LENGTH = 16
 DEFAULT_HOST = "127.0.0.1"
 OPEN_PATHS = ("/health",)  # for start-up checks; says nothing about patients
-
-
-def read_token(environ: dict[str, str] | os._Environ) -> str:
-    """ACTION_SERVER_TOKEN ('' when unset); ValueError when set but too short to be a secret."""
-    token = environ.get(TOKEN_VARIABLE, "").strip()
-    if token and len(token) < MIN_TOKEN_LENGTH:
-        raise ValueError(f"{TOKEN_VARIABLE} must be at least {MIN_TOKEN_LENGTH} characters long")
-    return token
 
 
 def patient_values(call: Any) -> list[Any]:
@@ -133,8 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     log_redaction.install()
 
     try:
-        token = read_token(os.environ)
-    except ValueError as error:
+        load_secret_files(os.environ, (TOKEN_VARIABLE,))
+        token = read_token(os.environ, TOKEN_VARIABLE)
+    except SecretError as error:
         raise SystemExit(f"Refusing to start the action server: {error}") from None
     host = os.environ.get("SANIC_HOST", "").strip() or DEFAULT_HOST
     if not token:

@@ -4,13 +4,21 @@ Rasa's own REST channel answers a body that is not a JSON object with a 500, a `
 with an empty list, a missing `sender` by filing the message in a conversation shared by everyone ("default"),
 and a failed custom action with silence. This one answers a malformed request with a 4xx and a JSON message
 saying what to fix, an empty or over-long message in words, and a failed turn with the clinic's safe reply.
+
+The webhook is for servers (the clinic's own systems, tests), never for browsers: the widget talks socket.io.
+With REST_WEBHOOK_TOKEN set (or REST_WEBHOOK_TOKEN_FILE naming a file holding it), a request without
+`Authorization: Bearer <REST_WEBHOOK_TOKEN>` gets a 401 before its body is read, so nobody else can post into a
+conversation or read what the assistant answers in it. Unset, for development on this machine, any caller that
+reaches the port is answered, as by Rasa's own channel.
 """
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from rasa.core.channels import rest as rasa_rest
@@ -19,13 +27,33 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.secret_settings import SecretError, load_secret_files, read_token
 from channels.messages import BadRequest, read_rest_body
 from channels.replies import Replies
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
 
 logger = logging.getLogger(__name__)
 
-REASONS = {400: "Bad Request", 413: "Payload Too Large"}
+REASONS = {400: "Bad Request", 401: "Unauthorized", 413: "Payload Too Large"}
+TOKEN_VARIABLE = "REST_WEBHOOK_TOKEN"
+# The same text as nginx's refusal (deploy/nginx/aftercare.conf.template).
+UNAUTHORIZED = f"This webhook is for servers holding {TOKEN_VARIABLE}: send Authorization: Bearer <{TOKEN_VARIABLE}>"
+
+
+def error_response(status: int, message: str) -> HTTPResponse:
+    """The channel's JSON answer to a request it refuses: `{"description", "status", "message"}`."""
+    body = {"description": REASONS.get(status, "Bad Request"), "status": status, "message": message}
+    headers = {"WWW-Authenticate": 'Bearer realm="aftercare"'} if status == 401 else None
+    return response.json(body, status=status, headers=headers)
+
+
+def webhook_token(environ: MutableMapping[str, str]) -> str:
+    """REST_WEBHOOK_TOKEN, from the variable or the file REST_WEBHOOK_TOKEN_FILE names ('' when neither is set).
+
+    SecretError when it is shorter than 16 characters or its file cannot be read.
+    """
+    load_secret_files(environ, (TOKEN_VARIABLE,))
+    return read_token(environ, TOKEN_VARIABLE)
 
 
 class RestInput(rasa_rest.RestInput):
@@ -34,8 +62,9 @@ class RestInput(rasa_rest.RestInput):
     Registered in credentials.yml as `channels.rest.RestInput`.
     """
 
-    def __init__(self, replies: Replies) -> None:
+    def __init__(self, replies: Replies, token: str = "") -> None:
         self.replies = replies
+        self.token = token
 
     @classmethod
     def name(cls) -> str:
@@ -43,8 +72,30 @@ class RestInput(rasa_rest.RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Reads clinic.yml (refusing to start if it is wrong); the channel takes no credentials."""
-        return cls(prepare_server())
+        """Reads REST_WEBHOOK_TOKEN and clinic.yml, refusing to start if either is wrong; no credentials keys."""
+        try:
+            token = webhook_token(os.environ)
+        except SecretError as error:
+            raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
+        if not token:
+            logger.warning(
+                "%s is not set: the REST webhook answers any caller that reaches this server. Set it wherever "
+                "the server is reachable from outside this machine (deploy/README.md).",
+                TOKEN_VARIABLE,
+            )
+        return cls(prepare_server(), token)
+
+    def refuse_unauthorized(self, authorization: str | None) -> HTTPResponse | None:
+        """A 401 unless the Authorization header carries the token (always None when no token is set)."""
+        if not self.token:
+            return None
+        scheme, _, supplied = (authorization or "").strip().partition(" ")
+        # Constant time: how long the comparison takes says nothing about how much of the token was right.
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            supplied.strip().encode("utf-8", "surrogatepass"), self.token.encode("utf-8", "surrogatepass")
+        ):
+            return error_response(401, UNAUTHORIZED)
+        return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         module = inspect.getmodule(self)
@@ -61,6 +112,9 @@ class RestInput(rasa_rest.RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refusal = self.refuse_unauthorized(request.headers.get("authorization"))
+            if refusal:
+                return refusal
             try:
                 return await answer(request)
             except Exception as error:  # noqa: BLE001 - whatever broke, the caller gets the safe reply, not a 500
@@ -71,9 +125,7 @@ class RestInput(rasa_rest.RestInput):
             try:
                 incoming = read_rest_body(request.body)
             except BadRequest as problem:
-                reason = REASONS.get(problem.status, "Bad Request")
-                body = {"description": reason, "status": problem.status, "message": problem.message}
-                return response.json(body, status=problem.status)
+                return error_response(problem.status, problem.message)
 
             collector = CollectingOutputChannel()
             refusal = self.replies.refusal(incoming.text)

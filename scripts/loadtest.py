@@ -3,6 +3,9 @@
     .venv/bin/python -m scripts.loadtest [--patients 50] [--turns 10] [--concurrency 10] [--time-limit 300]
     .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:5005 --tracker-store-url sqlite:///conversations.db
 
+A server with REST_WEBHOOK_TOKEN set answers only callers that send it: set the same REST_WEBHOOK_TOKEN (or
+REST_WEBHOOK_TOKEN_FILE) here and every request carries it.
+
 Without --url it starts its own action server and Rasa server (ports 5355 and 5305, a fresh SQLite file) and
 stops them at the end. Each patient sends its turns one after the other through the REST webhook, mixing care
 questions, typed procedure times, the time question's quick-reply payloads and warning signs; at most
@@ -35,6 +38,7 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 
+from actions.secret_settings import SecretError, load_secret_files
 from scripts.servers import Servers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -255,6 +259,7 @@ async def run_load(
     time_limit: float = 300.0,
     seed: int = 1,
     request_timeout: float = 60.0,
+    rest_token: str = "",
 ) -> Report:
     """Runs the simulated patients against `base_url` and checks the tracker store; see the module docstring."""
     webhook = base_url.rstrip("/") + "/webhooks/rest/webhook"
@@ -268,7 +273,8 @@ async def run_load(
             await hold_conversation(session, webhook, patient, turns, seed, deadline, request_timeout)
 
     connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    headers = {"Authorization": f"Bearer {rest_token}"} if rest_token else None
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
         await asyncio.gather(*(one(patient) for patient in planned))
     seconds = time.monotonic() - started
 
@@ -313,6 +319,10 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.patients, args.turns, args.concurrency) < 1 or args.time_limit <= 0:
         parser.error("--patients, --turns and --concurrency must be at least 1, --time-limit above 0")
 
+    try:
+        load_secret_files(os.environ, ("REST_WEBHOOK_TOKEN",))
+    except SecretError as error:
+        parser.error(str(error))
     servers = None
     if args.url:
         base_url, tracker_store_url = args.url, args.tracker_store_url
@@ -342,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                 concurrency=args.concurrency,
                 time_limit=args.time_limit,
                 seed=args.seed,
+                rest_token=os.environ.get("REST_WEBHOOK_TOKEN", "").strip(),
             )
         )
     finally:

@@ -13,12 +13,14 @@
 | DEBUG | 0 | 1 runs with --debug, which LOGS WHAT PATIENTS WRITE: for local debugging only |
 | ACTION_SERVER_URL | http://127.0.0.1:5055/webhook | the action server (endpoints.yml) |
 | ACTION_SERVER_TOKEN | | sent to the action server (endpoints.yml); empty is allowed for development |
+| REST_WEBHOOK_TOKEN | | at least 16 characters: the REST webhook then answers only `Authorization: Bearer <it>` |
 | ACTION_TIMEOUT_SECONDS | 10 | how long a custom action may take before the patient gets the safe reply |
 | TRACKER_STORE_URL | sqlite:///conversations.db | where conversations are stored (endpoints.yml) |
 | ENDPOINTS | endpoints.yml | deploy/endpoints.yml for replicas sharing PostgreSQL and Redis (deploy/README.md) |
 | CLINIC_FILE | clinic.yml | the clinic's details, checked at start-up |
+| NAME_FILE | | for each secret (the tokens, REDIS_PASSWORD, POSTGRES_PASSWORD): a file holding it (Docker secrets) |
 
-The token goes to Rasa inside this process, not on a command line where `ps` would show it. A wrong setting
+The tokens go to Rasa inside this process, not on a command line where `ps` would show them. A wrong setting
 stops start-up with a message naming the variable.
 """
 
@@ -31,8 +33,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # actions/, channels/ and components/, wherever this is started from
+from actions.secret_settings import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
+
 DEFAULT_CORS_ORIGINS = "http://localhost:8080"
-MIN_TOKEN_LENGTH = 16
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 ENDPOINT_DEFAULTS = {
     "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
@@ -104,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     """Checks the settings and runs Rasa in this process."""
     extra = sys.argv[1:] if argv is None else argv
     try:
+        load_secret_files(os.environ)
         arguments = rasa_arguments(os.environ)
-    except SettingError as error:
+    except (SettingError, SecretError) as error:
         print(f"Refusing to start the Rasa server: {error}", file=sys.stderr)
         return 2
     # endpoints.yml refers to these; an empty token means the action server accepts any local caller.
@@ -118,7 +123,6 @@ def main(argv: list[str] | None = None) -> int:
         print("*** ACTION_SERVER_TOKEN is not set: for development only (README, Privacy) ***", file=sys.stderr)
     if "--debug" in arguments:
         print("*** DEBUG=1: the log will contain what patients write; never with real patients ***", file=sys.stderr)
-    sys.path.insert(0, str(ROOT))  # channels/ and components/, wherever this is started from
     from aftercare.private_files import restrict_new_files
 
     restrict_new_files()  # conversations.db and any --log-file: readable by their owner only (the channels too)

@@ -1,12 +1,15 @@
 """The scale-out profile on loopback: PostgreSQL, Redis, two action servers, two Rasa replicas and nginx.
 
 Each service runs from a temporary directory with its own data and configuration, on ports of its own (not the
-system services'), and is stopped at the end. The replicas use deploy/endpoints.yml and nginx the server block in
-deploy/nginx/, as a deployment would. `make test-scale` installs the Debian packages first if they are missing.
+system services'), and is stopped at the end. The replicas use deploy/endpoints.yml, Redis deploy/start_redis.sh
+and nginx the server blocks in deploy/nginx/, and every secret reaches its server as a file (NAME_FILE), as in a
+deployment. `make test-scale` installs the Debian packages first if they are missing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import re
@@ -19,9 +22,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
+import socketio
+
+from actions.secret_settings import SECRET_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "aftercare.tar.gz"
@@ -41,6 +50,15 @@ ACTION_SERVERS = ("actions-1", "actions-2")
 # A ticket held by a replica that dies blocks its conversation this long (Rasa's default is 60 s).
 TICKET_LOCK_LIFETIME = 20
 LOCK_KEY_PREFIX = "aftercare:lock:"  # deploy/endpoints.yml's key_prefix, then Rasa's "lock:"
+# Every client here connects from loopback, so loopback plays the TLS proxy: nginx believes its X-Forwarded-For,
+# and each simulated patient gets an address of its own there (client_address), as real patients have.
+TLS_PROXY_ADDRESS = "127.0.0.1"
+
+
+def client_address(sender: str) -> str:
+    """The address a simulated patient connects from: one per conversation, in 10.0.0.0/8."""
+    digest = uuid.uuid5(uuid.NAMESPACE_OID, sender).bytes
+    return f"10.{digest[0]}.{digest[1]}.{digest[2] or 1}"
 
 
 def postgres_bin() -> Path:
@@ -101,11 +119,29 @@ def render_template(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\$\{(\w+)\}", lambda match: values.get(match.group(1), match.group(0)), template)
 
 
-class Reply:
-    """One HTTP answer: status, decoded JSON body and the replica nginx chose (if through nginx)."""
+@contextlib.asynccontextmanager
+async def polling_client(address: str | None = None) -> AsyncIterator[socketio.AsyncClient]:
+    """A socket.io client through nginx on long-polling, connected, every request from `address` if given.
 
-    def __init__(self, status: int, body: object, replica: str | None) -> None:
-        self.status, self.body, self.replica = status, body, replica
+    Long-polling is the widget's heaviest way to talk: every poll and every message is an HTTP request. At the
+    end the client goes as a closed tab does: its pending poll ends with its connection (a polite disconnect
+    would wait up to 30 s for the poll to end).
+    """
+    session = aiohttp.ClientSession(headers={"X-Forwarded-For": address} if address else None)
+    client = socketio.AsyncClient(reconnection=False, http_session=session)
+    try:
+        await client.connect(f"http://127.0.0.1:{PORTS['nginx']}", transports=["polling"], wait_timeout=10)
+        yield client
+    finally:
+        await session.close()
+        await asyncio.wait_for(client.wait(), timeout=10)
+
+
+class Reply:
+    """One HTTP answer: status, decoded JSON body (text if not JSON), headers and the replica that answered."""
+
+    def __init__(self, status: int, body: object, replica: str | None, headers: dict[str, str] | None = None) -> None:
+        self.status, self.body, self.replica, self.headers = status, body, replica, headers or {}
 
     @property
     def answered(self) -> bool:
@@ -126,6 +162,19 @@ class ScaleStack:
         self.pg_password = secrets.token_hex(12)
         self.redis_password = secrets.token_hex(12)
         self.action_token = secrets.token_hex(16)
+        self.rest_token = secrets.token_hex(16)
+        # One file per secret, readable by this user only: the servers get NAME_FILE, never the value.
+        self.secret_files = {
+            "POSTGRES_PASSWORD": self.pg_password,
+            "REDIS_PASSWORD": self.redis_password,
+            "ACTION_SERVER_TOKEN": self.action_token,
+            "REST_WEBHOOK_TOKEN": self.rest_token,
+        }
+        (base / "secrets").mkdir(mode=0o700)
+        for name, value in self.secret_files.items():
+            path = base / "secrets" / name.lower()
+            path.write_text(value + "\n")
+            path.chmod(0o600)
         self.processes: dict[str, subprocess.Popen] = {}
         self.seen: dict[int, str] = {}  # every process of every tree (pid: start time), for the leftover check
         self.model = base / "aftercare.tar.gz"
@@ -209,12 +258,18 @@ class ScaleStack:
         except psycopg2.OperationalError:
             return False
 
+    def secret_file(self, name: str) -> str:
+        return str(self.base / "secrets" / name.lower())
+
     def start_redis(self) -> None:
+        """Through deploy/start_redis.sh, as docker-compose.yml starts it: the password from a file."""
+        program("redis-server")
         self._start(
             "redis",
-            [program("redis-server"), "--port", str(PORTS["redis"]), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(self.base), "--requirepass", self.redis_password],
+            ["sh", str(DEPLOY / "start_redis.sh"), "--port", str(PORTS["redis"]), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.base)],
             cwd=self.base,
+            env=self.env,  # REDIS_PASSWORD_FILE
         )
         self.wait_until("redis", lambda: self.redis().ping(), 30)
 
@@ -225,16 +280,24 @@ class ScaleStack:
 
     @property
     def env(self) -> dict[str, str]:
+        # Secrets that `make` exports (ACTION_SERVER_TOKEN) would clash with the files: only the files count.
+        inherited = {
+            name: value
+            for name, value in os.environ.items()
+            if name.removesuffix("_FILE") not in SECRET_VARIABLES and name != "TRACKER_STORE_URL"
+        }
         return {
-            **os.environ,
+            **inherited,
             "ACTION_SERVER_URL": f"http://127.0.0.1:{PORTS['nginx-actions']}/webhook",
-            "TRACKER_STORE_URL": self._dsn("aftercare"),
+            "POSTGRES_HOST": "127.0.0.1",
+            "POSTGRES_PORT": str(PORTS["postgres"]),
+            "POSTGRES_DB": "aftercare",
+            "POSTGRES_USER": "rasa",
             "REDIS_HOST": "127.0.0.1",
             "REDIS_PORT": str(PORTS["redis"]),
-            "REDIS_PASSWORD": self.redis_password,
             "REDIS_LOCK_DB": "1",
             "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME),
-            "ACTION_SERVER_TOKEN": self.action_token,
+            **{f"{name}_FILE": self.secret_file(name) for name in self.secret_files},
             "RASA_TELEMETRY_ENABLED": "false",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -273,6 +336,7 @@ class ScaleStack:
             "ACTION_SERVER_1": f"127.0.0.1:{PORTS['actions-1']}",
             "ACTION_SERVER_2": f"127.0.0.1:{PORTS['actions-2']}",
             "NGINX_ACTIONS_PORT": f"127.0.0.1:{PORTS['nginx-actions']}",
+            "TLS_PROXY_ADDRESS": TLS_PROXY_ADDRESS,
         }
         for name in ("aftercare", "actions"):
             template = (DEPLOY / "nginx" / f"{name}.conf.template").read_text()
@@ -285,7 +349,7 @@ pid {directory}/nginx.pid;
 error_log {self.logs}/nginx-error.log;
 events {{ worker_connections 512; }}
 http {{
-    log_format upstream '$server_port $upstream_addr $status $request_uri';
+    log_format upstream '$server_port $http_x_request_id $remote_addr $upstream_addr $status $request_uri';
     access_log {self.logs}/nginx-access.log upstream;
     client_body_temp_path {directory}/client_body;
     proxy_temp_path {directory}/proxy;
@@ -314,27 +378,70 @@ http {{
     # --- talking to it ------------------------------------------------------------------------------------------
 
     @staticmethod
-    def url(target: str) -> str:
-        return f"http://127.0.0.1:{PORTS[target]}/webhooks/rest/webhook"
+    def url(target: str, path: str = "/webhooks/rest/webhook") -> str:
+        return f"http://127.0.0.1:{PORTS[target]}{path}"
 
-    def send(self, target: str, sender: str, message: str, metadata: dict | None = None, timeout: float = 60) -> Reply:
-        """One message through the REST channel of a replica or of nginx."""
+    def send(
+        self,
+        target: str,
+        sender: str,
+        message: str,
+        metadata: dict | None = None,
+        timeout: float = 60,
+        with_token: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """One message through the REST channel of a replica or of nginx, with the REST token unless told."""
         body = json.dumps({"sender": sender, "message": message, "metadata": metadata or {}}).encode()
-        request = urllib.request.Request(self.url(target), body, {"Content-Type": "application/json"})
+        return self.request(target, body=body, sender=sender, timeout=timeout, with_token=with_token, headers=headers)
+
+    def request(
+        self,
+        target: str,
+        path: str = "/webhooks/rest/webhook",
+        body: bytes | None = None,
+        sender: str = "",
+        timeout: float = 60,
+        with_token: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """One HTTP request (a POST when there is a body) to a replica or nginx; never raises for a status.
+
+        Through nginx it comes from `sender`'s own address (X-Forwarded-For, see TLS_PROXY_ADDRESS), and the
+        replica that answered is read from nginx's access log.
+        """
+        sent = {"Content-Type": "application/json"}
+        if with_token:
+            sent["Authorization"] = f"Bearer {self.rest_token}"
+        request_id = uuid.uuid4().hex
+        if target == "nginx":
+            sent |= {"X-Forwarded-For": client_address(sender), "X-Request-Id": request_id}
+        request = urllib.request.Request(self.url(target, path), body, {**sent, **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return Reply(response.status, json.loads(response.read()), self._replica(response.headers))
+                status, raw, received = response.status, response.read(), response.headers
         except urllib.error.HTTPError as error:
-            return Reply(error.code, error.read().decode(errors="replace"), self._replica(error.headers))
+            status, raw, received = error.code, error.read(), error.headers
         except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
             return Reply(0, repr(error), None)
+        try:
+            content = json.loads(raw)
+        except ValueError:
+            content = raw.decode(errors="replace")
+        replica = self.answered_by(request_id) if target == "nginx" else None
+        return Reply(status, content, replica, dict(received.items()))
 
-    @staticmethod
-    def _replica(headers) -> str | None:
-        address = (headers or {}).get("X-Aftercare-Replica")
-        by_port = {f"127.0.0.1:{PORTS[name]}": name for name in REPLICAS}
-        # After a failed attempt nginx lists every replica it tried: the last one answered.
-        return by_port.get(address.split(",")[-1].strip(), address) if address else None
+    def answered_by(self, request_id: str) -> str | None:
+        """The replica nginx passed a request to (the last one it tried), or None if nginx answered itself."""
+        by_address = {f"127.0.0.1:{PORTS[name]}": name for name in REPLICAS}
+        deadline = time.monotonic() + 5  # nginx writes the line just after the response
+        while time.monotonic() < deadline:
+            for line in (self.logs / "nginx-access.log").read_text().splitlines():
+                _, logged_id, _, *tried, _, _ = line.split()
+                if logged_id == request_id:
+                    return by_address.get(tried[-1].strip(","))
+            time.sleep(0.02)
+        raise AssertionError(f"nginx logged no request {request_id}")
 
     def events(self, sender: str) -> list[dict]:
         """The conversation's events as stored in PostgreSQL, in order."""
@@ -357,7 +464,7 @@ http {{
         by_address = {f"127.0.0.1:{PORTS[name]}": name for name in ACTION_SERVERS}
         calls = dict.fromkeys(ACTION_SERVERS, 0)
         for line in (self.logs / "nginx-access.log").read_text().splitlines():
-            port, *tried, status, _ = line.split()
+            port, _, _, *tried, status, _ = line.split()
             if port == str(PORTS["nginx-actions"]) and status == "200":
                 # After a refused connection nginx lists every server it tried: the last one answered.
                 calls[by_address[tried[-1].strip(",")]] += 1

@@ -25,6 +25,7 @@ from tests.scale.conftest import (
     TICKET_LOCK_LIFETIME,
     Reply,
     ScaleStack,
+    polling_client,
     port_is_open,
 )
 
@@ -178,21 +179,15 @@ def test_a_message_that_holds_its_ticket_is_answered_before_any_later_one_on_eit
 def test_socketio_through_nginx_keeps_a_long_polling_session_on_one_replica_and_gets_the_reply(stack: ScaleStack):
     import asyncio
 
-    import socketio
-
     async def talk() -> dict:
-        client = socketio.AsyncClient(reconnection=False)
-        answered: asyncio.Future = asyncio.get_running_loop().create_future()
-        client.on("bot_uttered", lambda data: answered.done() or answered.set_result(data))
         # Long-polling: every poll is a new HTTP request, and the session exists in one replica only, so this
         # works only if nginx keeps sending this client to the same replica (ip_hash).
-        await client.connect(f"http://127.0.0.1:{PORTS['nginx']}", transports=["polling"], wait_timeout=10)
-        try:
+        async with polling_client() as client:
+            answered: asyncio.Future = asyncio.get_running_loop().create_future()
+            client.on("bot_uttered", lambda data: answered.done() or answered.set_result(data))
             await client.emit("session_request", {"session_id": "scale-socket"})
             await client.emit("user_uttered", {"message": "hi", "session_id": "scale-socket", "metadata": {}})
             return await asyncio.wait_for(answered, timeout=30)
-        finally:
-            await client.disconnect()
 
     first = asyncio.run(talk())
     assert "automated aftercare assistant" in first.get("text", "")
