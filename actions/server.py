@@ -7,7 +7,7 @@
 - Every call except GET /health must carry `Authorization: Bearer <ACTION_SERVER_TOKEN>`, which the Rasa
   server sends from endpoints.yml: 401 without it, 403 with a wrong one. With no token set (development) it
   says so loudly and accepts any caller; `make run` generates a token for each run. ACTION_SERVER_TOKEN_FILE
-  may name a file holding it instead (Docker secrets; actions/secret_settings.py).
+  may name a file holding it instead (Docker secrets; aftercare/secret_files.py).
 - A failing action answers 500 with no details. rasa-sdk's own handler echoes the whole request (the
   conversation, with what the patient wrote) in the response, which the Rasa server then writes to its log.
 - No CORS: no browser should call it.
@@ -33,8 +33,8 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.secret_settings import SecretError, load_secret_files, read_token
 from aftercare import log_redaction, private_files
+from aftercare.secret_files import SecretError, load_secret_files, read_token
 
 logger = logging.getLogger("actions.server")  # not "__main__" under python -m
 

@@ -27,7 +27,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.secret_settings import SecretError, load_secret_files, read_token
+from aftercare.secret_files import SecretError, load_secret_files, read_token
 from channels.messages import BadRequest, read_rest_body
 from channels.replies import Replies
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn

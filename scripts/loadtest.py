@@ -38,7 +38,7 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 
-from actions.secret_settings import SecretError, load_secret_files
+from aftercare.secret_files import SecretError, load_secret_files
 from scripts.servers import Servers
 
 ROOT = Path(__file__).resolve().parents[1]

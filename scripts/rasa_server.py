@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # actions/, channels/ and components/, wherever this is started from
-from actions.secret_settings import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
+from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
 
 DEFAULT_CORS_ORIGINS = "http://localhost:8080"
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")

@@ -30,7 +30,7 @@ import aiohttp
 import pytest
 import socketio
 
-from actions.secret_settings import SECRET_VARIABLES
+from aftercare.secret_files import SECRET_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "aftercare.tar.gz"

@@ -1,10 +1,10 @@
-"""Secrets from NAME or from the file NAME_FILE names (actions/secret_settings.py), for every server."""
+"""Secrets from NAME or from the file NAME_FILE names (aftercare/secret_files.py), for every server."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions.secret_settings import MIN_TOKEN_LENGTH, SecretError, load_secret_files, read_token
+from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files, read_token
 from scripts.rasa_server import main
 
 
