@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.alerts import ClinicAlerts
 from actions.care_guide import CareGuide, advise, load_care_guide
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
 from components.timestamps import (
@@ -49,6 +50,7 @@ def load_settings() -> tuple[Clinic, CareGuide]:
 
 
 CLINIC, GUIDE = load_settings()
+ALERTS = ClinicAlerts.from_environment()
 
 
 def patient_timezone(tracker: Tracker) -> str:
@@ -200,6 +202,7 @@ class ActionAnswerQuestion(Action):
         if advice.escalate:
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
             utter_escalation(dispatcher, "injector")
+            ALERTS.escalation(tracker, "injector")
             events += escalate_to(tracker, "injector")
         if topic.needs_time and procedure_time is not None:
             dispatcher.utter_message(
@@ -228,6 +231,7 @@ class ActionEscalate(Action):
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
             level = "injector"
         utter_escalation(dispatcher, level)
+        ALERTS.escalation(tracker, level)
         return [SlotSet("pending_topic", None), *escalate_to(tracker, level)]
 
 
