@@ -10,7 +10,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
-from channels import action_guard, tracker_loading
+from channels import action_guard, long_conversations
 from channels.replies import Replies, load_replies
 
 logger = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ _prepared: Replies | None = None
 
 
 def prepare_server() -> Replies:
-    """Reads clinic.yml, installs the action guard and the faster tracker loading, once per process.
+    """Reads clinic.yml, installs the action guard and the long-conversation fixes, once per process.
 
     Stops the server if the clinic file or the timeout is wrong.
 
@@ -34,7 +34,7 @@ def prepare_server() -> Replies:
         except ValueError as error:
             raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
         action_guard.install(timeout)
-        tracker_loading.install()
+        long_conversations.install()
         # Rasa warns with the whole text of a message that starts with "/" but is not a valid intent payload.
         warnings.filterwarnings("ignore", message="Failed to parse arguments in line")
         logger.info("Custom actions time out after %g s; a failed turn gets the clinic's safe reply.", timeout)

@@ -1,17 +1,20 @@
-"""Faster tracker loading (channels/tracker_loading.py) reads back exactly what Rasa's own code reads."""
+"""The long-conversation fixes (channels/long_conversations.py): Rasa reads and sends exactly what it did, faster."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
+from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
-from channels import tracker_loading
+from channels import long_conversations
+from channels.long_conversations import latest_turn
 
 DOMAIN = Domain.from_yaml(
     "version: '3.1'\nintents: [greet]\nslots:\n  procedure_time:\n    type: text\n    mappings: [{type: custom}]\n"
@@ -20,11 +23,11 @@ DOMAIN = Domain.from_yaml(
 
 @pytest.fixture(scope="module", autouse=True)
 def rasa_originals():
-    originals = Event.resolve_by_type, SQLTrackerStore._retrieve
-    tracker_loading.install()
+    originals = Event.resolve_by_type, SQLTrackerStore._retrieve, RemoteAction._action_call_format
+    long_conversations.install()
     yield originals
     Event.resolve_by_type = staticmethod(originals[0])
-    SQLTrackerStore._retrieve = originals[1]
+    SQLTrackerStore._retrieve, RemoteAction._action_call_format = originals[1:]
 
 
 def test_every_event_type_resolves_to_the_class_rasa_finds(rasa_originals):
@@ -70,6 +73,33 @@ def test_a_stored_conversation_reads_back_as_rasa_reads_it(tmp_path, rasa_origin
 
 
 def test_installing_twice_changes_nothing():
-    lookup, retrieve = Event.resolve_by_type, SQLTrackerStore._retrieve
-    tracker_loading.install()
-    assert (Event.resolve_by_type, SQLTrackerStore._retrieve) == (lookup, retrieve)
+    installed = Event.resolve_by_type, SQLTrackerStore._retrieve, RemoteAction._action_call_format
+    long_conversations.install()
+    assert (Event.resolve_by_type, SQLTrackerStore._retrieve, RemoteAction._action_call_format) == installed
+
+
+def test_the_action_server_gets_the_latest_turn_and_every_slot():
+    tracker = DialogueStateTracker.from_events(
+        "anna",
+        [
+            UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+            SlotSet("procedure_time", "2026-11-28T17:00:00Z"),
+            ActionExecuted("action_listen"),
+            UserUttered("hello again", {"name": "greet", "confidence": 1.0}),
+            ActionExecuted("action_extract_procedure_time"),
+        ],
+        DOMAIN.slots,
+    )
+    call = RemoteAction("action_answer_question", EndpointConfig("http://localhost:1"))._action_call_format(
+        tracker, DOMAIN
+    )
+    assert [event["event"] for event in call["tracker"]["events"]] == ["user", "action"]
+    assert call["tracker"]["events"][0]["text"] == "hello again"
+    assert call["tracker"]["slots"]["procedure_time"] == "2026-11-28T17:00:00Z"
+    assert call["tracker"]["latest_message"]["text"] == "hello again"
+
+
+def test_a_conversation_with_no_user_message_is_sent_whole():
+    events = [{"event": "action", "name": "action_session_start"}, {"event": "session_started"}]
+    assert latest_turn(events) == events
+    assert latest_turn([]) == []
