@@ -56,6 +56,7 @@ class Servers:
         }
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
+        self.dispatcher: subprocess.Popen | None = None
 
     def _start(self, args: list[str], log_name: str, env: dict[str, str]) -> subprocess.Popen:
         log = open(self.workdir / log_name, "ab")  # noqa: SIM115 - closed with the process
@@ -66,6 +67,11 @@ class Servers:
         self.actions = self._start(args, "actions.log", self.env)
         if wait:
             wait_for(f"http://localhost:{self.action_port}/health", self.actions)
+
+    def start_dispatcher(self) -> None:
+        """Starts the alert dispatcher (alerts.log), for servers given alert settings."""
+        args = [sys.executable, "-m", "aftercare.alerts.dispatcher", "--poll-seconds", "0.5"]
+        self.dispatcher = self._start(args, "alerts.log", self.env)
 
     def start_rasa(self, wait: bool = True, **env: str) -> None:
         """Starts the Rasa server; `env` adds settings for this start only (e.g. RASA_ENABLE_API)."""
@@ -87,6 +93,7 @@ class Servers:
     def stop_both(self) -> None:
         self.stop(self.rasa)
         self.stop(self.actions)
+        self.stop(self.dispatcher)
 
     @property
     def url(self) -> str:
