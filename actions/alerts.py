@@ -37,6 +37,11 @@ class ClinicAlerts:
         logger.info(settings.describe())
         return cls(settings, Outbox(connect(settings.database_url)) if settings.enabled else None)
 
+    @property
+    def enabled(self) -> bool:
+        """Whether alerts reach the clinic (a channel is configured)."""
+        return self.outbox is not None
+
     def escalation(self, tracker: Tracker, level: str) -> None:
         """An escalation alert for this conversation (the message itself only with ALERT_INCLUDE_DETAILS=1)."""
         details = None
@@ -44,20 +49,22 @@ class ClinicAlerts:
             details = {"details": {"message": tracker.latest_message.get("text") or "", "level": level}}
         self._add(tracker.sender_id, "escalation", level, details)
 
-    def callback(self, tracker: Tracker, name: str, phone: str, time_to_call: str) -> None:
-        """A callback alert carrying what the patient gave for it."""
-        self._add(
+    def callback(self, tracker: Tracker, name: str, phone: str, time_to_call: str) -> bool:
+        """A callback alert carrying what the patient gave for it; False when the clinic cannot be told."""
+        return self._add(
             tracker.sender_id, "callback", None, {"callback": {"name": name, "phone": phone, "time": time_to_call}}
         )
 
-    def _add(self, conversation_id: str, kind: str, level: str | None, details: dict[str, Any] | None) -> None:
+    def _add(self, conversation_id: str, kind: str, level: str | None, details: dict[str, Any] | None) -> bool:
+        """Stores an alert; whether the clinic will hear of it (a repeat of a recent escalation counts as yes)."""
         if self.outbox is None:
-            return
+            return False
         alert = new_alert(kind, level, conversation_id, self.settings.console_link(conversation_id), details)
         try:
             stored = self.outbox.add(alert, self.settings.channels)
         except Exception as error:  # noqa: BLE001 - the patient still gets the escalation reply
             logger.critical("Could not store alert %s (%s): the clinic is NOT told.", alert.id, type(error).__name__)
-            return
+            return False
         if stored:
             logger.info("Alert %s (%s, %s) stored for delivery.", alert.id, kind, level or "-")
+        return True

@@ -306,3 +306,33 @@ def test_with_alerts_off_nothing_is_stored_and_the_patient_is_still_escalated():
     assert actions.ALERTS.outbox is None  # nothing configured in the test environment
     messages, events = run(ActionEscalate(), tracker("report_warning_sign"))
     assert "utter_contact_injector_now" in responses(messages)
+
+
+@pytest.mark.parametrize(
+    ("now", "intent", "offered"),
+    [
+        ("2026-12-02T04:00:00Z", "report_warning_sign", "tomorrow at 9am"),  # 11 pm on a Tuesday in New York
+        ("2026-12-05T23:00:00Z", "report_warning_sign", "Monday 7 Dec at 9am"),  # Saturday evening
+        ("2026-12-01T15:00:00Z", "report_warning_sign", None),  # 10 am on a Tuesday: open, so call now
+        ("2026-12-02T04:00:00Z", "report_emergency", None),  # an emergency is never offered a callback
+    ],
+)
+def test_a_callback_is_offered_after_a_warning_sign_only_while_the_clinic_is_closed(
+    alerts, monkeypatch, now, intent, offered
+):
+    alerts()
+    monkeypatch.setenv("AFTERCARE_NOW", now)
+    messages, events = run(ActionEscalate(), tracker(intent))
+    offers = [message for message in messages if message.get("response") == "utter_offer_callback"]
+    if offered:
+        (offer,) = offers
+        assert offer["next_opening"] == offered
+        assert slot(events, "callback_offered") is True
+    else:
+        assert offers == []
+
+
+def test_no_callback_is_offered_when_the_clinic_cannot_be_told(monkeypatch):
+    monkeypatch.setenv("AFTERCARE_NOW", "2026-12-02T04:00:00Z")
+    messages, _ = run(ActionEscalate(), tracker("report_warning_sign"))
+    assert "utter_offer_callback" not in responses(messages)
