@@ -13,8 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.alerts import ClinicAlerts
 from actions.care_guide import CareGuide, advise, load_care_guide
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.opening_hours import describe_moment
 from components.timestamps import (
     describe_elapsed,
     format_timestamp,
@@ -49,6 +51,7 @@ def load_settings() -> tuple[Clinic, CareGuide]:
 
 
 CLINIC, GUIDE = load_settings()
+ALERTS = ClinicAlerts.from_environment()
 
 
 def patient_timezone(tracker: Tracker) -> str:
@@ -85,6 +88,21 @@ def utter_escalation(dispatcher: CollectingDispatcher, level: str) -> None:
     dispatcher.utter_message(json_message={"escalation": level, "phone": CLINIC.phone})
 
 
+def offer_callback_if_closed(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """After an injector-level escalation while the clinic is closed, offers a callback (never for emergencies)."""
+    now = reference_now()
+    hours = CLINIC.opening_hours
+    opening = hours.next_opening(now)
+    if not ALERTS.enabled or hours.is_open(now) or opening is None:
+        return []
+    dispatcher.utter_message(
+        response="utter_offer_callback",
+        next_opening=describe_moment(opening, now, hours.timezone),
+        **CLINIC.contact_details(),
+    )
+    return [SlotSet("callback_offered", True)]
+
+
 def ask_procedure_time(dispatcher: CollectingDispatcher) -> None:
     """Asks when the procedure was, with quick replies carrying how many hours ago they stand for."""
     buttons = [
@@ -111,6 +129,8 @@ class ActionSessionStart(Action):
 class ActionExtractProcedureTime(Action):
     """Fills the procedure time every turn: from what the patient said, else from the widget's metadata.
 
+    Also refreshes `callback_available` (whether alerts reach the clinic), which the callback rules read.
+
     What the patient says wins over metadata, so they can correct the time at any point. A time in the
     future or over a year ago is not accepted: it is kept aside so the next answer can ask again.
     """
@@ -119,8 +139,16 @@ class ActionExtractProcedureTime(Action):
         return "action_extract_procedure_time"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        availability = []
+        if tracker.get_slot("callback_available") is not ALERTS.enabled:
+            availability = [SlotSet("callback_available", ALERTS.enabled)]
+        return availability + self._procedure_time_events(tracker)
+
+    def _procedure_time_events(self, tracker: Tracker) -> list[EventType]:
         now = reference_now()
-        spoken = self._spoken_time(tracker.latest_message.get("entities", []), now)
+        # In the callback form the patient types a phone number and a time to call, not the procedure's time.
+        in_callback_form = (tracker.active_loop or {}).get("name") == "callback_form"
+        spoken = None if in_callback_form else self._spoken_time(tracker.latest_message.get("entities", []), now)
         unchanged = [SlotSet("rejected_procedure_time", None)] if tracker.get_slot("rejected_procedure_time") else []
         if spoken is None:
             metadata = tracker.latest_message.get("metadata") or {}
@@ -200,11 +228,14 @@ class ActionAnswerQuestion(Action):
         if advice.escalate:
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
             utter_escalation(dispatcher, "injector")
+            ALERTS.escalation(tracker, "injector")
             events += escalate_to(tracker, "injector")
         if topic.needs_time and procedure_time is not None:
             dispatcher.utter_message(
                 response="utter_based_on_procedure_time", elapsed=describe_elapsed(procedure_time, now)
             )
+        if advice.escalate:
+            events += offer_callback_if_closed(dispatcher)
         return events
 
 
@@ -228,7 +259,9 @@ class ActionEscalate(Action):
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
             level = "injector"
         utter_escalation(dispatcher, level)
-        return [SlotSet("pending_topic", None), *escalate_to(tracker, level)]
+        ALERTS.escalation(tracker, level)
+        offer = offer_callback_if_closed(dispatcher) if level == "injector" else [SlotSet("callback_offered", False)]
+        return [SlotSet("pending_topic", None), *escalate_to(tracker, level), *offer]
 
 
 class ActionShareContact(Action):

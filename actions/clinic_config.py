@@ -9,11 +9,13 @@ from typing import Any
 
 import yaml
 
-from components.timestamps import is_valid_timezone
+from aftercare.opening_hours import OpeningHours, OpeningHoursError, parse_opening_hours
+from components.timestamps import is_valid_timezone, load_timezone
 
 DATE_ORDERS = ("MDY", "DMY")
-REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "hours", "timezone")
-OPTIONAL_KEYS = ("emergency_number", "date_order", "care_guide")
+REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "timezone")
+OPTIONAL_KEYS = ("emergency_number", "date_order", "care_guide", "closed_dates")
+STRUCTURED_KEYS = ("opening_hours",)
 
 
 class ConfigError(Exception):
@@ -27,11 +29,16 @@ class Clinic:
     clinic_name: str
     injector_name: str
     phone: str
-    hours: str
+    opening_hours: OpeningHours
     emergency_number: str
     timezone: str
     date_order: str
     care_guide: Path
+
+    @property
+    def hours(self) -> str:
+        """The opening hours as patients read them, written from `opening_hours` (e.g. "Mon-Fri 9am-6pm")."""
+        return self.opening_hours.describe()
 
     def contact_details(self) -> dict[str, str]:
         """The values reply templates may use: {clinic_name}, {injector_name}, {phone}, {hours}, ..."""
@@ -77,11 +84,15 @@ def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
     """Loads and validates the clinic file; the care guide path is resolved next to it."""
     path = Path(path)
     content = read_yaml_mapping(path)
-    unknown = sorted(set(content) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
-    if unknown:
+    if "hours" in content:
         raise ConfigError(
-            f"{path}: unknown key '{unknown[0]}' (known keys: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})"
+            f"{path}: key 'hours' is replaced by 'opening_hours' (per weekday, e.g. monday: 09:00-18:00), from "
+            "which the assistant writes the hours it tells patients"
         )
+    known = REQUIRED_KEYS + STRUCTURED_KEYS + OPTIONAL_KEYS
+    unknown = sorted(set(content) - set(known))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {', '.join(known)})")
     values = {key: _text(path, content, key) for key in REQUIRED_KEYS}
     emergency_number = _text(path, content, "emergency_number", default="911")
     if not is_valid_timezone(values["timezone"]):
@@ -93,7 +104,14 @@ def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
     if date_order not in DATE_ORDERS:
         raise ConfigError(f"{path}: key 'date_order' must be one of {', '.join(DATE_ORDERS)}, not '{date_order}'")
     care_guide = path.parent / _text(path, content, "care_guide", default="care_guide.yml")
+    try:
+        opening_hours = parse_opening_hours(
+            content.get("opening_hours"), content.get("closed_dates"), load_timezone(values["timezone"])
+        )
+    except OpeningHoursError as error:
+        raise ConfigError(f"{path}: {error}") from None
     return Clinic(
+        opening_hours=opening_hours,
         emergency_number=emergency_number,
         date_order=date_order,
         care_guide=care_guide,

@@ -7,7 +7,8 @@
 #
 # Settings from the environment: RASA_PORT (5005), ACTION_PORT (5055), DEMO_PORT (8080), TRACKER_STORE_URL
 # (sqlite:///conversations.db), EXTRA_CORS_ORIGINS (space-separated origins allowed besides the demo page's),
-# MODEL (models/aftercare.tar.gz), LOG_DIR (results/logs: one log file per server).
+# MODEL (models/aftercare.tar.gz), LOG_DIR (results/logs: one log file per server), and the alert settings
+# (ALERT_WEBHOOK_URL, SMTP_HOST, ...: aftercare/alerts/settings.py), which add the alert dispatcher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The conversation database and the logs are about patients: every file created from here on is readable by
@@ -105,8 +106,13 @@ wait_until_up() {
   return 1
 }
 
+# Where alerts to the clinic go (README, Alerts and callbacks): a wrong setting stops here, naming the variable.
+alerts=$("$BIN/python" -m aftercare.alerts.settings) || exit 2
 echo "==> Starting the action server (port $ACTION_PORT), the Rasa server (port $RASA_PORT) and the demo page (port $DEMO_PORT); logs in $LOG_DIR/"
 start actions "$BIN/python" -m actions.server --port "$ACTION_PORT"
+if [[ $alerts != "Alerts to the clinic are off"* ]]; then
+  start alerts "$BIN/python" -m aftercare.alerts.dispatcher
+fi
 # scripts/rasa_server.py keeps the HTTP API (trackers, model) off unless RASA_ENABLE_API=1 with a token; only
 # the channels (socketio, REST webhook) answer, and CORS is limited to $CORS_ORIGINS.
 start rasa "$BIN/python" scripts/rasa_server.py
@@ -122,6 +128,7 @@ cat <<EOF
       without a procedure time (the assistant asks):  $DEMO_URL/?procedure_time=
     Rasa server (socketio for the widget, REST webhook):  http://localhost:$RASA_PORT
     Action server:  http://localhost:$ACTION_PORT
+    $alerts
 EOF
 
 if [[ $# -gt 0 ]]; then

@@ -57,6 +57,7 @@ class Servers:
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
         self.demo: subprocess.Popen | None = None
+        self.dispatcher: subprocess.Popen | None = None
 
     def _start(self, args: list[str], log_name: str, env: dict[str, str]) -> subprocess.Popen:
         # The logs are about patients' conversations: readable by their owner only, even if they existed.
@@ -70,6 +71,11 @@ class Servers:
         self.actions = self._start(args, "actions.log", self.env)
         if wait:
             wait_for(f"http://localhost:{self.action_port}/health", self.actions)
+
+    def start_dispatcher(self) -> None:
+        """Starts the alert dispatcher (alerts.log), for servers given alert settings."""
+        args = [sys.executable, "-m", "aftercare.alerts.dispatcher", "--poll-seconds", "0.5"]
+        self.dispatcher = self._start(args, "alerts.log", self.env)
 
     def start_rasa(self, wait: bool = True, **env: str) -> None:
         """Starts the Rasa server; `env` adds settings for this start only (e.g. RASA_ENABLE_API)."""
@@ -95,10 +101,11 @@ class Servers:
         self.wait_for_rasa()
 
     def stop_both(self) -> None:
-        """Stops the Rasa server and the action server, and the demo page if it was started."""
+        """Stops the Rasa server and the action server, and the demo page and alert dispatcher if started."""
         self.stop(self.demo)
         self.stop(self.rasa)
         self.stop(self.actions)
+        self.stop(self.dispatcher)
 
     @property
     def url(self) -> str:

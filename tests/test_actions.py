@@ -247,3 +247,92 @@ def test_low_confidence_asks_to_rephrase_with_the_clinic_contact():
     messages, _ = run(ActionAskRephrase(), tracker("nlu_fallback"))
     assert responses(messages) == ["utter_ask_rephrase"]
     assert messages[0]["phone"] == CLINIC.phone
+
+
+@pytest.fixture
+def alerts(tmp_path, monkeypatch):
+    """Alerts on, to a webhook, with the outbox in a fresh SQLite database; the outbox is returned."""
+    from actions import actions
+    from actions.alerts import ClinicAlerts
+    from aftercare.alerts.outbox import Outbox, connect
+    from aftercare.alerts.settings import read_alert_settings
+
+    def switch_on(**environ):
+        settings = read_alert_settings(
+            {"ALERT_WEBHOOK_URL": "http://127.0.0.1:9911/hook", "ALERT_WEBHOOK_SECRET": "x" * 20, **environ}
+        )
+        outbox = Outbox(connect(f"sqlite:///{tmp_path / 'conversations.db'}"))
+        monkeypatch.setattr(actions, "ALERTS", ClinicAlerts(settings, outbox))
+        return outbox
+
+    return switch_on
+
+
+def stored_alerts(outbox):
+    return [json.loads(delivery.body) for delivery in outbox.claim()]
+
+
+def test_an_escalation_stores_one_alert_without_the_patients_words(alerts):
+    outbox = alerts()
+    words = tracker("report_warning_sign", [{"entity": "warning_sign", "value": "infection"}])
+    words.latest_message["text"] = "zebrafinch pus on my cheek since 2026-11-28"
+    run(ActionEscalate(), words)
+    (alert,) = stored_alerts(outbox)
+    assert alert["kind"] == "escalation" and alert["level"] == "injector" and alert["conversation_id"] == "patient-1"
+    assert alert["console_url"] == "http://localhost:8090/conversations/patient-1"
+    body = json.dumps(alert)
+    assert "zebrafinch" not in body and "pus" not in body and "2026-11-28" not in body
+
+
+def test_an_emergency_alerts_at_emergency_level_and_details_only_when_the_clinic_opts_in(alerts):
+    outbox = alerts(ALERT_INCLUDE_DETAILS="1")
+    emergency = tracker("report_emergency")
+    emergency.latest_message["text"] = "my throat is closing"
+    run(ActionEscalate(), emergency)
+    (alert,) = stored_alerts(outbox)
+    assert alert["level"] == "emergency"
+    assert alert["details"] == {"message": "my throat is closing", "level": "emergency"}
+
+
+def test_a_late_effect_in_the_care_guide_alerts_like_a_reported_sign(alerts):
+    outbox = alerts()
+    run(ActionAnswerQuestion(), tracker("ask_bruising", procedure_time=TWELVE_DAYS_AGO))
+    assert [alert["level"] for alert in stored_alerts(outbox)] == ["injector"]
+
+
+def test_with_alerts_off_nothing_is_stored_and_the_patient_is_still_escalated():
+    from actions import actions
+
+    assert actions.ALERTS.outbox is None  # nothing configured in the test environment
+    messages, events = run(ActionEscalate(), tracker("report_warning_sign"))
+    assert "utter_contact_injector_now" in responses(messages)
+
+
+@pytest.mark.parametrize(
+    ("now", "intent", "offered"),
+    [
+        ("2026-12-02T04:00:00Z", "report_warning_sign", "tomorrow at 9am"),  # 11 pm on a Tuesday in New York
+        ("2026-12-05T23:00:00Z", "report_warning_sign", "Monday 7 Dec at 9am"),  # Saturday evening
+        ("2026-12-01T15:00:00Z", "report_warning_sign", None),  # 10 am on a Tuesday: open, so call now
+        ("2026-12-02T04:00:00Z", "report_emergency", None),  # an emergency is never offered a callback
+    ],
+)
+def test_a_callback_is_offered_after_a_warning_sign_only_while_the_clinic_is_closed(
+    alerts, monkeypatch, now, intent, offered
+):
+    alerts()
+    monkeypatch.setenv("AFTERCARE_NOW", now)
+    messages, events = run(ActionEscalate(), tracker(intent))
+    offers = [message for message in messages if message.get("response") == "utter_offer_callback"]
+    if offered:
+        (offer,) = offers
+        assert offer["next_opening"] == offered
+        assert slot(events, "callback_offered") is True
+    else:
+        assert offers == []
+
+
+def test_no_callback_is_offered_when_the_clinic_cannot_be_told(monkeypatch):
+    monkeypatch.setenv("AFTERCARE_NOW", "2026-12-02T04:00:00Z")
+    messages, _ = run(ActionEscalate(), tracker("report_warning_sign"))
+    assert "utter_offer_callback" not in responses(messages)

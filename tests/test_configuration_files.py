@@ -98,7 +98,16 @@ def test_a_bad_care_guide_is_refused_with_a_clear_message(tmp_path, guide, messa
         ({"timezone": "Mars/Olympus"}, "key 'timezone' is 'Mars/Olympus', not an IANA time zone"),
         ({"date_order": "YMD"}, "key 'date_order' must be one of MDY, DMY"),
         ({"phnoe": "123"}, "unknown key 'phnoe'"),
-        ({"hours": ["9-5"]}, "key 'hours' must be a non-empty text"),
+        ({"hours": "9-5"}, "key 'hours' is replaced by 'opening_hours'"),
+        ({"opening_hours": None}, "key 'opening_hours' must map weekdays to times"),
+        ({"opening_hours": {"mondey": "09:00-18:00"}}, "'mondey' is not a weekday"),
+        ({"opening_hours": {"monday": "9 to 5"}}, "key 'opening_hours.monday': '9 to 5' is not a time range"),
+        ({"opening_hours": {"monday": "18:00-09:00"}}, "'18:00-09:00' ends before it starts"),
+        ({"opening_hours": {"monday": "09:00-13:00, 12:00-18:00"}}, "'12:00-18:00' overlaps"),
+        ({"opening_hours": {"monday": "09:00-25:00"}}, "25:00 is not a time of day"),
+        ({"opening_hours": {"sunday": "closed"}}, "the clinic is closed every day"),
+        ({"closed_dates": ["Christmas"]}, "key 'closed_dates': 'Christmas' is not a date"),
+        ({"closed_dates": "2026-12-25"}, "key 'closed_dates' must be a list of dates"),
     ],
 )
 def test_a_bad_clinic_file_is_refused_with_a_clear_message(tmp_path, changes, message):

@@ -23,7 +23,7 @@ from components.timestamps import NOW_ENV_VAR
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 NOW = "2026-11-29T17:00:00Z"  # a Sunday, 12:00 in New York
-CONTACT = "clinic_name: Glow\ninjector_name: Dr Lee\nphone: '555 0100'\nhours: 9-5\n"
+CONTACT = "clinic_name: Glow\ninjector_name: Dr Lee\nphone: '555 0100'\nopening_hours: {monday: 09:00-17:00}\n"
 CLINIC = CONTACT + "timezone: America/New_York\ndate_order: MDY\n"
 
 

@@ -10,18 +10,31 @@ import os
 import pytest
 
 from scripts.servers import MODEL, Servers
+from tests.alerts.receivers import WebhookReceiver
 
 RASA_PORT = int(os.environ.get("SERVER_TESTS_RASA_PORT", "5105"))
 ACTION_PORT = int(os.environ.get("SERVER_TESTS_ACTION_PORT", "5155"))
+ALERT_SECRET = "server-tests-alert-secret-0123456789"
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory) -> Servers:
+def alert_receiver() -> WebhookReceiver:
+    """The clinic's webhook receiver, checking every alert's signature."""
+    receiver = WebhookReceiver(ALERT_SECRET).start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, alert_receiver) -> Servers:
+    """The servers as `make run` starts them with alerts to a webhook: action server, Rasa, alert dispatcher."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
-    running = Servers(tmp_path_factory.mktemp("servers"), RASA_PORT, ACTION_PORT)
+    alerts = {"ALERT_WEBHOOK_URL": alert_receiver.url, "ALERT_WEBHOOK_SECRET": ALERT_SECRET}
+    running = Servers(tmp_path_factory.mktemp("servers"), RASA_PORT, ACTION_PORT, **alerts)
     try:
         running.start_both()
+        running.start_dispatcher()
         yield running
     finally:
         running.stop_both()

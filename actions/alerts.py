@@ -1,0 +1,70 @@
+"""Tells the clinic about an escalation or a callback request: the action's side of aftercare/alerts.
+
+The alert is stored in the outbox (the conversations' database) before the action answers the patient, and the
+dispatcher delivers it (`python -m aftercare.alerts.dispatcher`, started by `make run`). With no alert channel
+configured nothing is stored: the start-up log says alerts are off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from aftercare.alerts.outbox import Outbox, connect, new_alert
+from aftercare.alerts.settings import AlertSettingError, AlertSettings, read_alert_settings
+
+logger = logging.getLogger(__name__)
+
+
+class ClinicAlerts:
+    """The outbox of one action server, or nothing when alerts are off."""
+
+    def __init__(self, settings: AlertSettings, outbox: Outbox | None) -> None:
+        self.settings = settings
+        self.outbox = outbox
+
+    @classmethod
+    def from_environment(cls) -> ClinicAlerts:
+        """Reads the alert settings and opens the outbox; stops the action server naming a wrong variable."""
+        try:
+            settings = read_alert_settings(os.environ)
+        except AlertSettingError as error:
+            logger.critical("Refusing to start: %s", error)
+            raise SystemExit(f"Refusing to start the action server: {error}") from None
+        logger.info(settings.describe())
+        return cls(settings, Outbox(connect(settings.database_url)) if settings.enabled else None)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether alerts reach the clinic (a channel is configured)."""
+        return self.outbox is not None
+
+    def escalation(self, tracker: Tracker, level: str) -> None:
+        """An escalation alert for this conversation (the message itself only with ALERT_INCLUDE_DETAILS=1)."""
+        details = None
+        if self.settings.include_details:
+            details = {"details": {"message": tracker.latest_message.get("text") or "", "level": level}}
+        self._add(tracker.sender_id, "escalation", level, details)
+
+    def callback(self, tracker: Tracker, name: str, phone: str, time_to_call: str) -> bool:
+        """A callback alert carrying what the patient gave for it; False when the clinic cannot be told."""
+        return self._add(
+            tracker.sender_id, "callback", None, {"callback": {"name": name, "phone": phone, "time": time_to_call}}
+        )
+
+    def _add(self, conversation_id: str, kind: str, level: str | None, details: dict[str, Any] | None) -> bool:
+        """Stores an alert; whether the clinic will hear of it (a repeat of a recent escalation counts as yes)."""
+        if self.outbox is None:
+            return False
+        alert = new_alert(kind, level, conversation_id, self.settings.console_link(conversation_id), details)
+        try:
+            stored = self.outbox.add(alert, self.settings.channels)
+        except Exception as error:  # noqa: BLE001 - the patient still gets the escalation reply
+            logger.critical("Could not store alert %s (%s): the clinic is NOT told.", alert.id, type(error).__name__)
+            return False
+        if stored:
+            logger.info("Alert %s (%s, %s) stored for delivery.", alert.id, kind, level or "-")
+        return True
