@@ -9,7 +9,9 @@
 3. No message is dropped in silence: a `user_uttered` that is not an object, has no session id or carries a
    message that is not text gets a reply saying so; an empty or over-long message is answered like the REST
    channel does; a turn whose custom action failed, or that said nothing, gets the clinic's safe reply
-   (channels/turns.py). Malformed metadata is ignored, so the assistant asks for what it needs.
+   (channels/turns.py). Malformed metadata is ignored, so the assistant asks for what it needs. The
+   acknowledgement says which: `{"status": "answered"}`, or `{"status": "refused", "reason": ...}` for a
+   message answered with a refusal, which the widget then marks as not sent instead of sending it again.
 4. When CORS_ORIGINS is set, a browser connection from another origin is refused: CORS does not cover
    WebSockets. Clients that send no Origin header (servers, tests) are not affected.
 """
@@ -28,10 +30,14 @@ from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_
 from sanic import Blueprint
 
 from channels.messages import clean_text, is_session_id, socket_metadata
-from channels.replies import Replies
+from channels.replies import Refusal, Replies
 from channels.turns import prepare_server, run_patient_turn
 
 logger = logging.getLogger(__name__)
+
+# The acknowledgement of a user_uttered that was run through the assistant (or got the safe reply); a refused
+# one is {"status": "refused", "reason": Refusal.reason}. The widget reads both (widget/src/transport.js).
+ANSWERED = {"status": "answered"}
 
 
 def allowed_origins(environ: Mapping[str, str]) -> set[str]:
@@ -101,41 +107,44 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: str, data: Any = None) -> None:
-            # The acknowledgement (sent when this returns) is what takes the message out of the widget's outbox;
-            # an exception would send none, and the widget would resend the message for ever.
+        async def handle_message(sid: str, data: Any = None) -> dict[str, str]:
+            # The acknowledgement (this return value) is what takes the message out of the widget's outbox and
+            # tells it whether the message was answered or refused (then it is not sent again); an exception
+            # would send none, and the widget would resend the message.
             output = SocketIOOutput(sio, self.bot_message_evt)
             try:
-                await answer_message(sid, data, output)
+                return await answer_message(sid, data, output)
             except Exception as error:  # noqa: BLE001 - whatever broke, the patient gets the safe reply
                 logger.error("A socket.io message failed with %s; sent the safe reply.", type(error).__name__)
                 with contextlib.suppress(Exception):
                     await output.send_text_message(sid, replies.unavailable)
+                return dict(ANSWERED)
 
-        async def answer_message(sid: str, data: Any, output: SocketIOOutput) -> None:
+        async def refuse(recipient: str, refusal: Refusal, output: SocketIOOutput) -> dict[str, str]:
+            await output.send_text_message(recipient, refusal.text)
+            return {"status": "refused", "reason": refusal.reason}
+
+        async def answer_message(sid: str, data: Any, output: SocketIOOutput) -> dict[str, str]:
             if not isinstance(data, dict):
-                await output.send_text_message(sid, replies.unreadable)
-                return
+                return await refuse(sid, Refusal("unreadable", replies.unreadable), output)
             if self.session_persistence:
                 sender_id = data.get("session_id")
                 if not is_session_id(sender_id):
-                    await output.send_text_message(sid, replies.session_lost)
-                    return
+                    return await refuse(sid, Refusal("no_session", replies.session_lost), output)
                 await sio.enter_room(sid, sender_id, namespace=namespace)
             else:
                 sender_id = sid
 
             raw_text = data.get("message")
             if raw_text is not None and not isinstance(raw_text, str):
-                await output.send_text_message(sender_id, replies.unreadable)
-                return
+                return await refuse(sender_id, Refusal("unreadable", replies.unreadable), output)
             text = clean_text(raw_text or "")
-            refusal = replies.refusal(text)
+            refusal = replies.refuse(text)
             if refusal:
-                await output.send_text_message(sender_id, refusal)
-                return
+                return await refuse(sender_id, refusal, output)
             metadata = socket_metadata(data.get(self.metadata_key))
             message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
             await run_patient_turn(on_new_message, message, replies, lambda: output.sent > 0)
+            return dict(ANSWERED)
 
         return socketio_webhook

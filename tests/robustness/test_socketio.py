@@ -17,7 +17,7 @@ import socketio
 from tests.robustness.conftest import ALLOWED_ORIGIN, CLINIC, is_safe_reply
 
 
-async def _talk(url: str, payload: object, session_id: str | None, origin: str | None) -> tuple[bool, list]:
+async def _talk(url: str, payload: object, session_id: str | None, origin: str | None) -> tuple[dict | None, list]:
     client = socketio.AsyncClient(reconnection=False)
     replies: list = []
     confirmed = asyncio.Event()
@@ -30,19 +30,20 @@ async def _talk(url: str, payload: object, session_id: str | None, origin: str |
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), 15)
         try:
-            await client.call("user_uttered", payload, timeout=30)
-            acknowledged = True
+            acknowledgement = await client.call("user_uttered", payload, timeout=30)
         except socketio.exceptions.TimeoutError:
-            acknowledged = False
-        return acknowledged, replies
+            acknowledgement = None
+        return acknowledgement, replies
     finally:
         # Without abort, python-engineio's polling client waits for its pending long-poll (seconds).
         with contextlib.suppress(Exception):
             await asyncio.wait_for(client.eio.disconnect(abort=True), 5)
 
 
-def talk(servers, payload: object, session_id: str | None = None, origin: str | None = None) -> tuple[bool, list]:
-    """Sends one `user_uttered`; whether the server acknowledged it, and the bot messages that came before."""
+def talk(
+    servers, payload: object, session_id: str | None = None, origin: str | None = None
+) -> tuple[dict | None, list]:
+    """Sends one `user_uttered`; the server's acknowledgement (None if none came) and the bot messages before it."""
     return asyncio.run(asyncio.wait_for(_talk(servers.url, payload, session_id, origin), 60))
 
 
@@ -51,8 +52,8 @@ def said(replies: list) -> str:
 
 
 def test_a_message_gets_the_disclaimer_and_an_answer(servers):
-    acknowledged, replies = talk(servers, {"message": "hi", "session_id": "socket-hi"}, "socket-hi")
-    assert acknowledged
+    acknowledgement, replies = talk(servers, {"message": "hi", "session_id": "socket-hi"}, "socket-hi")
+    assert acknowledgement == {"status": "answered"}
     assert "automated aftercare assistant, not a clinician" in said(replies)
     assert "Hello!" in said(replies)
 
@@ -66,18 +67,18 @@ def test_a_warning_sign_sends_the_escalation_payload(servers):
 
 
 @pytest.mark.parametrize(
-    ("payload", "answer"),
+    ("payload", "answer", "reason"),
     [
-        ({"message": "", "session_id": "socket-odd"}, "I didn't get a message"),
-        ({"message": None, "session_id": "socket-odd"}, "I didn't get a message"),
-        ({"message": " \u200b ", "session_id": "socket-odd"}, "I didn't get a message"),
-        ({"message": "x" * 5000, "session_id": "socket-odd"}, "Your message is too long"),
-        ({"message": ["hi"], "session_id": "socket-odd"}, "Sorry, I couldn't read that message"),
-        ({"message": "hi"}, "this chat lost track of your conversation"),
-        ({"message": "hi", "session_id": 42}, "this chat lost track of your conversation"),
-        ({"message": "hi", "session_id": "a\ud800"}, "this chat lost track of your conversation"),
-        ("hello", "Sorry, I couldn't read that message"),
-        (["hello"], "Sorry, I couldn't read that message"),
+        ({"message": "", "session_id": "socket-odd"}, "I didn't get a message", "empty"),
+        ({"message": None, "session_id": "socket-odd"}, "I didn't get a message", "empty"),
+        ({"message": " \u200b ", "session_id": "socket-odd"}, "I didn't get a message", "empty"),
+        ({"message": "x" * 5000, "session_id": "socket-odd"}, "Your message is too long", "too_long"),
+        ({"message": ["hi"], "session_id": "socket-odd"}, "Sorry, I couldn't read that message", "unreadable"),
+        ({"message": "hi"}, "this chat lost track of your conversation", "no_session"),
+        ({"message": "hi", "session_id": 42}, "this chat lost track of your conversation", "no_session"),
+        ({"message": "hi", "session_id": "a\ud800"}, "this chat lost track of your conversation", "no_session"),
+        ("hello", "Sorry, I couldn't read that message", "unreadable"),
+        (["hello"], "Sorry, I couldn't read that message", "unreadable"),
     ],
     ids=[
         "empty",
@@ -92,9 +93,9 @@ def test_a_warning_sign_sends_the_escalation_payload(servers):
         "list data",
     ],
 )
-def test_a_malformed_message_is_answered_not_dropped(servers, payload, answer):
-    acknowledged, replies = talk(servers, payload, "socket-odd")
-    assert acknowledged
+def test_a_malformed_message_is_refused_in_words_and_in_the_acknowledgement(servers, payload, answer, reason):
+    acknowledgement, replies = talk(servers, payload, "socket-odd")
+    assert acknowledgement == {"status": "refused", "reason": reason}
     assert answer in said(replies)
     assert CLINIC.phone in said(replies) and CLINIC.emergency_number in said(replies)
 
@@ -113,8 +114,8 @@ def test_a_malformed_message_is_answered_not_dropped(servers, payload, answer):
 )
 def test_malformed_metadata_is_ignored_and_the_message_answered(servers, metadata):
     payload = {"message": "is redness normal?", "session_id": "socket-metadata", "metadata": metadata}
-    acknowledged, replies = talk(servers, payload, "socket-metadata")
-    assert acknowledged and replies
+    acknowledgement, replies = talk(servers, payload, "socket-metadata")
+    assert acknowledgement == {"status": "answered"} and replies
     assert not is_safe_reply(said(replies))
 
 
