@@ -52,7 +52,8 @@ def clean_text(text: str) -> str:
     NFKC folds look-alike forms (full-width letters, ligatures) into plain ones; invisible format characters
     (zero-width spaces and joiners, bidirectional controls, soft hyphens) are removed, because inside a word
     they would hide a warning sign such as "p\u200bus" from the detector; control characters and unusual
-    spaces become spaces; runs of whitespace become one space.
+    spaces become spaces; runs of whitespace become one space. The result is normalised once more, because a
+    removed character can leave combining marks side by side in another order (cleaning is idempotent).
     """
     kept = []
     for character in unicodedata.normalize("NFKC", text):
@@ -60,7 +61,7 @@ def clean_text(text: str) -> str:
         if category == "Cf":
             continue
         kept.append(" " if category in ("Cc", "Cs", "Zs", "Zl", "Zp") else character)
-    return " ".join("".join(kept).split())
+    return unicodedata.normalize("NFKC", " ".join("".join(kept).split()))
 
 
 def _type_name(value: Any) -> str:

@@ -32,6 +32,7 @@ from channels.messages import (
         ("هل الاحمرار طبيعي؟", "هل الاحمرار طبيعي؟"),
         ("😭 ok?", "😭 ok?"),
         ("\u200b \ufeff", ""),
+        ("\u035c\u0600\u0300", "\u0300\u035c"),  # marks left side by side by a removed character are reordered
     ],
 )
 def test_clean_text(raw, clean):
