@@ -167,8 +167,3 @@ def socket_metadata(value: Any) -> dict[str, str]:
             logger.warning("Ignored socketio message metadata that is not an object.")
         return {}
     return useful_metadata(value)
-
-
-def is_session_id(value: Any) -> bool:
-    """Whether a socketio session id is usable as a conversation id."""
-    return isinstance(value, str) and 0 < len(value) <= MAX_SENDER_CHARACTERS and value.isprintable()

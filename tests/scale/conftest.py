@@ -126,6 +126,7 @@ class ScaleStack:
         self.pg_password = secrets.token_hex(12)
         self.redis_password = secrets.token_hex(12)
         self.action_token = secrets.token_hex(16)
+        self.session_secret = secrets.token_hex(32)  # shared by the replicas, as deploy/docker-compose.yml does
         self.processes: dict[str, subprocess.Popen] = {}
         self.seen: dict[int, str] = {}  # every process of every tree (pid: start time), for the leftover check
         self.model = base / "aftercare.tar.gz"
@@ -235,6 +236,7 @@ class ScaleStack:
             "REDIS_LOCK_DB": "1",
             "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME),
             "ACTION_SERVER_TOKEN": self.action_token,
+            "SESSION_SECRET": self.session_secret,
             "RASA_TELEMETRY_ENABLED": "false",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3",

@@ -180,23 +180,27 @@ def test_socketio_through_nginx_keeps_a_long_polling_session_on_one_replica_and_
 
     import socketio
 
-    async def talk() -> dict:
+    async def talk() -> tuple[str, dict]:
         client = socketio.AsyncClient(reconnection=False)
-        answered: asyncio.Future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future = loop.create_future()
+        confirmed: asyncio.Future = loop.create_future()
         client.on("bot_uttered", lambda data: answered.done() or answered.set_result(data))
+        client.on("session_confirm", lambda session_id: confirmed.done() or confirmed.set_result(session_id))
         # Long-polling: every poll is a new HTTP request, and the session exists in one replica only, so this
         # works only if nginx keeps sending this client to the same replica (ip_hash).
         await client.connect(f"http://127.0.0.1:{PORTS['nginx']}", transports=["polling"], wait_timeout=10)
         try:
-            await client.emit("session_request", {"session_id": "scale-socket"})
-            await client.emit("user_uttered", {"message": "hi", "session_id": "scale-socket", "metadata": {}})
-            return await asyncio.wait_for(answered, timeout=30)
+            await client.emit("session_request", {"session_id": None})
+            session_id = await asyncio.wait_for(confirmed, timeout=30)  # issued and signed by the replica
+            await client.emit("user_uttered", {"message": "hi", "session_id": session_id, "metadata": {}})
+            return session_id, await asyncio.wait_for(answered, timeout=30)
         finally:
             await client.disconnect()
 
-    first = asyncio.run(talk())
+    session_id, first = asyncio.run(talk())
     assert "automated aftercare assistant" in first.get("text", "")
-    assert stack.user_messages("scale-socket") == ["hi"]
+    assert stack.user_messages(session_id) == ["hi"]
 
 
 def test_nginx_passes_the_websocket_upgrade_to_socketio(stack: ScaleStack):

@@ -1,8 +1,10 @@
 // The connection to Rasa's socketio channel, with a persisted outbox so that no message is lost offline.
 //
-// Protocol (rasa/core/channels/socketio.py with session_persistence: true): after connecting, emit
-// `session_request {session_id}`; the server answers `session_confirm` and puts the socket in that session's
-// room. Messages go out as `user_uttered {message, session_id, metadata}`; replies come as `bot_uttered`.
+// Protocol (channels/socketio.py with session_persistence: true): after connecting, emit
+// `session_request {session_id}` with the id the server confirmed last time (null the first time); the server
+// answers `session_confirm` with that id if it signed it, else with a new one (a new conversation), and puts the
+// socket in that conversation. Messages go out as `user_uttered {message, session_id, metadata}` (the server
+// goes by the confirmed id, not this field); replies come as `bot_uttered`.
 // The server acknowledges a user_uttered only after the whole turn ran, so the acknowledgement (or a reply)
 // is what removes a message from the outbox. The acknowledgement says `{status: "answered"}`, or
 // `{status: "refused", reason}` for a message the server answered with a refusal (empty, too long, unreadable):
@@ -55,7 +57,7 @@ export class ChatConnection {
       timeout: 10000,
     });
     this.socket.on('connect', () => {
-      this.socket.emit('session_request', { session_id: this.store.sessionId() });
+      this.socket.emit('session_request', { session_id: this.store.state.sessionId || null });
     });
     this.socket.on('session_confirm', (sessionId) => {
       if (typeof sessionId === 'string' && sessionId && sessionId !== this.store.state.sessionId) {
@@ -122,7 +124,7 @@ export class ChatConnection {
     this.inFlight = item;
     this.sending = sending;
     this.setBusy(true);
-    const data = { message: item.payload, session_id: this.store.sessionId(), metadata: item.metadata || {} };
+    const data = { message: item.payload, session_id: this.store.state.sessionId, metadata: item.metadata || {} };
     this.socket.timeout(this.ackTimeoutMs).emit('user_uttered', data, (error, answer) => {
       if (!error) {
         // The turn is over: its replies (if any) have all been sent before this acknowledgement.
