@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 # being run through the model, which takes about a second per 4,000 characters and blocks every other patient.
 MAX_MESSAGE_CHARACTERS = 1000
 MAX_BODY_BYTES = 1024 * 1024
+BODY_TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES // 1024} kB"
 MAX_SENDER_CHARACTERS = 128
 MAX_METADATA_TEXT = 64
 # The message metadata the assistant uses; anything else is dropped rather than stored with the conversation.
@@ -144,7 +145,7 @@ def parse_json_object(raw: bytes | str, what: str) -> dict[str, Any]:
 def read_rest_body(body: bytes) -> IncomingMessage:
     """Checks a REST webhook body `{"sender", "message", "metadata"}`; raises BadRequest for a malformed one."""
     if len(body) > MAX_BODY_BYTES:
-        raise BadRequest(f"The request body is larger than {MAX_BODY_BYTES // 1024} kB", status=413)
+        raise BadRequest(BODY_TOO_LARGE, status=413)
     if not body.strip():
         raise BadRequest(f"The request body is empty: send JSON such as {EXAMPLE_BODY}")
     content = parse_json_object(body, "The request body")

@@ -16,8 +16,9 @@
    (channels/turns.py). Malformed metadata is ignored, so the assistant asks for what it needs. The
    acknowledgement says which: `{"status": "answered"}`, or `{"status": "refused", "reason": ...}` for a
    message answered with a refusal, which the widget then marks as not sent instead of sending it again.
-5. When CORS_ORIGINS is set, a browser connection from another origin is refused: CORS does not cover
-   WebSockets. Clients that send no Origin header (servers, tests) are not affected.
+5. A browser connection from an origin outside CORS_ORIGINS is refused, CORS not covering WebSockets; without
+   CORS_ORIGINS (the channel run outside scripts/rasa_server.py), only the server's own origin may connect.
+   Clients that send no Origin header (servers, tests) are not affected.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
@@ -48,8 +50,25 @@ PROJECT_FOLDER = Path(__file__).resolve().parents[1]
 
 
 def allowed_origins(environ: Mapping[str, str]) -> set[str]:
-    """The browser origins allowed to connect: CORS_ORIGINS, separated by spaces or commas (empty: any)."""
+    """The browser origins allowed to connect: CORS_ORIGINS, separated by spaces or commas (see `origin_is_allowed`)."""
     return {origin.rstrip("/") for origin in environ.get("CORS_ORIGINS", "").replace(",", " ").split()}
+
+
+def origin_is_allowed(origin: str | None, allowed: set[str], host: str | None) -> bool:
+    """Whether a socket.io connection with this Origin header may open.
+
+    Clients that send no Origin (servers, tests, apps) may; a browser page may if its origin is in `allowed`, or,
+    when `allowed` is empty, only if it is the server's own (same host and port as the request's Host header).
+    """
+    if origin is None:
+        return True
+    if allowed:
+        return origin.rstrip("/") in allowed
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        return False
+    return bool(host and netloc) and netloc.lower() == host.lower()
 
 
 def load_session_ids(environ: Mapping[str, str]) -> SessionIds:
@@ -115,9 +134,10 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
-            origin = environ.get("HTTP_ORIGIN")
-            if origins and origin is not None and origin.rstrip("/") not in origins:
-                logger.warning("Refused a socket.io connection from an origin that is not in CORS_ORIGINS.")
+            if not origin_is_allowed(environ.get("HTTP_ORIGIN"), origins, environ.get("HTTP_HOST")):
+                logger.warning(
+                    "Refused a socket.io connection from another origin than CORS_ORIGINS (or, without it, its own)."
+                )
                 return False
             if self.jwt_key:
                 token = auth.get("token") if isinstance(auth, dict) else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
-from channels import action_guard
+from channels import action_guard, http_app
 from channels.replies import Replies, load_replies
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,8 @@ def prepare_server() -> Replies:
     """Reads clinic.yml and installs the action guard, once per process; stops the server if either is wrong.
 
     Called when Rasa creates the channels from credentials.yml, before the model loads, so a broken clinic
-    file or timeout stops start-up with a message instead of reaching a patient.
+    file or timeout stops start-up with a message instead of reaching a patient; also sets up the HTTP app's
+    body limit and root route (channels/http_app.py), before Rasa creates the app.
     """
     global _prepared
     if _prepared is None:
@@ -32,6 +33,7 @@ def prepare_server() -> Replies:
         except ValueError as error:
             raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
         action_guard.install(timeout)
+        http_app.install()
         # Rasa warns with the whole text of a message that starts with "/" but is not a valid intent payload.
         warnings.filterwarnings("ignore", message="Failed to parse arguments in line")
         logger.info("Custom actions time out after %g s; a failed turn gets the clinic's safe reply.", timeout)
