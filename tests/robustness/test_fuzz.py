@@ -4,7 +4,8 @@ Seeded random input (FUZZ_SEED picks another run; the seed is printed): text of 
 Rasa parses as intents (`/@`, `/{`, `/greet{"a":`), JSON-ish payloads, metadata of any type and size, odd
 sender and session ids. REST must answer with a 2xx list of bot messages or a 4xx JSON message; socket.io must
 acknowledge every message (answered or refused) after at least one bot message; neither may ever answer with
-a 5xx or the safe reply of a failed turn. Afterwards the assistant still answers a normal question normally.
+a 5xx or the safe reply of a failed turn. About half the messages reach the model; the others are refused
+(a 4xx, or in words). Afterwards the assistant still answers a normal question normally.
 Before the calendar-edge fix one metadata value (`0001-01-01T00:00:00+05:00`) was enough for a 500.
 """
 
@@ -86,21 +87,21 @@ class Inputs:
         return {self.text()[:20]: self.json(depth - 1) for _ in range(self.random.randrange(4))}
 
     def metadata(self) -> object:
-        kind = self.random.randrange(5)
-        if kind == 0:
+        kind = self.random.randrange(8)
+        if kind < 2:
             return {"procedure_time": self.random.choice(TIMESTAMPS), "timezone": self.random.choice(TIMEZONES)}
-        if kind == 1:
+        if kind < 4:
             moment = datetime(1, 1, 1) + timedelta(seconds=self.random.randrange(315_537_897_599))
             offset = f"{self.random.choice('+-')}{self.random.randrange(24):02d}:{self.random.randrange(60):02d}"
             return {"procedure_time": moment.isoformat() + offset, "timezone": self.json(0)}
-        if kind == 2:
+        if kind < 6:
             return {"procedure_time": self.json(2), "timezone": self.json(1), self.text()[:10]: self.json(2)}
-        if kind == 3:
+        if kind == 6:
             return json.dumps(self.json(3))  # metadata as JSON text, or something that is not an object
         return self.json(3)
 
     def sender(self, number: int) -> object:
-        kind = self.random.randrange(6)
+        kind = self.random.randrange(12)
         if kind == 0:
             return self.text()
         if kind == 1:
@@ -116,7 +117,7 @@ class Inputs:
             return self.random.choice([json.dumps(self.json(3)).encode(), self.text().encode(), b"[" * 20_000])
         fields = {"sender": self.sender(number), "message": self.text(), "metadata": self.metadata()}
         for name in list(fields):
-            if self.random.randrange(8) == 0:
+            if self.random.randrange(12) == 0:
                 fields[name] = self.json(2) if self.random.randrange(2) else fields.pop(name)
         return json.dumps(fields).encode()
 
@@ -131,14 +132,14 @@ class Inputs:
         return data
 
 
-def progress(capsys, text: str) -> None:
+def progress(capsys, text: str, lead: str = "") -> None:
     with capsys.disabled():
-        print(f"   fuzz: {text}", file=sys.stderr, flush=True)
+        print(f"{lead}   fuzz: {text}", file=sys.stderr, flush=True)
 
 
 def test_1000_generated_messages_over_rest_and_socketio_are_all_answered(servers, capsys):
     inputs = Inputs(SEED)
-    progress(capsys, f"seed {SEED} (FUZZ_SEED={SEED} repeats this run)")
+    progress(capsys, f"seed {SEED} (FUZZ_SEED={SEED} repeats this run)", lead="\n")
     started = time.monotonic()
     bodies = [inputs.rest_body(number) for number in range(REST_MESSAGES)]
     socket_batches = [[inputs.socket_data("") for _ in range(SOCKET_MESSAGES // SOCKETS)] for _ in range(SOCKETS)]
@@ -158,7 +159,7 @@ def test_1000_generated_messages_over_rest_and_socketio_are_all_answered(servers
     progress(capsys, f"REST {REST_MESSAGES}/{REST_MESSAGES} answered ({time.monotonic() - started:.0f} s)")
 
     def acknowledged(count: int) -> None:
-        if count % 100 == 0:
+        if count % 100 == 0 and count < SOCKET_MESSAGES:
             progress(capsys, f"socket.io {count}/{SOCKET_MESSAGES} ({time.monotonic() - started:.0f} s)")
 
     talks = _talk_in_parallel(servers.url, session_requests, socket_batches, acknowledged)
