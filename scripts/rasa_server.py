@@ -17,7 +17,7 @@
 | TRACKER_STORE_URL | sqlite:///conversations.db | where conversations are stored (endpoints.yml) |
 | ENDPOINTS | endpoints.yml | deploy/endpoints.yml for replicas sharing PostgreSQL and Redis (deploy/README.md) |
 | CLINIC_FILE | clinic.yml | the clinic's details, checked at start-up |
-| SESSION_SECRET | generated into .session_secret | signs the widget's conversation ids; 32+ characters, shared by replicas |
+| SESSION_SECRET | kept in .session_secret | signs the widget's conversation ids: 32+ characters, the same on replicas |
 
 The token goes to Rasa inside this process, not on a command line where `ps` would show it. A wrong setting
 stops start-up with a message naming the variable.
