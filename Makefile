@@ -104,7 +104,7 @@ test-servers: $(MODEL)
 
 # Bad input, faults, a small load test, privacy and security; the tests start their servers (ports 5306-5359).
 test-robustness: $(MODEL)
-	@echo "==> Robustness: bad input, faults, load, privacy and security against real servers (about 3 minutes)"
+	@echo "==> Robustness: bad input, a 1,000-message fuzz, faults, load, privacy and security against real servers (about 4 minutes)"
 	$(BIN)/pytest -q tests/robustness
 
 # 50 simulated patients x 10 turns against servers it starts on ports 5305/5355, e.g. `make loadtest PATIENTS=100`.

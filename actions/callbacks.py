@@ -23,7 +23,7 @@ FORM_SLOTS = ("callback_name", "callback_phone", "callback_phone_confirmed", "ca
 
 
 def when_the_clinic_calls(now: Any) -> str:
-    """ "soon: the clinic is open now", or when it next opens, for the confirmation."""
+    """When the patient can expect the call: soon while the clinic is open, else after it next opens."""
     hours = CLINIC.opening_hours
     if hours.is_open(now):
         return f"soon: {CLINIC.clinic_name} is open now"

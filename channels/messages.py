@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 # being run through the model, which takes about a second per 4,000 characters and blocks every other patient.
 MAX_MESSAGE_CHARACTERS = 1000
 MAX_BODY_BYTES = 1024 * 1024
+BODY_TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES // 1024} kB"
 MAX_SENDER_CHARACTERS = 128
 MAX_METADATA_TEXT = 64
 # The message metadata the assistant uses; anything else is dropped rather than stored with the conversation.
@@ -53,7 +54,8 @@ def clean_text(text: str) -> str:
     NFKC folds look-alike forms (full-width letters, ligatures) into plain ones; invisible format characters
     (zero-width spaces and joiners, bidirectional controls, soft hyphens) are removed, because inside a word
     they would hide a warning sign such as "p\u200bus" from the detector; control characters and unusual
-    spaces become spaces; runs of whitespace become one space.
+    spaces become spaces; runs of whitespace become one space. The result is normalised once more, because a
+    removed character can leave combining marks side by side in another order (cleaning is idempotent).
     """
     kept = []
     for character in unicodedata.normalize("NFKC", text):
@@ -61,7 +63,7 @@ def clean_text(text: str) -> str:
         if category == "Cf":
             continue
         kept.append(" " if category in ("Cc", "Cs", "Zs", "Zl", "Zp") else character)
-    return " ".join("".join(kept).split())
+    return unicodedata.normalize("NFKC", " ".join("".join(kept).split()))
 
 
 def _type_name(value: Any) -> str:
@@ -144,7 +146,7 @@ def parse_json_object(raw: bytes | str, what: str) -> dict[str, Any]:
 def read_rest_body(body: bytes) -> IncomingMessage:
     """Checks a REST webhook body `{"sender", "message", "metadata"}`; raises BadRequest for a malformed one."""
     if len(body) > MAX_BODY_BYTES:
-        raise BadRequest(f"The request body is larger than {MAX_BODY_BYTES // 1024} kB", status=413)
+        raise BadRequest(BODY_TOO_LARGE, status=413)
     if not body.strip():
         raise BadRequest(f"The request body is empty: send JSON such as {EXAMPLE_BODY}")
     content = parse_json_object(body, "The request body")
@@ -172,8 +174,3 @@ def socket_metadata(value: Any) -> dict[str, str]:
             logger.warning("Ignored socketio message metadata that is not an object.")
         return {}
     return useful_metadata(value)
-
-
-def is_session_id(value: Any) -> bool:
-    """Whether a socketio session id is usable as a conversation id."""
-    return isinstance(value, str) and 0 < len(value) <= MAX_SENDER_CHARACTERS and value.isprintable()

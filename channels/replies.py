@@ -32,6 +32,18 @@ UNAVAILABLE = (
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A message a channel answers itself instead of running it through Rasa.
+
+    `reason` is a short code the widget reads ("empty", "too_long", "unreadable", "no_session"); `text` is what
+    the patient is told.
+    """
+
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Replies:
     """The channels' own replies for one clinic."""
 
@@ -41,13 +53,18 @@ class Replies:
     session_lost: str
     unavailable: str
 
+    def refuse(self, text: str) -> Refusal | None:
+        """Why a cleaned message is not run through Rasa (empty or too long) and the answer, else None."""
+        if not text:
+            return Refusal("empty", self.empty)
+        if len(text) > MAX_MESSAGE_CHARACTERS:
+            return Refusal("too_long", self.too_long)
+        return None
+
     def refusal(self, text: str) -> str | None:
         """The answer to a cleaned message that is not run through Rasa (empty or too long), else None."""
-        if not text:
-            return self.empty
-        if len(text) > MAX_MESSAGE_CHARACTERS:
-            return self.too_long
-        return None
+        refused = self.refuse(text)
+        return refused.text if refused else None
 
     @classmethod
     def for_clinic(cls, clinic: Clinic) -> Replies:

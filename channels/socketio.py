@@ -2,16 +2,23 @@
 
 1. `enter_room` is a coroutine from python-socketio 5.10 on, and Rasa 3.6 does not await it, so a socket
    never joins its session's room and no bot message reaches the browser (RasaHQ/rasa#13027). It is awaited
-   here, and a socket also joins its session's room with every message, so a conversation continues after a
-   server restart even before the widget asks for its session again.
-2. Rasa passes a custom json's keys to `emit()` as keyword arguments (a TypeError for the escalation
+   here.
+2. Conversation ids are issued by this server and signed (aftercare/session_ids.py). Rasa lets a socket join
+   any conversation it names in `session_request`, and takes `user_uttered`'s `session_id` on trust, so a
+   guessed id read someone else's conversation. Here `session_request` resumes only an id this server signed
+   (anything else gets a new conversation), and a message goes to the conversation its socket was confirmed
+   for, whatever `session_id` it names; a socket that asked for none is told so.
+3. Rasa passes a custom json's keys to `emit()` as keyword arguments (a TypeError for the escalation
    payload); here the custom json is sent as the bot message itself, as text messages are.
-3. No message is dropped in silence: a `user_uttered` that is not an object, has no session id or carries a
-   message that is not text gets a reply saying so; an empty or over-long message is answered like the REST
-   channel does; a turn whose custom action failed, or that said nothing, gets the clinic's safe reply
-   (channels/turns.py). Malformed metadata is ignored, so the assistant asks for what it needs.
-4. When CORS_ORIGINS is set, a browser connection from another origin is refused: CORS does not cover
-   WebSockets. Clients that send no Origin header (servers, tests) are not affected.
+4. No message is dropped in silence: a `user_uttered` that is not an object, comes before any session or
+   carries a message that is not text gets a reply saying so; an empty or over-long message is answered like
+   the REST channel does; a turn whose custom action failed, or that said nothing, gets the clinic's safe reply
+   (channels/turns.py). Malformed metadata is ignored, so the assistant asks for what it needs. The
+   acknowledgement says which: `{"status": "answered"}`, or `{"status": "refused", "reason": ...}` for a
+   message answered with a refusal, which the widget then marks as not sent instead of sending it again.
+5. A browser connection from an origin outside CORS_ORIGINS is refused, CORS not covering WebSockets; without
+   CORS_ORIGINS (the channel run outside scripts/rasa_server.py), only the server's own origin may connect.
+   Clients that send no Origin header (servers, tests) are not affected.
 """
 
 from __future__ import annotations
@@ -19,25 +26,63 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
 from sanic import Blueprint
 
 from aftercare import log_redaction
-from channels.messages import clean_text, is_session_id, socket_metadata
-from channels.replies import Replies
+from aftercare.session_ids import SecretError, SessionIds, load_secret, secret_file_for
+from channels.messages import clean_text, socket_metadata
+from channels.replies import Refusal, Replies
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
 
 logger = logging.getLogger(__name__)
 
+# The acknowledgement of a user_uttered that was run through the assistant (or got the safe reply); a refused
+# one is {"status": "refused", "reason": Refusal.reason}. The widget reads both (widget/src/transport.js).
+ANSWERED = {"status": "answered"}
+CONFIRMED_SESSION = "conversation_id"  # key in python-socketio's per-socket session
+PROJECT_FOLDER = Path(__file__).resolve().parents[1]
+
 
 def allowed_origins(environ: Mapping[str, str]) -> set[str]:
-    """The browser origins allowed to connect: CORS_ORIGINS, separated by spaces or commas (empty: any)."""
+    """The browser origins allowed to connect: CORS_ORIGINS, separated by spaces or commas (see `origin_is_allowed`)."""
     return {origin.rstrip("/") for origin in environ.get("CORS_ORIGINS", "").replace(",", " ").split()}
+
+
+def origin_is_allowed(origin: str | None, allowed: set[str], host: str | None) -> bool:
+    """Whether a socket.io connection with this Origin header may open.
+
+    Clients that send no Origin (servers, tests, apps) may; a browser page may if its origin is in `allowed`, or,
+    when `allowed` is empty, only if it is the server's own (same host and port as the request's Host header).
+    """
+    if origin is None:
+        return True
+    if allowed:
+        return origin.rstrip("/") in allowed
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        return False
+    return bool(host and netloc) and netloc.lower() == host.lower()
+
+
+def load_session_ids(environ: Mapping[str, str]) -> SessionIds:
+    """Signed conversation ids under SESSION_SECRET, else under a secret kept beside the tracker store.
+
+    Stops the server with a message naming the variable or file when the secret cannot be used.
+    """
+    secret_file = secret_file_for(environ.get("TRACKER_STORE_URL", ""), PROJECT_FOLDER)
+    try:
+        return SessionIds(load_secret(environ, secret_file))
+    except SecretError as error:
+        logger.critical("Refusing to start: %s", error)
+        raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
 
 
 class SocketIOOutput(rasa_socketio.SocketIOOutput):
@@ -61,13 +106,18 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
 
     replies: Replies
     origins: set[str]
+    session_ids: SessionIds
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Rasa's credentials keys; also reads clinic.yml and CORS_ORIGINS, refusing to start if wrong."""
+        """Rasa's credentials keys; also reads clinic.yml, CORS_ORIGINS and the session secret.
+
+        Refuses to start if one of them is wrong.
+        """
         channel = super().from_credentials(credentials)
         channel.replies = prepare_server()
         channel.origins = allowed_origins(os.environ)
+        channel.session_ids = load_session_ids(os.environ)
         return channel
 
     def get_output_channel(self) -> rasa_socketio.SocketIOOutput | None:
@@ -81,12 +131,14 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         namespace = self.namespace
         origins = self.origins
         replies = self.replies
+        session_ids = self.session_ids
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
-            origin = environ.get("HTTP_ORIGIN")
-            if origins and origin is not None and origin.rstrip("/") not in origins:
-                logger.warning("Refused a socket.io connection from an origin that is not in CORS_ORIGINS.")
+            if not origin_is_allowed(environ.get("HTTP_ORIGIN"), origins, environ.get("HTTP_HOST")):
+                logger.warning(
+                    "Refused a socket.io connection from another origin than CORS_ORIGINS (or, without it, its own)."
+                )
                 return False
             if self.jwt_key:
                 token = auth.get("token") if isinstance(auth, dict) else None
@@ -96,52 +148,63 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if is_session_id(requested) else uuid.uuid4().hex
+            resumed = session_ids.is_valid(requested)
+            if requested is not None and not resumed:
+                logger.info("A socket named a conversation id this server did not issue; it got a new conversation.")
+            session_id = requested if resumed else session_ids.issue()
             if self.session_persistence:
+                previous = (await sio.get_session(sid, namespace=namespace)).get(CONFIRMED_SESSION)
+                if previous and previous != session_id:
+                    await sio.leave_room(sid, previous, namespace=namespace)
                 await sio.enter_room(sid, session_id, namespace=namespace)
+                # What user_uttered goes by, kept with this socket (and dropped with it when it disconnects).
+                await sio.save_session(sid, {CONFIRMED_SESSION: session_id}, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: str, data: Any = None) -> None:
-            # The acknowledgement (sent when this returns) is what takes the message out of the widget's outbox;
-            # an exception would send none, and the widget would resend the message for ever.
+        async def handle_message(sid: str, data: Any = None) -> dict[str, str]:
+            # The acknowledgement (this return value) is what takes the message out of the widget's outbox and
+            # tells it whether the message was answered or refused (then it is not sent again); an exception
+            # would send none, and the widget would resend the message.
             output = SocketIOOutput(sio, self.bot_message_evt)
             try:
-                await answer_message(sid, data, output)
+                return await answer_message(sid, data, output)
             except Exception as error:  # noqa: BLE001 - whatever broke, the patient gets the safe reply
                 logger.error("A socket.io message failed with %s; sent the safe reply.", type(error).__name__)
                 with contextlib.suppress(Exception):
                     await output.send_text_message(sid, replies.unavailable)
+                return dict(ANSWERED)
 
-        async def answer_message(sid: str, data: Any, output: SocketIOOutput) -> None:
+        async def refuse(recipient: str, refusal: Refusal, output: SocketIOOutput) -> dict[str, str]:
+            await output.send_text_message(recipient, refusal.text)
+            return {"status": "refused", "reason": refusal.reason}
+
+        async def answer_message(sid: str, data: Any, output: SocketIOOutput) -> dict[str, str]:
             # What the patient sent, as sent and as cleaned, stays out of every log line from here on.
             sent = (data.get("message"), data.get(self.metadata_key)) if isinstance(data, dict) else (data,)
             log_redaction.remember(*sent)
             if not isinstance(data, dict):
-                await output.send_text_message(sid, replies.unreadable)
-                return
+                return await refuse(sid, Refusal("unreadable", replies.unreadable), output)
             if self.session_persistence:
-                sender_id = data.get("session_id")
-                if not is_session_id(sender_id):
-                    await output.send_text_message(sid, replies.session_lost)
-                    return
-                await sio.enter_room(sid, sender_id, namespace=namespace)
+                # The conversation this socket was confirmed for, never the one the message names.
+                sender_id = (await sio.get_session(sid, namespace=namespace)).get(CONFIRMED_SESSION)
+                if sender_id is None:
+                    return await refuse(sid, Refusal("no_session", replies.session_lost), output)
             else:
                 sender_id = sid
 
             raw_text = data.get("message")
             if raw_text is not None and not isinstance(raw_text, str):
-                await output.send_text_message(sender_id, replies.unreadable)
-                return
+                return await refuse(sender_id, Refusal("unreadable", replies.unreadable), output)
             text = clean_text(raw_text or "")
             log_redaction.remember(text)
-            refusal = replies.refusal(text)
+            refusal = replies.refuse(text)
             if refusal:
-                await output.send_text_message(sender_id, refusal)
-                return
+                return await refuse(sender_id, refusal, output)
             metadata = socket_metadata(data.get(self.metadata_key))
             message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
             await run_patient_turn(on_new_message, message, replies, lambda: output.sent > 0)
+            return dict(ANSWERED)
 
         redact_late_log_handlers(socketio_webhook)
         return socketio_webhook

@@ -11,7 +11,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
 
 from aftercare import log_redaction
-from channels import action_guard, long_conversations, privacy
+from channels import action_guard, http_app, long_conversations, privacy
 from channels.replies import Replies, load_replies
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,8 @@ def prepare_server() -> Replies:
     """Reads clinic.yml, installs the action guard, the long-conversation fixes and the privacy measures, once.
 
     Called when Rasa creates the channels from credentials.yml, before the model loads, so a broken clinic
-    file or ACTION_TIMEOUT_SECONDS stops start-up with a message instead of reaching a patient.
+    file or ACTION_TIMEOUT_SECONDS stops start-up with a message instead of reaching a patient; also sets up the
+    HTTP app's body limit and root route (channels/http_app.py), before Rasa creates the app.
     """
     global _prepared
     if _prepared is None:
@@ -34,6 +35,7 @@ def prepare_server() -> Replies:
             raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
         action_guard.install(timeout)
         long_conversations.install()
+        http_app.install()
         # Rasa, Sanic and socket.io write what patients sent in warnings and errors (a message starting with
         # "/" that is not a valid intent payload is logged whole): every log line is redacted from now on.
         privacy.protect_this_process()

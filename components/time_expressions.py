@@ -73,7 +73,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
-from components.timestamps import UTC, load_timezone
+from components.timestamps import EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, UTC, load_timezone
 
 DEFAULT_EXPRESSIONS_FILE = Path(__file__).with_name("time_expressions.yml")
 DATE_ORDERS = ("MDY", "DMY")
@@ -535,13 +535,14 @@ class _Found:
 
 
 def _elapsed(match: _Match, context: _Context, minutes: float | None) -> _Found | None:
-    """The mention of a moment `minutes` before now (None when unknown or before the year 1)."""
+    """The mention of a moment `minutes` before now (None when unknown or at the start of the calendar)."""
     if minutes is None:
         return None
     try:
-        return _Found(match.start, match.end, instant=context.now - timedelta(minutes=minutes))
+        instant = context.now - timedelta(minutes=minutes)
     except OverflowError:
         return None
+    return _Found(match.start, match.end, instant=instant) if instant >= EARLIEST_TIMESTAMP else None
 
 
 def _resolve_elapsed(match: _Match, context: _Context) -> _Found | None:
@@ -611,9 +612,12 @@ def _resolve_weekday(match: _Match, context: _Context) -> _Found | None:
 
 def _make_date(year: int, month: int, day: int) -> date | None:
     try:
-        return date(year, month, day)
+        made = date(year, month, day)
     except ValueError:
         return None
+    # Within two days of the ends of the calendar a local date cannot be moved into UTC (OverflowError, a failed
+    # turn); no patient was treated then.
+    return made if EARLIEST_TIMESTAMP.date() <= made <= LATEST_TIMESTAMP.date() else None
 
 
 def _year(text: str | None, context: _Context) -> int:

@@ -19,6 +19,7 @@
 | ENDPOINTS | endpoints.yml | deploy/endpoints.yml for replicas sharing PostgreSQL and Redis (deploy/README.md) |
 | CLINIC_FILE | clinic.yml | the clinic's details, checked at start-up |
 | NAME_FILE | | for each secret (the tokens, REDIS_PASSWORD, POSTGRES_PASSWORD): a file holding it (Docker secrets) |
+| SESSION_SECRET | kept in .session_secret | signs the widget's conversation ids: 32+ characters, the same on replicas |
 
 The tokens go to Rasa inside this process, not on a command line where `ps` would show them. A wrong setting
 stops start-up with a message naming the variable.

@@ -411,3 +411,16 @@ def test_the_vocabulary_file_is_loaded_once() -> None:
 def test_a_missing_vocabulary_file_is_named(tmp_path) -> None:
     with pytest.raises(ValueError, match="missing.yml: file not found"):
         load_time_patterns(tmp_path / "missing.yml")
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("on 12/31/9999", "America/New_York"),  # 9999-12-31 12:00 in New York is in the year 10000 in UTC
+        ("on 12/31/9999 at 11pm", "Pacific/Pago_Pago"),
+        ("0001-01-01 at 1am", "Asia/Kolkata"),  # before the year 1 in UTC
+    ],
+)
+def test_a_date_at_the_ends_of_the_calendar_is_no_procedure_time(text: str, zone: str) -> None:
+    # It raised OverflowError: the patient got the "technical problem" reply instead of the time question.
+    assert find_procedure_time(text, NOW, zone) is None

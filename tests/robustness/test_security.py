@@ -125,3 +125,31 @@ def test_without_a_token_the_action_server_says_so_loudly_and_a_short_one_is_ref
     )
     assert short.returncode != 0
     assert "Refusing to start the action server: ACTION_SERVER_TOKEN must be at least 16 characters" in short.stderr
+
+
+def test_the_root_answers_without_naming_rasa_or_its_version(servers):
+    with urllib.request.urlopen(f"{servers.url}/", timeout=5) as answer:
+        body, headers = answer.read(), dict(answer.headers)
+    assert json.loads(body) == {"status": "ok"}  # was "Hello from Rasa: 3.6.21"
+    assert not [value for value in [body.decode(), *headers.values()] if "rasa" in value.lower() or "3.6" in value]
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(servers):
+    """Sanic answers 413 as soon as it sees the length; it used to wait for (and buffer) up to 100 MB."""
+    from channels.messages import BODY_TOO_LARGE, MAX_BODY_BYTES
+
+    request = (
+        "POST /webhooks/rest/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {MAX_BODY_BYTES + 1}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", servers.rasa_port), timeout=5) as connection:
+        connection.sendall(request.encode() + b'{"sender": "big", "message": "')
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = connection.recv(4096)  # socket.timeout here: the server is still waiting for the body
+            if not chunk:
+                break
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413"), head
+    assert json.loads(body)["message"] == BODY_TOO_LARGE, body  # the channel's own words for it

@@ -47,6 +47,11 @@ def test_a_broken_clinic_file_or_setting_stops_the_rasa_server(tmp_path):
             {"CLINIC_FILE": str(tmp_path / "nowhere.yml")},
             "nowhere.yml: file not found",
         ),
+        "short session secret": (
+            [sys.executable, "scripts/rasa_server.py"],
+            {"SESSION_SECRET": "too-short-to-sign-anything"},
+            "SESSION_SECRET must be at least 32 characters",
+        ),
         "bad timeout": (
             [sys.executable, "scripts/rasa_server.py"],
             {"ACTION_TIMEOUT_SECONDS": "forever"},

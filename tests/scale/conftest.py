@@ -169,6 +169,8 @@ class ScaleStack:
             "REDIS_PASSWORD": self.redis_password,
             "ACTION_SERVER_TOKEN": self.action_token,
             "REST_WEBHOOK_TOKEN": self.rest_token,
+            # Shared by the replicas, as deploy/docker-compose.yml does: any replica resumes any conversation.
+            "SESSION_SECRET": secrets.token_hex(32),
         }
         (base / "secrets").mkdir(mode=0o700)
         for name, value in self.secret_files.items():

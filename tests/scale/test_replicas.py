@@ -179,19 +179,23 @@ def test_a_message_that_holds_its_ticket_is_answered_before_any_later_one_on_eit
 def test_socketio_through_nginx_keeps_a_long_polling_session_on_one_replica_and_gets_the_reply(stack: ScaleStack):
     import asyncio
 
-    async def talk() -> dict:
+    async def talk() -> tuple[str, dict]:
         # Long-polling: every poll is a new HTTP request, and the session exists in one replica only, so this
         # works only if nginx keeps sending this client to the same replica (ip_hash).
         async with polling_client() as client:
-            answered: asyncio.Future = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            answered: asyncio.Future = loop.create_future()
+            confirmed: asyncio.Future = loop.create_future()
             client.on("bot_uttered", lambda data: answered.done() or answered.set_result(data))
-            await client.emit("session_request", {"session_id": "scale-socket"})
-            await client.emit("user_uttered", {"message": "hi", "session_id": "scale-socket", "metadata": {}})
-            return await asyncio.wait_for(answered, timeout=30)
+            client.on("session_confirm", lambda session_id: confirmed.done() or confirmed.set_result(session_id))
+            await client.emit("session_request", {"session_id": None})
+            session_id = await asyncio.wait_for(confirmed, timeout=30)  # issued and signed by the replica
+            await client.emit("user_uttered", {"message": "hi", "session_id": session_id, "metadata": {}})
+            return session_id, await asyncio.wait_for(answered, timeout=30)
 
-    first = asyncio.run(talk())
+    session_id, first = asyncio.run(talk())
     assert "automated aftercare assistant" in first.get("text", "")
-    assert stack.user_messages("scale-socket") == ["hi"]
+    assert stack.user_messages(session_id) == ["hi"]
 
 
 def test_nginx_passes_the_websocket_upgrade_to_socketio(stack: ScaleStack):

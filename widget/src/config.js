@@ -29,6 +29,11 @@ export const DEFAULT_TEXTS = {
   reconnecting: 'Can’t reach the assistant. Trying again… Messages you type will be sent once it is back.',
   offline: 'You are offline. Messages you type will be sent when you are back online.',
   retrying: 'Still trying to send your message…',
+  notSent: 'Not sent',
+  undeliverable:
+    'Your message could not be sent: the assistant is not answering. Please call {clinic_name} on {phone}; in an emergency call {emergency_number}.',
+  undeliverableNoPhone:
+    'Your message could not be sent: the assistant is not answering. Please call {clinic_name}; in an emergency call {emergency_number}.',
   newMessages: '{count} new',
   footer: 'General guidance from {clinic_name}’s care guide. It cannot diagnose.',
 };

@@ -1,4 +1,4 @@
-// What the widget remembers in localStorage: the session id, the transcript, messages not yet delivered and the
+// What the widget remembers in localStorage: the session id the server confirmed, the transcript, messages not yet delivered and the
 // escalation state, so a reload or a visit the next day carries on where the patient left off.
 
 const MAX_MESSAGES = 200;
@@ -7,7 +7,7 @@ function emptyState() {
   return { sessionId: null, messages: [], queue: [], escalation: null, escalationPhone: null, greeted: false };
 }
 
-/** A random session id; crypto.getRandomValues also works on plain-http pages, unlike randomUUID. */
+/** A random message id; crypto.getRandomValues also works on plain-http pages, unlike randomUUID. */
 export function newId() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
@@ -44,13 +44,5 @@ export class Store {
     } catch {
       // Full or blocked storage: the conversation still works for this page view.
     }
-  }
-
-  sessionId() {
-    if (!this.state.sessionId) {
-      this.state.sessionId = newId();
-      this.save();
-    }
-    return this.state.sessionId;
   }
 }

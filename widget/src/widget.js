@@ -87,6 +87,8 @@ class AftercareChat {
       onBotMessage: (payload) => this.receive(payload),
       onStatus: (status) => this.showStatus(status),
       onDelivered: (item) => this.markDelivered(item),
+      onRefused: (item) => this.markNotSent(item),
+      onUndeliverable: (item) => this.giveUp(item),
       onBusy: (busy) => this.showTyping(busy),
     });
     // Messages left in the outbox by an earlier visit go out without waiting for the window to open.
@@ -296,9 +298,25 @@ class AftercareChat {
   }
 
   markDelivered(item) {
+    this.updateMessage(item, { pending: false });
+  }
+
+  /** The server refused the message (its reply says why): shown as not sent, and not sent again. */
+  markNotSent(item) {
+    this.updateMessage(item, { pending: false, notSent: true });
+  }
+
+  /** The server never acknowledged the message: shown as not sent, and the patient is told to call instead. */
+  giveUp(item) {
+    this.markNotSent(item);
+    const phone = this.store.state.escalationPhone || this.config.phone;
+    this.addMessage({ id: newId(), from: 'bot', text: this.text(phone ? 'undeliverable' : 'undeliverableNoPhone', { phone }), ts: Date.now(), local: true });
+  }
+
+  updateMessage(item, changes) {
     const message = this.store.state.messages.find((candidate) => candidate.id === item.id);
     if (!message) return;
-    message.pending = false;
+    Object.assign(message, changes);
     this.store.save();
     const element = this.log.querySelector(`[data-id="${message.id}"]`);
     if (element) this.fillMeta(element, message);
@@ -314,7 +332,10 @@ class AftercareChat {
     }
     if (!reply.text && !reply.replies.length) return;
     if (reply.replies.length) this.retireQuickReplies();
-    const message = { id: newId(), from: 'bot', text: reply.text, ts: Date.now(), replies: reply.replies };
+    this.addMessage({ id: newId(), from: 'bot', text: reply.text, ts: Date.now(), replies: reply.replies });
+  }
+
+  addMessage(message) {
     this.store.state.messages.push(message);
     this.store.save();
     this.appendMessage(message);
@@ -400,8 +421,10 @@ class AftercareChat {
     const meta = element.querySelector('.meta');
     const time = h('time', { datetime: new Date(message.ts).toISOString() }, formatTime(message.ts));
     element.classList.toggle('pending', Boolean(message.pending));
+    element.classList.toggle('not-sent', Boolean(message.notSent));
     meta.replaceChildren(time);
     if (message.pending) meta.append(` · ${this.text('waiting')}`);
+    if (message.notSent) meta.append(` · ${this.text('notSent')}`);
   }
 
   quickReplies(message) {
