@@ -120,7 +120,7 @@ unexport DAYS SENDER
 purge-conversations: export PURGE_DAYS := $(value DAYS)
 purge-conversations: export PURGE_SENDER := $(value SENDER)
 purge-conversations: install
-	@$(PY) scripts/purge_conversations.py --from-environment
+	@$(PY) -m scripts.purge_conversations --from-environment
 
 # Headless Chromium from Debian's package drives the widget's browser tests (browser downloads are impossible).
 browser:

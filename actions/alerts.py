@@ -8,13 +8,12 @@ configured nothing is stored: the start-up log says alerts are off.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from aftercare.alerts.outbox import Outbox, connect, new_alert
-from aftercare.alerts.settings import AlertSettingError, AlertSettings, read_alert_settings
+from aftercare.alerts.settings import AlertSettingError, AlertSettings, settings_from_environment
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ class ClinicAlerts:
     def from_environment(cls) -> ClinicAlerts:
         """Reads the alert settings and opens the outbox; stops the action server naming a wrong variable."""
         try:
-            settings = read_alert_settings(os.environ)
+            settings = settings_from_environment()
         except AlertSettingError as error:
             logger.critical("Refusing to start: %s", error)
             raise SystemExit(f"Refusing to start the action server: {error}") from None

@@ -36,6 +36,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_
 from sanic import Blueprint
 
 from aftercare import log_redaction
+from aftercare.conversation_store import database_url
 from aftercare.session_ids import SecretError, SessionIds, load_secret, secret_file_for
 from channels.messages import clean_text, socket_metadata
 from channels.replies import Refusal, Replies
@@ -77,7 +78,7 @@ def load_session_ids(environ: Mapping[str, str]) -> SessionIds:
 
     Stops the server with a message naming the variable or file when the secret cannot be used.
     """
-    secret_file = secret_file_for(environ.get("TRACKER_STORE_URL", ""), PROJECT_FOLDER)
+    secret_file = secret_file_for(database_url(environ), PROJECT_FOLDER)
     try:
         return SessionIds(load_secret(environ, secret_file))
     except SecretError as error:

@@ -38,6 +38,7 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 
+from aftercare.conversation_store import database_url
 from aftercare.secret_files import SecretError, load_secret_files
 from scripts.servers import Servers
 
@@ -309,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running Rasa server, e.g. http://127.0.0.1:5005 (default: start one)")
     parser.add_argument(
         "--tracker-store-url",
-        default=os.environ.get("TRACKER_STORE_URL", "sqlite:///conversations.db"),
+        default=database_url(os.environ),
         help="with --url: the server's TRACKER_STORE_URL, to check every turn was recorded",
     )
     parser.add_argument("--rasa-port", type=int, default=5305)

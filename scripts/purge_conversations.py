@@ -1,8 +1,8 @@
 """Deletes patients' conversations from the SQL tracker store: the retention rule, or one patient on request.
 
-    .venv/bin/python scripts/purge_conversations.py --days 30        # idle for more than 30 days
-    .venv/bin/python scripts/purge_conversations.py --sender ID      # one conversation, whatever its age
-    PURGE_SENDER=ID .venv/bin/python scripts/purge_conversations.py --from-environment
+    .venv/bin/python -m scripts.purge_conversations --days 30        # idle for more than 30 days
+    .venv/bin/python -m scripts.purge_conversations --sender ID      # one conversation, whatever its age
+    PURGE_SENDER=ID .venv/bin/python -m scripts.purge_conversations --from-environment
     (make purge-conversations DAYS=30 / SENDER=ID, which passes them as PURGE_DAYS / PURGE_SENDER)
 
 A conversation's last activity is its newest event. Everything Rasa stored for it goes: messages, the
@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+
+from aftercare.conversation_store import database_url
 
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
 BATCH = 500  # conversations per DELETE, to keep the statement small
@@ -103,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--url",
-        default=os.environ.get("TRACKER_STORE_URL", "sqlite:///conversations.db"),
-        help="the tracker store (default: TRACKER_STORE_URL)",
+        default=database_url(os.environ),
+        help="the tracker store (default: TRACKER_STORE_URL, or the POSTGRES_* settings of deploy/)",
     )
     parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     args = parser.parse_args(argv)

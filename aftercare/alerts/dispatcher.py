@@ -2,8 +2,9 @@
 
     python -m aftercare.alerts.dispatcher [--once] [--poll-seconds 1]
 
-Reads the alert settings (aftercare/alerts/settings.py) and TRACKER_STORE_URL; refuses to start naming the
-variable when one is wrong, and exits at once saying so when alerts are off. Any number of dispatchers may run
+Reads the alert settings (aftercare/alerts/settings.py) and finds the conversations' database as every server does
+(aftercare/conversation_store.py); refuses to start naming the variable when one is wrong, and exits at once saying
+so when alerts are off. Any number of dispatchers may run
 against one PostgreSQL database (one per replica): each delivery is claimed by one of them. Logs say which
 alert was delivered or why not, never what an alert contains.
 """
@@ -13,14 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import signal
 import sys
 import threading
 
 from aftercare.alerts.delivery import DeliveryError, email_for, post_webhook, send_email
 from aftercare.alerts.outbox import EXPIRED, Delivery, Outbox, connect
-from aftercare.alerts.settings import AlertSettingError, AlertSettings, read_alert_settings
+from aftercare.alerts.settings import AlertSettingError, AlertSettings, settings_from_environment
 
 logger = logging.getLogger("aftercare.alerts")
 
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = read_alert_settings(os.environ)
+        settings = settings_from_environment()
     except AlertSettingError as error:
         print(f"Refusing to start the alert dispatcher: {error}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@
 | ALERT_EMAIL_FROM, ALERT_EMAIL_TO | sender, and recipients separated by commas; both required with SMTP_HOST |
 | ALERT_INCLUDE_DETAILS | 1 adds the triggering message and level to escalation alerts (off: no health details) |
 | CONSOLE_URL | the staff console's address, for the link in each alert (default http://localhost:8090) |
-| TRACKER_STORE_URL | the conversations' database, which also holds the outbox (default sqlite:///conversations.db) |
+| TRACKER_STORE_URL or POSTGRES_* | the conversations' database, which also holds the outbox (conversation_store.py) |
 
     python -m aftercare.alerts.settings     prints where alerts go (exit 2 with the reason when a setting is wrong)
 """
@@ -24,10 +24,14 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import quote, urlsplit
 
-DEFAULT_DATABASE_URL = "sqlite:///conversations.db"
+from aftercare.conversation_store import database_url
+from aftercare.secret_files import SecretError, load_secret_files
+
 DEFAULT_CONSOLE_URL = "http://localhost:8090"
 DEFAULT_SMTP_PORT = 587
 MIN_SECRET_LENGTH = 16
+# The secrets alert senders read, each of which may come from NAME_FILE (Docker secrets).
+ALERT_SECRETS = ("ALERT_WEBHOOK_SECRET", "SMTP_PASSWORD", "POSTGRES_PASSWORD")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
@@ -151,6 +155,15 @@ def _smtp(environ: Mapping[str, str]) -> SmtpSettings | None:
     )
 
 
+def settings_from_environment() -> AlertSettings:
+    """The process's alert settings, with their secrets read from NAME_FILE where given; AlertSettingError."""
+    try:
+        load_secret_files(os.environ, ALERT_SECRETS)
+    except SecretError as error:
+        raise AlertSettingError(str(error)) from None
+    return read_alert_settings(os.environ)
+
+
 def read_alert_settings(environ: Mapping[str, str]) -> AlertSettings:
     """The alert settings in `environ`; AlertSettingError naming the variable for a wrong one."""
     webhook_url = _http_url(environ, "ALERT_WEBHOOK_URL")
@@ -167,14 +180,14 @@ def read_alert_settings(environ: Mapping[str, str]) -> AlertSettings:
         smtp=_smtp(environ),
         include_details=_flag(environ, "ALERT_INCLUDE_DETAILS", default=False),
         console_url=_http_url(environ, "CONSOLE_URL", DEFAULT_CONSOLE_URL),
-        database_url=environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        database_url=database_url(environ),
     )
 
 
 def main() -> int:
     """Prints where alerts go; exit 2 with the reason when a setting is wrong."""
     try:
-        print(read_alert_settings(os.environ).describe())
+        print(settings_from_environment().describe())
     except AlertSettingError as error:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
