@@ -31,6 +31,7 @@ import pytest
 import socketio
 
 from aftercare.secret_files import SECRET_VARIABLES
+from tests.alerts.receivers import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "aftercare.tar.gz"
@@ -47,6 +48,7 @@ PORTS = {
 }
 REPLICAS = ("replica-1", "replica-2")
 ACTION_SERVERS = ("actions-1", "actions-2")
+DISPATCHERS = ("alerts-1", "alerts-2")  # one alert dispatcher beside each replica
 # A ticket held by a replica that dies blocks its conversation this long (Rasa's default is 60 s).
 TICKET_LOCK_LIFETIME = 20
 LOCK_KEY_PREFIX = "aftercare:lock:"  # deploy/endpoints.yml's key_prefix, then Rasa's "lock:"
@@ -171,7 +173,10 @@ class ScaleStack:
             "REST_WEBHOOK_TOKEN": self.rest_token,
             # Shared by the replicas, as deploy/docker-compose.yml does: any replica resumes any conversation.
             "SESSION_SECRET": secrets.token_hex(32),
+            "ALERT_WEBHOOK_SECRET": secrets.token_hex(16),
         }
+        # The clinic's webhook: every dispatcher (one beside each replica) delivers the outbox's alerts to it.
+        self.alert_receiver = WebhookReceiver(self.secret_files["ALERT_WEBHOOK_SECRET"]).start()
         (base / "secrets").mkdir(mode=0o700)
         for name, value in self.secret_files.items():
             path = base / "secrets" / name.lower()
@@ -300,6 +305,7 @@ class ScaleStack:
             "REDIS_LOCK_DB": "1",
             "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME),
             **{f"{name}_FILE": self.secret_file(name) for name in self.secret_files},
+            "ALERT_WEBHOOK_URL": self.alert_receiver.url,
             "RASA_TELEMETRY_ENABLED": "false",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -307,6 +313,10 @@ class ScaleStack:
 
     def start_action_server(self, name: str) -> None:
         args = [sys.executable, "-m", "actions.server", "--port", str(PORTS[name])]
+        self._start(name, args, cwd=ROOT, env=self.env)
+
+    def start_dispatcher(self, name: str) -> None:
+        args = [sys.executable, "-m", "aftercare.alerts.dispatcher", "--poll-seconds", "0.2"]
         self._start(name, args, cwd=ROOT, env=self.env)
 
     def start_replica(self, name: str) -> None:
@@ -494,6 +504,7 @@ http {{
 
     def stop(self) -> None:
         """Stops everything in reverse order of start: SIGTERM (SIGINT for postgres: fast shutdown), then SIGKILL."""
+        self.alert_receiver.stop()
         for process in self.processes.values():
             self.seen |= process_tree(process.pid)
         for name, process in reversed(list(self.processes.items())):
@@ -543,6 +554,8 @@ def stack(request):
             running.start_action_server(name)
         for name in REPLICAS:
             running.start_replica(name)
+        for name in DISPATCHERS:
+            running.start_dispatcher(name)
         running.start_nginx()
         running.wait_for_servers()
         print(f"   all up after {time.monotonic() - started:.0f} s", file=sys.stderr)

@@ -81,7 +81,7 @@ def test_rasa_s_own_pages_are_not_public(stack: ScaleStack):
         reply = stack.request("nginx", path, with_token=False, sender="scale-pages")
         assert reply.status == 404 and reply.replica is None, (path, reply.status, reply.body)
         assert "Rasa" not in json.dumps(reply.body), reply.body
-    assert stack.request("replica-1", "/", with_token=False).body.startswith("Hello from Rasa")  # what it would show
+    assert stack.request("replica-1", "/", with_token=False).status == 200  # the replica answers it; nginx does not
 
 
 def test_a_body_up_to_the_channel_s_limit_passes_and_a_larger_one_is_refused_by_nginx(stack: ScaleStack):

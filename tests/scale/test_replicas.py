@@ -295,6 +295,20 @@ def test_the_replicas_share_both_action_servers_and_one_going_down_costs_no_answ
     assert after["actions-1"] == calls["actions-1"] and after["actions-2"] > calls["actions-2"], (calls, after)
 
 
+def test_two_dispatchers_on_one_database_deliver_each_alert_exactly_once(stack: ScaleStack):
+    senders = [f"scale-alert-{number}" for number in range(6)]
+    with ThreadPoolExecutor(len(senders)) as pool:
+        replies = list(pool.map(lambda sender: stack.send("nginx", sender, "pus is coming out of a spot"), senders))
+    assert all(reply.answered for reply in replies)
+    receiver = stack.alert_receiver
+    receiver.wait_for(len(senders), timeout=30)
+    time.sleep(3)  # a second delivery of any of them would arrive now
+    delivered = [alert for alert in receiver.alerts if alert["conversation_id"] in senders]
+    assert sorted(alert["conversation_id"] for alert in delivered) == sorted(senders)
+    assert len({alert["id"] for alert in delivered}) == len(senders)
+    assert receiver.refused == 0
+
+
 def test_every_process_the_profile_started_is_stopped(stack: ScaleStack):
     stack.stop()
     assert stack.leftovers() == []
