@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 
+from aftercare import log_redaction
 from aftercare.alerts.delivery import DeliveryError, email_for, post_webhook, send_email
 from aftercare.alerts.outbox import EXPIRED, Delivery, Outbox, connect
 from aftercare.alerts.settings import AlertSettingError, AlertSettings, settings_from_environment
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="how often to look for due alerts")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_redaction.install()  # alerts name no patient words, but nothing else that logs here may either
     try:
         settings = settings_from_environment()
     except AlertSettingError as error:
