@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.care_guide import CareGuide, advise, load_care_guide
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.escalation import EMERGENCY, more_urgent, report_level
 from components.timestamps import (
     describe_elapsed,
     format_timestamp,
@@ -26,7 +27,6 @@ from components.timestamps import (
 
 logger = logging.getLogger(__name__)
 
-ESCALATION_LEVELS = ("injector", "emergency")  # in order of urgency
 CARRIED_OVER_SLOTS = ("procedure_time", "escalation")  # kept when a new session starts
 TIME_INTENT = "inform_procedure_time"
 
@@ -74,10 +74,7 @@ def describe_date(moment: datetime, timezone: str) -> str:
 
 def escalate_to(tracker: Tracker, level: str) -> list[EventType]:
     """Sets the escalation slot, never lowering it within a conversation (emergency outranks injector)."""
-    current = tracker.get_slot("escalation")
-    if current in ESCALATION_LEVELS and ESCALATION_LEVELS.index(current) >= ESCALATION_LEVELS.index(level):
-        return []
-    return [SlotSet("escalation", level)]
+    return [SlotSet("escalation", level)] if more_urgent(tracker.get_slot("escalation"), level) else []
 
 
 def utter_escalation(dispatcher: CollectingDispatcher, level: str) -> None:
@@ -219,7 +216,7 @@ class ActionEscalate(Action):
         signs = {
             e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "warning_sign"
         }
-        if intent == "report_emergency" or "emergency" in signs:
+        if report_level(intent, signs) == EMERGENCY:
             # No reassurance and nothing before the emergency number.
             dispatcher.utter_message(response="utter_emergency", **CLINIC.contact_details())
             level = "emergency"
