@@ -15,7 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.care_guide import CareGuide, advise, load_care_guide
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.assertion import Assertion
 from aftercare.escalation import EMERGENCY, more_urgent, report_level
+from aftercare.topic_question import topic_question_status
 from components.timestamps import (
     describe_elapsed,
     format_timestamp,
@@ -185,7 +187,13 @@ class ActionAnswerQuestion(Action):
             return [SlotSet("pending_topic", None)]
 
         topic = GUIDE.topics[topic_name]
-        advice = advise(topic, procedure_time, now, patient_timezone(tracker), CLINIC.contact_details())
+        # Only the question itself can be general: a pending topic answered by a time was asked earlier.
+        asked_in_general = intent == f"ask_{topic_name}" and (
+            topic_question_status(tracker.latest_message.get("text") or "") == Assertion.GENERAL
+        )
+        advice = advise(
+            topic, procedure_time, now, patient_timezone(tracker), CLINIC.contact_details(), asked_in_general
+        )
         if advice is None:
             if intent == TIME_INTENT:
                 dispatcher.utter_message(response="utter_procedure_time_not_understood")
@@ -198,6 +206,8 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
             utter_escalation(dispatcher, "injector")
             events += escalate_to(tracker, "injector")
+        elif advice.if_still_there:
+            dispatcher.utter_message(response="utter_if_still_there", **CLINIC.contact_details())
         if topic.needs_time and procedure_time is not None:
             dispatcher.utter_message(
                 response="utter_based_on_procedure_time", elapsed=describe_elapsed(procedure_time, now)

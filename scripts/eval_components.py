@@ -29,7 +29,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from aftercare.assertion import Assertion  # noqa: E402
 from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_level  # noqa: E402
+from aftercare.topic_question import topic_question_status  # noqa: E402
 from components.time_expressions import find_procedure_time  # noqa: E402
 from components.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem  # noqa: E402
 from components.warning_signs import detect_warning_signs  # noqa: E402
@@ -102,6 +104,7 @@ class Outcome:
     escalation: str | None
     procedure_time: str | None
     topics: frozenset[str]
+    by_classifier: bool  # escalated on the classifier's report_* guess alone (the detector found no sign)
 
 
 def parse_messages(model: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
@@ -133,14 +136,16 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     if spoken is not None and plausibility_problem(parse_timestamp(spoken), now) is None:
         procedure_time = parse_timestamp(spoken)
     topics = [intent[len("ask_") :]] if intent.startswith("ask_") else []
-    escalation = None
-    if intent in REPORT_INTENTS:
-        escalation = report_level(intent, [e.get("value") for e in entities if e.get("entity") == "warning_sign"])
+    signs = [e.get("value") for e in entities if e.get("entity") == "warning_sign"]
+    escalation = report_level(intent, signs) if intent in REPORT_INTENTS else None
+    asked_in_general = topic_question_status(parse.get("text") or "") == Assertion.GENERAL
     for topic in topics:
-        advice = advise(GUIDE.topics[topic], procedure_time, now, CLINIC.timezone, CLINIC.contact_details())
+        advice = advise(
+            GUIDE.topics[topic], procedure_time, now, CLINIC.timezone, CLINIC.contact_details(), asked_in_general
+        )
         if advice is not None and advice.escalate:
             escalation = escalation or INJECTOR
-    return Outcome(escalation, spoken, frozenset(topics))
+    return Outcome(escalation, spoken, frozenset(topics), intent in REPORT_INTENTS and not signs)
 
 
 def evaluate_messages(model: Path) -> tuple[list[str], list[str]]:
@@ -162,10 +167,12 @@ def evaluate_messages(model: Path) -> tuple[list[str], list[str]]:
         if expected is None:
             row["must_not"] += 1
             row["false_alarms"] += outcome.escalation is not None
+            row["net_false_alarms"] += outcome.by_classifier
         else:
             row["must"] += 1
             reached = outcome.escalation == EMERGENCY if expected == EMERGENCY else outcome.escalation is not None
             row["escalated"] += reached
+            row["net_catches"] += reached and outcome.by_classifier
         expected_time = case.get("procedure_time")
         if "procedure_time" in case or outcome.procedure_time is not None:
             row["times"] += 1
@@ -191,6 +198,11 @@ def evaluate_messages(model: Path) -> tuple[list[str], list[str]]:
             f"{ratio(row['false_alarms'], row['must_not']):>13}  {ratio(row['times_right'], row['times']):>10}  "
             f"{ratio(row['topics_answered'], row['topics']):>8}"
         )
+    lines.append(
+        f"    The classifier's report_* guess where the detector found no sign: caught {total['net_catches']} of "
+        f"{total['must']} messages that must escalate, raised {total['net_false_alarms']} of "
+        f"{total['false_alarms']} false alarms"
+    )
     failures = []
     if total["escalated"] < MIN_ESCALATION_RECALL * total["must"]:
         failures.append(f"escalation recall {ratio(total['escalated'], total['must'])} is below 100%")
