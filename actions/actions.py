@@ -68,6 +68,17 @@ def stored_procedure_time(tracker: Tracker) -> datetime | None:
         return None
 
 
+def spoken_time(entities: list[dict[str, Any]], name: str) -> datetime | None:
+    """The first valid timestamp among the entities called `name`."""
+    for entity in entities:
+        if entity.get("entity") == name:
+            try:
+                return parse_timestamp(str(entity.get("value")))
+            except ValueError:
+                continue
+    return None
+
+
 def describe_date(moment: datetime, timezone: str) -> str:
     """A date as a patient would read it, e.g. 'Sat 5 Dec 2026'."""
     local = moment.astimezone(ZoneInfo(timezone))
@@ -191,8 +202,9 @@ class ActionAnswerQuestion(Action):
         asked_in_general = intent == f"ask_{topic_name}" and (
             topic_question_status(tracker.latest_message.get("text") or "") == Assertion.GENERAL
         )
+        onset = spoken_time(tracker.latest_message.get("entities", []), "symptom_onset")
         advice = advise(
-            topic, procedure_time, now, patient_timezone(tracker), CLINIC.contact_details(), asked_in_general
+            topic, procedure_time, now, patient_timezone(tracker), CLINIC.contact_details(), asked_in_general, onset
         )
         if advice is None:
             if intent == TIME_INTENT:

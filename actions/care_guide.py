@@ -216,11 +216,17 @@ def advise(
     timezone: str,
     details: dict[str, str],
     asked_in_general: bool = False,
+    symptom_onset: datetime | None = None,
 ) -> Advice | None:
     """The guidance for `topic` at `now`, or None when it depends on a procedure time that is unknown.
 
     An escalating window escalates unless the question was `asked_in_general` (see `Advice.if_still_there`).
+    With the procedure time unknown, a `symptom_onset` ("bleeding since this morning") means the procedure was
+    at least that long ago: enough to escalate on, never to reassure, so only an escalating window is returned.
     """
+    if procedure_time is None and symptom_onset is not None and topic.needs_time:
+        advice = advise(topic, symptom_onset, now, timezone, details, asked_in_general)
+        return advice if advice is not None and advice.escalate else None
     if procedure_time is None:
         if topic.needs_time:
             return None

@@ -21,7 +21,7 @@ A sign is reported unless it is:
 - in the past or during the procedure: a past cue in its sentence ("during the treatment", "last
   year", "as a kid", "last time"), unless the sentence also says it is there now ("still", "again");
 - someone else's: a person cue before it in its sentence ("my sister", "a friend", "hers") with no
-  first-person word between ("my sister says my lips..." is the patient's), unless it is there now.
+  first-person word between ("my sister says my lips..." is the patient's).
 Emergency signs are never suppressed as hypothetical, general or someone else's.
 
 `find_sign_mentions` returns every mention with its assertion status (aftercare/assertion.py);
@@ -432,7 +432,7 @@ def _status(
     if not there_now and _in_sentence(candidate, cues[_PAST], tokens):
         return Assertion.PAST
     suppressible = candidate.category not in lexicon.never_suppressed
-    if suppressible and not there_now and _is_someone_elses(candidate, cues, tokens, lexicon):
+    if suppressible and _is_someone_elses(candidate, cues, tokens, lexicon):
         return Assertion.OTHER_PERSON
     general = _general_frame(candidate, cues, tokens, lexicon) if suppressible else None
     if general is not None:
@@ -701,8 +701,12 @@ def _cue_is_negated(start: int, tokens: _Tokens, lexicon: Lexicon) -> bool:
 
 
 def _next_clause_start(candidate: _Candidate, tokens: _Tokens, lexicon: Lexicon) -> int | None:
-    """Where a following clause about the same sign starts ("a rash, but it went away": at "it")."""
+    """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it")."""
     i = _next_index(tokens, candidate.end - 1)
+    for _ in range(lexicon.settings.resolution_window):  # the rest of the sign's clause: "last night"
+        if i is None or tokens.breaks[i]:
+            break
+        i = _next_index(tokens, i)
     seen_break = False
     while i is not None and tokens.breaks[i] and not tokens.new_clause[i]:
         seen_break = True

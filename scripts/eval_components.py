@@ -126,7 +126,7 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     A `report_*` intent escalates (data/rules/escalation.yml, action_escalate); an `ask_<topic>` intent escalates
     when the care guide's window for the time since the procedure does (action_answer_question).
     """
-    from actions.actions import CLINIC, GUIDE
+    from actions.actions import CLINIC, GUIDE, spoken_time
     from actions.care_guide import advise
 
     entities = parse.get("entities") or []
@@ -139,10 +139,10 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     signs = [e.get("value") for e in entities if e.get("entity") == "warning_sign"]
     escalation = report_level(intent, signs) if intent in REPORT_INTENTS else None
     asked_in_general = topic_question_status(parse.get("text") or "") == Assertion.GENERAL
+    onset = spoken_time(entities, "symptom_onset")
     for topic in topics:
-        advice = advise(
-            GUIDE.topics[topic], procedure_time, now, CLINIC.timezone, CLINIC.contact_details(), asked_in_general
-        )
+        details = CLINIC.contact_details()
+        advice = advise(GUIDE.topics[topic], procedure_time, now, CLINIC.timezone, details, asked_in_general, onset)
         if advice is not None and advice.escalate:
             escalation = escalation or INJECTOR
     return Outcome(escalation, spoken, frozenset(topics), intent in REPORT_INTENTS and not signs)
