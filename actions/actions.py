@@ -176,7 +176,8 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         now = reference_now()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        topic_name = intent[len("ask_") :] if intent.startswith("ask_") else tracker.get_slot("pending_topic")
+        asked, pending = asked_topics(tracker)
+        topic_names = [*asked, *(name for name in pending if name not in asked)]
         rejected = tracker.get_slot("rejected_procedure_time")
         if rejected:
             value = parse_timestamp(rejected)
@@ -184,10 +185,10 @@ class ActionAnswerQuestion(Action):
             response = "utter_procedure_time_future" if problem == "future" else "utter_procedure_time_too_old"
             dispatcher.utter_message(response=response, understood=describe_date(value, patient_timezone(tracker)))
             ask_procedure_time(dispatcher)
-            return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", topic_name)]
+            return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", " ".join(topic_names) or None)]
 
         procedure_time = stored_procedure_time(tracker)
-        if topic_name not in GUIDE.topics:
+        if not topic_names:
             if procedure_time is None:
                 dispatcher.utter_message(response="utter_procedure_time_not_understood")
                 ask_procedure_time(dispatcher)
@@ -197,34 +198,55 @@ class ActionAnswerQuestion(Action):
                 )
             return [SlotSet("pending_topic", None)]
 
-        topic = GUIDE.topics[topic_name]
-        # Only the question itself can be general: a pending topic answered by a time was asked earlier.
-        asked_in_general = intent == f"ask_{topic_name}" and (
-            topic_question_status(tracker.latest_message.get("text") or "") == Assertion.GENERAL
-        )
+        # Only a question of this message can be general: a pending topic answered by a time was asked earlier.
+        in_general = topic_question_status(tracker.latest_message.get("text") or "") == Assertion.GENERAL
         onset = spoken_time(tracker.latest_message.get("entities", []), "symptom_onset")
-        advice = advise(
-            topic, procedure_time, now, patient_timezone(tracker), CLINIC.contact_details(), asked_in_general, onset
-        )
-        if advice is None:
-            if intent == TIME_INTENT:
-                dispatcher.utter_message(response="utter_procedure_time_not_understood")
-            ask_procedure_time(dispatcher)
-            return [SlotSet("pending_topic", topic_name)]
+        timezone, details = patient_timezone(tracker), CLINIC.contact_details()
+        answered, waiting = [], []
+        for name in topic_names:
+            topic = GUIDE.topics[name]
+            advice = advise(topic, procedure_time, now, timezone, details, in_general and name in asked, onset)
+            if advice is None:
+                waiting.append(name)
+            else:
+                answered.append((topic, advice))
 
-        dispatcher.utter_message(text=advice.text)
-        events: list[EventType] = [SlotSet("pending_topic", None)]
-        if advice.escalate:
-            dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
+        events: list[EventType] = [SlotSet("pending_topic", " ".join(waiting) or None)]
+        for _, advice in answered:
+            dispatcher.utter_message(text=advice.text)
+        if any(advice.escalate for _, advice in answered):
+            dispatcher.utter_message(response="utter_contact_injector_now", **details)
             utter_escalation(dispatcher, "injector")
             events += escalate_to(tracker, "injector")
-        elif advice.if_still_there:
-            dispatcher.utter_message(response="utter_if_still_there", **CLINIC.contact_details())
-        if topic.needs_time and procedure_time is not None:
+        elif any(advice.if_still_there for _, advice in answered):
+            dispatcher.utter_message(response="utter_if_still_there", **details)
+        if procedure_time is not None and any(topic.needs_time for topic, _ in answered):
             dispatcher.utter_message(
                 response="utter_based_on_procedure_time", elapsed=describe_elapsed(procedure_time, now)
             )
+        if waiting:
+            if intent == TIME_INTENT and not answered:
+                dispatcher.utter_message(response="utter_procedure_time_not_understood")
+            ask_procedure_time(dispatcher)
         return events
+
+
+def asked_topics(tracker: Tracker) -> tuple[list[str], list[str]]:
+    """The care topics this message asks about (its intent's, then every `topic` entity), and those pending.
+
+    Each topic once, only topics the care guide has; pending topics were asked while the time was unknown.
+    """
+    pending = (tracker.get_slot("pending_topic") or "").split()
+    asked = message_topics(tracker.latest_message)
+    return asked, [name for name in dict.fromkeys(pending) if name in GUIDE.topics]
+
+
+def message_topics(message: dict[str, Any]) -> list[str]:
+    """The care topics an NLU result asks about: its intent's, then every `topic` entity, each once."""
+    intent = (message.get("intent") or {}).get("name") or ""
+    named = [intent[len("ask_") :]] if intent.startswith("ask_") else []
+    named += [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "topic"]
+    return [name for name in dict.fromkeys(named) if name in GUIDE.topics]
 
 
 class ActionEscalate(Action):

@@ -126,7 +126,7 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     A `report_*` intent escalates (data/rules/escalation.yml, action_escalate); an `ask_<topic>` intent escalates
     when the care guide's window for the time since the procedure does (action_answer_question).
     """
-    from actions.actions import CLINIC, GUIDE, spoken_time
+    from actions.actions import CLINIC, GUIDE, message_topics, spoken_time
     from actions.care_guide import advise
 
     entities = parse.get("entities") or []
@@ -135,7 +135,7 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     procedure_time = stored_time
     if spoken is not None and plausibility_problem(parse_timestamp(spoken), now) is None:
         procedure_time = parse_timestamp(spoken)
-    topics = [intent[len("ask_") :]] if intent.startswith("ask_") else []
+    topics = message_topics(parse)
     signs = [e.get("value") for e in entities if e.get("entity") == "warning_sign"]
     escalation = report_level(intent, signs) if intent in REPORT_INTENTS else None
     asked_in_general = topic_question_status(parse.get("text") or "") == Assertion.GENERAL
