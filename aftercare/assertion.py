@@ -29,11 +29,19 @@ class Assertion(str, Enum):
         return self in (Assertion.PRESENT, Assertion.UNCERTAIN)
 
 
-def classifier_may_escalate(statuses: Collection[Assertion]) -> bool:
-    """Whether the classifier's `report_*` guess may escalate a message whose mentions have these statuses.
+EMERGENCY = "emergency"
+SYMPTOM = "symptom"
 
-    The guess is a second net for signs the detector does not know: it stands when the detector found nothing,
-    and cannot overrule the detector when every sign it found is negated, resolved, hypothetical, general, past
-    or someone else's.
+
+def classifier_may_escalate(emergency_guess: bool, mentions: Collection[tuple[str, Assertion]]) -> bool:
+    """Whether the classifier's `report_*` guess may escalate a message with these (category, status) mentions.
+
+    The guess is a second net for signs the detector does not know: it stands when the detector found nothing
+    or something present (a sign, or a symptom such as "sore"), and cannot overrule the detector when every sign
+    and symptom it found is negated, resolved, hypothetical, general, past or someone else's. An emergency guess
+    is only overruled by such an emergency sign or symptom ("not swollen at all"): "no pus, I can't get air"
+    still goes to the emergency number when the detector does not know the words.
     """
-    return not statuses or any(status.escalates for status in statuses)
+    if not mentions or any(status.escalates for _, status in mentions):
+        return True
+    return emergency_guess and not any(category in (EMERGENCY, SYMPTOM) for category, _ in mentions)

@@ -39,7 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.assertion import classifier_may_escalate
-from components.warning_signs import EMERGENCY, Lexicon, WarningSign, find_sign_mentions, load_lexicon
+from components.warning_signs import EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 
 ENTITY_NAME = "warning_sign"
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -99,14 +99,16 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         reports = {self._config["emergency_intent"], self._config["warning_intent"]}
         for message in messages:
             mentions = find_sign_mentions(message.get(TEXT) or "", self._lexicon)
-            signs = [sign for sign in mentions if sign.status.escalates]
+            signs = [sign for sign in mentions if sign.status.escalates and sign.category != SYMPTOM]
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if signs:
                 intent = escalation_intent(signs, self._config["emergency_intent"], self._config["warning_intent"])
                 message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-            elif predicted in reports and not classifier_may_escalate([sign.status for sign in mentions]):
+            elif predicted in reports and not classifier_may_escalate(
+                predicted == self._config["emergency_intent"], [(sign.category, sign.status) for sign in mentions]
+            ):
                 message.set(INTENT, self._instead_of_report(message, reports), add_to_output=True)
         return messages
 

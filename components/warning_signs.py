@@ -61,6 +61,9 @@ CATEGORIES: tuple[str, ...] = (
     "pigmentation",
     "scarring",
 )
+# A symptom that is not a warning sign on its own ("swollen", "hot"): its mentions get a status too, so the
+# classifier's report_* guess can be weighed against "not swollen, not hot" (aftercare/assertion.py).
+SYMPTOM = "symptom"
 DEFAULT_LEXICON_PATH = Path(__file__).with_name("warning_signs.yml")
 
 GAP = "..."
@@ -247,6 +250,9 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         patterns = _compile_all(data["signs"].get(category) or [], *compile_args)
         if patterns:
             signs.add(category, patterns)
+    symptoms = _compile_all(data.get("symptoms") or [], *compile_args)
+    if symptoms:
+        signs.add(SYMPTOM, symptoms)
 
     cues = Matcher(nlp.vocab)
     cue_lists = {
@@ -394,11 +400,14 @@ def detect_warning_signs(text: str, lexicon: Lexicon | None = None) -> list[Warn
     Negated, resolved, hypothetical, general, past and someone else's mentions are left out (see the module
     docstring). Never raises on odd text (emoji, very long text, right-to-left or control characters).
     """
-    return [sign for sign in find_sign_mentions(text, lexicon) if sign.status.escalates]
+    return [sign for sign in find_sign_mentions(text, lexicon) if sign.status.escalates and sign.category != SYMPTOM]
 
 
 def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[WarningSign]:
-    """Every mention of a warning sign in `text`, in order of position, each with its assertion status."""
+    """Every mention of a warning sign or a symptom in `text`, in order of position, each with its status.
+
+    A symptom (category `symptom`) is never a warning sign on its own, whatever its status.
+    """
     if not isinstance(text, str) or not text.strip():
         return []
     lexicon = lexicon or default_lexicon()
@@ -596,7 +605,7 @@ def _drop_overlaps(candidates: Sequence[_Candidate]) -> list[_Candidate]:
         )
         if not covered or candidate.category == EMERGENCY:
             kept.append(candidate)
-    order = {category: rank for rank, category in enumerate(CATEGORIES)}
+    order = {category: rank for rank, category in enumerate((*CATEGORIES, SYMPTOM))}
     return sorted(set(kept), key=lambda c: (c.start, order[c.category], c.end))
 
 
