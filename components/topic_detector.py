@@ -3,8 +3,9 @@
 Each topic named becomes a `topic` entity, so the answer covers every question of a message
 ("can I use moisturiser and go to the gym today?"). A message that names only topics ("and sunscreen?",
 "what about swimming") is a follow-up: its intent becomes `ask_<first topic>`, whatever the classifier
-guessed, so it is answered with the procedure time already known. Placed before the WarningSignDetector,
-which still overrides the intent when the message reports a warning sign.
+guessed, so it is answered with the procedure time already known; so is a message the classifier was unsure
+of (`nlu_fallback`) that names topics ("is it ok to use moisturiser and sunscreen today?"). Placed before
+the WarningSignDetector, which still overrides the intent when the message reports a warning sign.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ class TopicDetector(GraphComponent, EntityExtractorMixin):
                 ]
             )
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            if is_topic_only(text, mentions, self._words):
+            unsure = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == "nlu_fallback"
+            if mentions and (unsure or is_topic_only(text, mentions, self._words)):
                 intent = {INTENT_NAME_KEY: f"ask_{mentions[0].topic}", PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, intent, add_to_output=True)
         return messages

@@ -5,8 +5,9 @@ becomes a `warning_sign` entity and overrides the predicted intent (`report_emer
 sign, `report_warning_sign` otherwise), whatever DIET or the FallbackClassifier predicted.
 
 The classifier's own `report_*` guess is a second net, not an override: it stands when the detector
-found no sign at all, and is replaced by the best-ranked other intent when every sign the detector
-found is negated, resolved, hypothetical, general, past or someone else's (aftercare/assertion.py).
+found no sign at all, and is replaced when every sign the detector
+found is negated, resolved, hypothetical, general, past or someone else's (aftercare/assertion.py):
+then the best-ranked care question, or the side effects, which list the warning signs.
 The intent ranking is left as the classifier produced it.
 """
 
@@ -113,10 +114,10 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         return messages
 
     def _instead_of_report(self, message: Message, reports: set[str]) -> dict[str, Any]:
-        """The best-ranked intent that is neither a report nor the fallback, else "what to watch for"."""
+        """The best-ranked care question (`ask_*`) in the classifier's ranking, else "what to watch for"."""
         for ranked in message.get(INTENT_RANKING_KEY) or []:
-            name = ranked.get(INTENT_NAME_KEY)
-            if name and name not in reports and name != "nlu_fallback":
+            name = ranked.get(INTENT_NAME_KEY) or ""
+            if name.startswith("ask_") and name not in reports:
                 return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: ranked.get(PREDICTED_CONFIDENCE_KEY)}
         return {INTENT_NAME_KEY: self._config["watch_for_intent"], PREDICTED_CONFIDENCE_KEY: 1.0}
 

@@ -45,6 +45,11 @@ def test_a_topic_only_follow_up_is_asked_about_its_topic(tmp_path: Path) -> None
     assert message.get(INTENT) == {"name": "ask_heat", "confidence": 1.0}
 
 
+def test_a_message_the_classifier_was_unsure_of_is_asked_about_its_first_topic(tmp_path: Path) -> None:
+    message = process(create_detector(tmp_path), "fine to use retinol plus spf this week?", "nlu_fallback")
+    assert message.get(INTENT) == {"name": "ask_actives", "confidence": 1.0}
+
+
 def test_a_message_saying_more_keeps_the_classifiers_intent(tmp_path: Path) -> None:
     message = process(create_detector(tmp_path), "I went to the gym and now it stings", "ask_exercise")
     assert message.get(INTENT) == {"name": "ask_exercise", "confidence": 0.6}
