@@ -831,12 +831,8 @@ def find_procedure_time(
     Raises ValueError for a naive `now`, an unknown time zone or date order; never for odd text.
 
     """
-    if now.utcoffset() is None:
-        raise ValueError("now must be an aware datetime")
-    if date_order not in DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, not {date_order!r}")
-    zone = load_timezone(timezone)
-    return next((mention for mention, about in _mentions(text, now, zone, date_order, patterns) if about), None)
+    mentions = _mentions(text, now, _checked_zone(now, timezone, date_order), date_order, patterns)
+    return next((mention for mention, about in mentions if about), None)
 
 
 def find_symptom_onset(
@@ -850,15 +846,18 @@ def find_symptom_onset(
 
     Same arguments and errors as `find_procedure_time`.
     """
+    zone = _checked_zone(now, timezone, date_order)
+    mentions = _mentions(text, now, zone, date_order, patterns, onset_only=True)
+    return next((mention for mention, about in mentions if not about), None)
+
+
+def _checked_zone(now: datetime, timezone: str, date_order: str) -> ZoneInfo:
+    """The time zone, after checking the arguments; ValueError for a naive `now` or an unknown zone or order."""
     if now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, not {date_order!r}")
-    zone = load_timezone(timezone)
-    for mention, about in _mentions(text, now, zone, date_order, patterns, onset_only=True):
-        if not about:
-            return mention
-    return None
+    return load_timezone(timezone)
 
 
 def _mentions(

@@ -29,11 +29,6 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    ENTITY_ATTRIBUTE_CONFIDENCE,
-    ENTITY_ATTRIBUTE_END,
-    ENTITY_ATTRIBUTE_START,
-    ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
     METADATA,
     TEXT,
 )
@@ -41,6 +36,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from components.entities import rule_entity
 from components.time_expressions import (
     TimeMention,
     TimePatterns,
@@ -152,10 +148,4 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
 
 def time_entity(name: str, mention: TimeMention) -> dict[str, Any]:
     """The Rasa entity for a time mention; its value is the UTC timestamp."""
-    return {
-        ENTITY_ATTRIBUTE_TYPE: name,
-        ENTITY_ATTRIBUTE_VALUE: format_timestamp(mention.value),
-        ENTITY_ATTRIBUTE_START: mention.start,
-        ENTITY_ATTRIBUTE_END: mention.end,
-        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-    }
+    return rule_entity(name, format_timestamp(mention.value), mention.start, mention.end)

@@ -20,11 +20,6 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    ENTITY_ATTRIBUTE_CONFIDENCE,
-    ENTITY_ATTRIBUTE_END,
-    ENTITY_ATTRIBUTE_START,
-    ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
     INTENT,
     INTENT_NAME_KEY,
     PREDICTED_CONFIDENCE_KEY,
@@ -34,6 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.topics import DEFAULT_TOPICS_PATH, TopicWords, find_topics, is_topic_only, load_topic_words
+from components.entities import rule_entity
 
 ENTITY_NAME = "topic"
 
@@ -74,16 +70,7 @@ class TopicDetector(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             mentions = find_topics(text, self._words)
             entities = self.add_extractor_name(
-                [
-                    {
-                        ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
-                        ENTITY_ATTRIBUTE_VALUE: mention.topic,
-                        ENTITY_ATTRIBUTE_START: mention.start,
-                        ENTITY_ATTRIBUTE_END: mention.end,
-                        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-                    }
-                    for mention in mentions
-                ]
+                [rule_entity(ENTITY_NAME, mention.topic, mention.start, mention.end) for mention in mentions]
             )
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             unsure = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == "nlu_fallback"

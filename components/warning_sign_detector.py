@@ -25,11 +25,6 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    ENTITY_ATTRIBUTE_CONFIDENCE,
-    ENTITY_ATTRIBUTE_END,
-    ENTITY_ATTRIBUTE_START,
-    ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -40,6 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.assertion import classifier_may_escalate
+from components.entities import rule_entity
 from components.warning_signs import EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 
 ENTITY_NAME = "warning_sign"
@@ -136,13 +132,7 @@ def lexicon_path(configured: str) -> Path:
 
 def sign_entity(sign: WarningSign) -> dict[str, Any]:
     """The Rasa entity for one warning sign; its value is the sign's category."""
-    return {
-        ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
-        ENTITY_ATTRIBUTE_VALUE: sign.category,
-        ENTITY_ATTRIBUTE_START: sign.start,
-        ENTITY_ATTRIBUTE_END: sign.end,
-        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-    }
+    return rule_entity(ENTITY_NAME, sign.category, sign.start, sign.end)
 
 
 def escalation_intent(signs: list[WarningSign], emergency_intent: str, warning_intent: str) -> str:
