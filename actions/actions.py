@@ -16,7 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.alerts import ClinicAlerts
 from actions.care_guide import CareGuide, advise, load_care_guide
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.assertion import Assertion
+from aftercare.escalation import EMERGENCY, more_urgent, report_level
 from aftercare.opening_hours import describe_moment
+from aftercare.topic_question import topic_question_status
 from components.timestamps import (
     describe_elapsed,
     format_timestamp,
@@ -28,7 +31,6 @@ from components.timestamps import (
 
 logger = logging.getLogger(__name__)
 
-ESCALATION_LEVELS = ("injector", "emergency")  # in order of urgency
 CARRIED_OVER_SLOTS = ("procedure_time", "escalation")  # kept when a new session starts
 TIME_INTENT = "inform_procedure_time"
 
@@ -69,6 +71,17 @@ def stored_procedure_time(tracker: Tracker) -> datetime | None:
         return None
 
 
+def spoken_time(entities: list[dict[str, Any]], name: str) -> datetime | None:
+    """The first valid timestamp among the entities called `name`."""
+    for entity in entities:
+        if entity.get("entity") == name:
+            try:
+                return parse_timestamp(str(entity.get("value")))
+            except ValueError:
+                continue
+    return None
+
+
 def describe_date(moment: datetime, timezone: str) -> str:
     """A date as a patient would read it, e.g. 'Sat 5 Dec 2026'."""
     local = moment.astimezone(ZoneInfo(timezone))
@@ -77,10 +90,7 @@ def describe_date(moment: datetime, timezone: str) -> str:
 
 def escalate_to(tracker: Tracker, level: str) -> list[EventType]:
     """Sets the escalation slot, never lowering it within a conversation (emergency outranks injector)."""
-    current = tracker.get_slot("escalation")
-    if current in ESCALATION_LEVELS and ESCALATION_LEVELS.index(current) >= ESCALATION_LEVELS.index(level):
-        return []
-    return [SlotSet("escalation", level)]
+    return [SlotSet("escalation", level)] if more_urgent(tracker.get_slot("escalation"), level) else []
 
 
 def utter_escalation(dispatcher: CollectingDispatcher, level: str) -> None:
@@ -194,7 +204,8 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         now = reference_now()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        topic_name = intent[len("ask_") :] if intent.startswith("ask_") else tracker.get_slot("pending_topic")
+        asked, pending = asked_topics(tracker)
+        topic_names = [*asked, *(name for name in pending if name not in asked)]
         rejected = tracker.get_slot("rejected_procedure_time")
         if rejected:
             value = parse_timestamp(rejected)
@@ -202,10 +213,10 @@ class ActionAnswerQuestion(Action):
             response = "utter_procedure_time_future" if problem == "future" else "utter_procedure_time_too_old"
             dispatcher.utter_message(response=response, understood=describe_date(value, patient_timezone(tracker)))
             ask_procedure_time(dispatcher)
-            return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", topic_name)]
+            return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", " ".join(topic_names) or None)]
 
         procedure_time = stored_procedure_time(tracker)
-        if topic_name not in GUIDE.topics:
+        if not topic_names:
             if procedure_time is None:
                 dispatcher.utter_message(response="utter_procedure_time_not_understood")
                 ask_procedure_time(dispatcher)
@@ -215,28 +226,58 @@ class ActionAnswerQuestion(Action):
                 )
             return [SlotSet("pending_topic", None)]
 
-        topic = GUIDE.topics[topic_name]
-        advice = advise(topic, procedure_time, now, patient_timezone(tracker), CLINIC.contact_details())
-        if advice is None:
-            if intent == TIME_INTENT:
-                dispatcher.utter_message(response="utter_procedure_time_not_understood")
-            ask_procedure_time(dispatcher)
-            return [SlotSet("pending_topic", topic_name)]
+        # Only a question of this message can be general: a pending topic answered by a time was asked earlier.
+        in_general = topic_question_status(tracker.latest_message.get("text") or "") == Assertion.GENERAL
+        onset = spoken_time(tracker.latest_message.get("entities", []), "symptom_onset")
+        timezone, details = patient_timezone(tracker), CLINIC.contact_details()
+        answered, waiting = [], []
+        for name in topic_names:
+            topic = GUIDE.topics[name]
+            advice = advise(topic, procedure_time, now, timezone, details, in_general and name in asked, onset)
+            if advice is None:
+                waiting.append(name)
+            else:
+                answered.append((topic, advice))
 
-        dispatcher.utter_message(text=advice.text)
-        events: list[EventType] = [SlotSet("pending_topic", None)]
-        if advice.escalate:
-            dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
+        events: list[EventType] = [SlotSet("pending_topic", " ".join(waiting) or None)]
+        for _, advice in answered:
+            dispatcher.utter_message(text=advice.text)
+        if any(advice.escalate for _, advice in answered):
+            dispatcher.utter_message(response="utter_contact_injector_now", **details)
             utter_escalation(dispatcher, "injector")
             ALERTS.escalation(tracker, "injector")
             events += escalate_to(tracker, "injector")
-        if topic.needs_time and procedure_time is not None:
+        elif any(advice.if_still_there for _, advice in answered):
+            dispatcher.utter_message(response="utter_if_still_there", **details)
+        if procedure_time is not None and any(topic.needs_time for topic, _ in answered):
             dispatcher.utter_message(
                 response="utter_based_on_procedure_time", elapsed=describe_elapsed(procedure_time, now)
             )
-        if advice.escalate:
+        if any(advice.escalate for _, advice in answered):
             events += offer_callback_if_closed(dispatcher)
+        if waiting:
+            if intent == TIME_INTENT and not answered:
+                dispatcher.utter_message(response="utter_procedure_time_not_understood")
+            ask_procedure_time(dispatcher)
         return events
+
+
+def asked_topics(tracker: Tracker) -> tuple[list[str], list[str]]:
+    """The care topics this message asks about (its intent's, then every `topic` entity), and those pending.
+
+    Each topic once, only topics the care guide has; pending topics were asked while the time was unknown.
+    """
+    pending = (tracker.get_slot("pending_topic") or "").split()
+    asked = message_topics(tracker.latest_message)
+    return asked, [name for name in dict.fromkeys(pending) if name in GUIDE.topics]
+
+
+def message_topics(message: dict[str, Any]) -> list[str]:
+    """The care topics an NLU result asks about: its intent's, then every `topic` entity, each once."""
+    intent = (message.get("intent") or {}).get("name") or ""
+    named = [intent[len("ask_") :]] if intent.startswith("ask_") else []
+    named += [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "topic"]
+    return [name for name in dict.fromkeys(named) if name in GUIDE.topics]
 
 
 class ActionEscalate(Action):
@@ -250,7 +291,7 @@ class ActionEscalate(Action):
         signs = {
             e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "warning_sign"
         }
-        if intent == "report_emergency" or "emergency" in signs:
+        if report_level(intent, signs) == EMERGENCY:
             # No reassurance and nothing before the emergency number.
             dispatcher.utter_message(response="utter_emergency", **CLINIC.contact_details())
             level = "emergency"

@@ -74,10 +74,15 @@ class CareGuide:
 
 @dataclass(frozen=True)
 class Advice:
-    """What to tell the patient, and whether the conversation must be escalated to the injector."""
+    """What to tell the patient, and whether the conversation must be escalated to the injector.
+
+    `if_still_there`: the window escalates but the question was asked in general ("how long does redness
+    last?"), so the reply adds "if you still have it now, contact ..." instead of escalating.
+    """
 
     text: str
     escalate: bool
+    if_still_there: bool = False
 
 
 def _number(path: Path, where: str, value: Any) -> float:
@@ -210,8 +215,18 @@ def advise(
     now: datetime,
     timezone: str,
     details: dict[str, str],
+    asked_in_general: bool = False,
+    symptom_onset: datetime | None = None,
 ) -> Advice | None:
-    """The guidance for `topic` at `now`, or None when it depends on a procedure time that is unknown."""
+    """The guidance for `topic` at `now`, or None when it depends on a procedure time that is unknown.
+
+    An escalating window escalates unless the question was `asked_in_general` (see `Advice.if_still_there`).
+    With the procedure time unknown, a `symptom_onset` ("bleeding since this morning") means the procedure was
+    at least that long ago: enough to escalate on, never to reassure, so only an escalating window is returned.
+    """
+    if procedure_time is None and symptom_onset is not None and topic.needs_time:
+        advice = advise(topic, symptom_onset, now, timezone, details, asked_in_general)
+        return advice if advice is not None and advice.escalate else None
     if procedure_time is None:
         if topic.needs_time:
             return None
@@ -221,4 +236,7 @@ def advise(
     until = ""
     if window.until_hours is not None and procedure_time is not None:
         until = describe_local_time(procedure_time + timedelta(hours=window.until_hours), now, timezone)
-    return Advice(window.text.format(until=until, **details), window.escalate)
+    text = window.text.format(until=until, **details)
+    if window.escalate and asked_in_general:
+        return Advice(text, escalate=False, if_still_there=True)
+    return Advice(text, window.escalate)

@@ -44,6 +44,18 @@ How phrases are read (product decisions; tests pin each of them down):
   recent 25th: this month, or last month when the 25th has not come yet. A date without a year is
   in the current year, even when that puts it in the future: it is rejected and asked again rather
   than silently moved to last year.
+- Only times about the procedure count. A mention is about the procedure when its clause names the
+  procedure ("had it done Thursday", "my appointment was yesterday", "got microneedled on friday"),
+  when it says so itself ("I'm on day 3", "4 days post", "it's been 2 days"), or when
+  it is all its clause says apart from filler words ("yesterday", "3 days ago I think", "friday,
+  is peeling normal?"), which is how the time question is answered. Any other time is about
+  something else and is left alone: when a symptom started ("red since last night", "the flaking
+  started 2 days ago"), when the patient writes ("my skin stings tonight"), another event ("my
+  brother's birthday was yesterday", "I washed my face this morning"). Clauses end at punctuation
+  and at the joining words of `about_the_procedure.clause_words` ("and", "but").
+- `find_symptom_onset` returns the first time that is not about the procedure and follows "since"
+  ("bleeding since this morning"): the symptom has lasted at least that long, which the care guide
+  may use to escalate (never to reassure) while the procedure time is unknown.
 - Ignored: forward-looking times ("tomorrow", "in 2 days", "next week", "this Friday", "until
   Monday"), frequencies ("twice a day", "every day", "once a week"), durations ("for 2 weeks") and
   clock-only times. A named day inside a question or plan ("can I wear make-up today", "is it ok to
@@ -138,6 +150,7 @@ class TimePatterns:
     just_now_offset: timedelta
     afternoon_below_hour: int
     score_denominators: frozenset[int]
+    clause_fillers: frozenset[str]  # words a clause may hold besides a bare time ("about", "i", "think")
     nlp: Language  # spacy.blank("en") with the tokenizer rules of `_blank_english`
     matcher: Matcher
     rules: dict[int, tuple[str, tuple[str, ...]]]  # match id -> (kind of phrase, part of each token pattern)
@@ -314,6 +327,7 @@ def _rules(vocabulary: dict[str, Any], spellings: _Spellings, nlp: Language, sou
 
     day_count = _mapping(vocabulary, "day_count", source)
     ignore = _mapping(vocabulary, "ignore", source)
+    about = _mapping(vocabulary, "about_the_procedure", source)
     units = list(spellings.unit_minutes)
     part = of("part", spellings.part_names)
     unit_after = of("unit", units, optional=True)  # a unit after a number: not a date or a clock time
@@ -365,6 +379,10 @@ def _rules(vocabulary: dict[str, Any], spellings: _Spellings, nlp: Language, sou
         "clock_after": _then(of("comma", [","], optional=True), clock_lead, clock, unit_after),
         "clock_before": _then(clock_lead, clock, unit_after, of("on", ["on"], optional=True)),
         "ignored_after": words("cue", "preceding_words", ignore),
+        "procedure_anchor": words("cue", "anchors", about),
+        "clause_word": words("cue", "clause_words", about),
+        "since_word": words("cue", "since_words"),
+        "onset_word": words("cue", "onset_words", about),
         "question_cue": words("cue", "question_cues", ignore),
         "past_word": words("cue", "past_words", ignore),
     }
@@ -403,6 +421,12 @@ def build_time_patterns(vocabulary: dict[str, Any], source: str = "vocabulary") 
         afternoon_below_hour=int(_number(vocabulary.get("afternoon_below_hour"), "afternoon_below_hour", source)),
         score_denominators=frozenset(
             int(_number(value, "score_denominators", source)) for value in vocabulary.get("score_denominators") or []
+        ),
+        clause_fillers=frozenset(
+            token.text
+            for phrase in _words(_mapping(vocabulary, "about_the_procedure", source), "fillers", source)
+            for token in nlp.make_doc(_normalised(phrase))
+            if not token.is_space
         ),
         nlp=nlp,
         matcher=matcher,
@@ -457,6 +481,7 @@ class _Reading:
 
     starts: list[int]  # character offset of each token
     ends: list[int]
+    words: list[str]  # each token's text, as matched
     breaks: list[bool]  # whether a clause ends after each token (punctuation or a line break)
     matches: dict[str, list[_Match]]  # by kind of phrase
     starting: dict[tuple[str, int], _Match]  # the longest match of a kind starting at a token
@@ -494,7 +519,7 @@ def _read(text: str, patterns: TimePatterns) -> _Reading:
             else match
             for match in matches.get(kind, [])
         ]
-    return _Reading(starts, ends, breaks, matches, starting, ending)
+    return _Reading(starts, ends, [token.text for token in tokens], breaks, matches, starting, ending)
 
 
 def _leftmost_longest(matches: Iterable[_Match]) -> list[_Match]:
@@ -747,6 +772,26 @@ def _is_ignored(found: _Found, reading: _Reading) -> bool:
     return not any(word and word.start >= cue_end for word in past_words)
 
 
+def _is_about_procedure(found: _Found, reading: _Reading, patterns: TimePatterns) -> bool:
+    """Whether the mention says when the procedure was (see the module docstring), not another event."""
+    for kind in ("elapsed_lead", "day_count", "day_count_lead"):
+        if (kind, found.start) in reading.starting:
+            return True  # "it's been 2 days", "day 3", "I'm on day 3"
+    if any(found.start <= match.start < found.end for match in reading.matches.get("since_word", [])):
+        return True  # "4 days post"
+    joins = {match.start for match in reading.matches.get("clause_word", [])}
+    first = found.start
+    while first > 0 and not reading.breaks[first - 1] and first not in joins:
+        first -= 1
+    last = found.end
+    while last < len(reading.words) and not reading.breaks[last - 1] and last not in joins:
+        last += 1
+    if any(first <= match.start and match.end <= last for match in reading.matches.get("procedure_anchor", [])):
+        return True
+    outside = [*range(first, found.start), *range(found.end, last)]
+    return all(reading.words[i] in patterns.clause_fillers or not reading.words[i].isalpha() for i in outside)
+
+
 def _moment(found: _Found, context: _Context) -> datetime:
     """The UTC moment a candidate stands for, truncated to the minute."""
     if found.instant is not None:
@@ -790,18 +835,53 @@ def find_procedure_time(
     Raises ValueError for a naive `now`, an unknown time zone or date order; never for odd text.
 
     """
+    mentions = _mentions(text, now, _checked_zone(now, timezone, date_order), date_order, patterns)
+    return next((mention for mention, about in mentions if about), None)
+
+
+def find_symptom_onset(
+    text: str,
+    now: datetime,
+    timezone: str,
+    date_order: str = "MDY",
+    patterns: TimePatterns | None = None,
+) -> TimeMention | None:
+    """The first "since <time>" in `text` that is not about the procedure ("red since last night"), or None.
+
+    Same arguments and errors as `find_procedure_time`.
+    """
+    zone = _checked_zone(now, timezone, date_order)
+    mentions = _mentions(text, now, zone, date_order, patterns, onset_only=True)
+    return next((mention for mention, about in mentions if not about), None)
+
+
+def _checked_zone(now: datetime, timezone: str, date_order: str) -> ZoneInfo:
+    """The time zone, after checking the arguments; ValueError for a naive `now` or an unknown zone or order."""
     if now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, not {date_order!r}")
-    zone = load_timezone(timezone)
+    return load_timezone(timezone)
+
+
+def _mentions(
+    text: str,
+    now: datetime,
+    zone: ZoneInfo,
+    date_order: str,
+    patterns: TimePatterns | None,
+    onset_only: bool = False,
+) -> Iterable[tuple[TimeMention, bool]]:
+    """Each time mention that is not ignored, in order, and whether it is about the procedure."""
     if not isinstance(text, str) or not text.strip():
-        return None
+        return
     patterns = patterns or load_time_patterns()
     context = _Context(now.astimezone(UTC), now.astimezone(zone), zone, date_order, patterns)
     reading = _read(text, patterns)
+    onsets = {match.end for match in reading.matches.get("onset_word", [])}
     for candidate in _candidates(reading, context):
-        if not _is_ignored(candidate, reading):
-            start, end = reading.starts[candidate.start], reading.ends[candidate.end - 1]
-            return TimeMention(start, end, text[start:end], _moment(candidate, context))
-    return None
+        if _is_ignored(candidate, reading) or (onset_only and candidate.start not in onsets):
+            continue
+        start, end = reading.starts[candidate.start], reading.ends[candidate.end - 1]
+        about = _is_about_procedure(candidate, reading, patterns)
+        yield TimeMention(start, end, text[start:end], _moment(candidate, context)), about

@@ -1,5 +1,8 @@
 """Rasa adapter: tags when the procedure happened as a `procedure_time` entity (a UTC timestamp).
 
+A time that is not about the procedure but says since when a symptom has lasted ("bleeding since this
+morning") becomes a `symptom_onset` entity instead, which the care guide may use to escalate.
+
 The reading itself is components/time_expressions.py (spaCy Matcher rules over a blank English
 pipeline, with its own tokenizer); this component only picks the reference time and time zone for
 each message and adds the entity. Configure it in config.yml:
@@ -26,11 +29,6 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    ENTITY_ATTRIBUTE_CONFIDENCE,
-    ENTITY_ATTRIBUTE_END,
-    ENTITY_ATTRIBUTE_START,
-    ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
     METADATA,
     TEXT,
 )
@@ -38,12 +36,20 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
-from components.time_expressions import TimePatterns, find_procedure_time, load_time_patterns
+from components.entities import rule_entity
+from components.time_expressions import (
+    TimeMention,
+    TimePatterns,
+    find_procedure_time,
+    find_symptom_onset,
+    load_time_patterns,
+)
 from components.timestamps import UTC, format_timestamp, is_valid_timezone, reference_now
 
 logger = logging.getLogger(__name__)
 
 ENTITY_NAME = "procedure_time"
+ONSET_ENTITY_NAME = "symptom_onset"
 METADATA_TIMEZONE_KEY = "timezone"
 
 
@@ -106,27 +112,20 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
         if not isinstance(text, str) or not text:
             return []
         try:
-            mention = find_procedure_time(
-                text,
-                now=self._reference_time(message),
-                timezone=self._timezone(message),
-                date_order=self._clinic.date_order,
-                patterns=self._patterns,
-            )
+            arguments = {
+                "now": self._reference_time(message),
+                "timezone": self._timezone(message),
+                "date_order": self._clinic.date_order,
+                "patterns": self._patterns,
+            }
+            mentions = [
+                (name, find(text, **arguments))
+                for name, find in ((ENTITY_NAME, find_procedure_time), (ONSET_ENTITY_NAME, find_symptom_onset))
+            ]
         except Exception:  # noqa: BLE001 - an odd message must never break the pipeline
             logger.exception("Could not read a procedure time; no entity added.")
             return []
-        if mention is None:
-            return []
-        return [
-            {
-                ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
-                ENTITY_ATTRIBUTE_VALUE: format_timestamp(mention.value),
-                ENTITY_ATTRIBUTE_START: mention.start,
-                ENTITY_ATTRIBUTE_END: mention.end,
-                ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-            }
-        ]
+        return [time_entity(name, mention) for name, mention in mentions if mention is not None]
 
     @staticmethod
     def _reference_time(message: Message) -> datetime:
@@ -145,3 +144,8 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
         if is_valid_timezone(timezone):
             return timezone
         return self._clinic.timezone
+
+
+def time_entity(name: str, mention: TimeMention) -> dict[str, Any]:
+    """The Rasa entity for a time mention; its value is the UTC timestamp."""
+    return rule_entity(name, format_timestamp(mention.value), mention.start, mention.end)

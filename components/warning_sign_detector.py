@@ -1,9 +1,14 @@
 """Rasa adapter for the warning-sign detector (components/warning_signs.py).
 
-Placed last in the NLU pipeline: every detected sign becomes a `warning_sign` entity, and any sign
-overrides the predicted intent (`report_emergency` for an emergency sign, `report_warning_sign`
-otherwise), whatever DIET or the FallbackClassifier predicted. The intent ranking is left as the
-classifier produced it.
+Placed last in the NLU pipeline: every sign the patient reports now (present or uncertain-present)
+becomes a `warning_sign` entity and overrides the predicted intent (`report_emergency` for an emergency
+sign, `report_warning_sign` otherwise), whatever DIET or the FallbackClassifier predicted.
+
+The classifier's own `report_*` guess is a second net, not an override: it stands when the detector
+found no sign at all, and is replaced when every sign the detector
+found is negated, resolved, hypothetical, general, past or someone else's (aftercare/assertion.py):
+then the best-ranked care question, or the side effects, which list the warning signs.
+The intent ranking is left as the classifier produced it.
 """
 
 from __future__ import annotations
@@ -20,20 +25,18 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    ENTITY_ATTRIBUTE_CONFIDENCE,
-    ENTITY_ATTRIBUTE_END,
-    ENTITY_ATTRIBUTE_START,
-    ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.warning_signs import EMERGENCY, Lexicon, WarningSign, detect_warning_signs, load_lexicon
+from aftercare.assertion import classifier_may_escalate
+from components.entities import rule_entity
+from components.warning_signs import EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 
 ENTITY_NAME = "warning_sign"
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -55,6 +58,9 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
             "emergency_intent": "report_emergency",
             # Intent set when there are signs and none is an emergency.
             "warning_intent": "report_warning_sign",
+            # Intent set instead of the classifier's report_* guess when every sign found is not the patient's
+            # now and the ranking holds no other usable intent: the side effects, which list the warning signs.
+            "watch_for_intent": "ask_side_effects",
         }
 
     def __init__(self, config: dict[str, Any], lexicon: Lexicon) -> None:
@@ -86,15 +92,30 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         return cls(config, lexicon)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Adds a `warning_sign` entity per sign and escalates the intent when there is one."""
+        """Adds a `warning_sign` entity per sign reported now and sets the intent (see the module docstring)."""
+        reports = {self._config["emergency_intent"], self._config["warning_intent"]}
         for message in messages:
-            signs = detect_warning_signs(message.get(TEXT) or "", self._lexicon)
+            mentions = find_sign_mentions(message.get(TEXT) or "", self._lexicon)
+            signs = [sign for sign in mentions if sign.status.escalates and sign.category != SYMPTOM]
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if signs:
                 intent = escalation_intent(signs, self._config["emergency_intent"], self._config["warning_intent"])
                 message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            elif predicted in reports and not classifier_may_escalate(
+                predicted == self._config["emergency_intent"], [(sign.category, sign.status) for sign in mentions]
+            ):
+                message.set(INTENT, self._instead_of_report(message, reports), add_to_output=True)
         return messages
+
+    def _instead_of_report(self, message: Message, reports: set[str]) -> dict[str, Any]:
+        """The best-ranked care question (`ask_*`) in the classifier's ranking, else "what to watch for"."""
+        for ranked in message.get(INTENT_RANKING_KEY) or []:
+            name = ranked.get(INTENT_NAME_KEY) or ""
+            if name.startswith("ask_") and name not in reports:
+                return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: ranked.get(PREDICTED_CONFIDENCE_KEY)}
+        return {INTENT_NAME_KEY: self._config["watch_for_intent"], PREDICTED_CONFIDENCE_KEY: 1.0}
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data is left as it is: the detector learns nothing."""
@@ -111,13 +132,7 @@ def lexicon_path(configured: str) -> Path:
 
 def sign_entity(sign: WarningSign) -> dict[str, Any]:
     """The Rasa entity for one warning sign; its value is the sign's category."""
-    return {
-        ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
-        ENTITY_ATTRIBUTE_VALUE: sign.category,
-        ENTITY_ATTRIBUTE_START: sign.start,
-        ENTITY_ATTRIBUTE_END: sign.end,
-        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-    }
+    return rule_entity(ENTITY_NAME, sign.category, sign.start, sign.end)
 
 
 def escalation_intent(signs: list[WarningSign], emergency_intent: str, warning_intent: str) -> str:

@@ -16,7 +16,16 @@ A sign is reported unless it is:
 - only asked about in general: a topic frame ("signs of", "risk of", "avoid", "can ... cause",
   "is ... common") reaches it through filler words only ("what are the signs of an infection?").
   "The", "this", "my" are not fillers, so "can I put make-up over the yellow crust?" still fires.
-  Emergency signs are never suppressed this way.
+  A frame for prevention or a supposition ("avoid", "risk of", "what if") makes it hypothetical;
+  a question frame ("signs of", "what does ... look like") a general question;
+- in the past or during the procedure: a past cue in its sentence ("during the treatment", "last
+  year", "as a kid", "last time"), unless the sentence also says it is there now ("still", "again");
+- someone else's: a person cue before it in its sentence ("my sister", "a friend", "hers") with no
+  first-person word between ("my sister says my lips..." is the patient's).
+Emergency signs are never suppressed as hypothetical, general or someone else's.
+
+`find_sign_mentions` returns every mention with its assertion status (aftercare/assertion.py);
+`detect_warning_signs` only those that escalate (present or uncertain-present).
 
 Fever and chills are reported as `infection`: after a skin procedure they are read as a sign of
 spreading infection, and the clinic's response is the same.
@@ -38,6 +47,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from aftercare.assertion import Assertion
+
 EMERGENCY = "emergency"
 CATEGORIES: tuple[str, ...] = (
     EMERGENCY,
@@ -50,6 +61,9 @@ CATEGORIES: tuple[str, ...] = (
     "pigmentation",
     "scarring",
 )
+# A symptom that is not a warning sign on its own ("swollen", "hot"): its mentions get a status too, so the
+# classifier's report_* guess can be weighed against "not swollen, not hot" (aftercare/assertion.py).
+SYMPTOM = "symptom"
 DEFAULT_LEXICON_PATH = Path(__file__).with_name("warning_signs.yml")
 
 GAP = "..."
@@ -68,6 +82,29 @@ _FRAME_QUESTION_BEFORE = "frame_question_before"
 _FRAME_QUESTION_AFTER = "frame_question_after"
 _BENIGN = "benign"
 _REPORTING = "reporting_determiner"
+_PAST = "past"
+_PRESENT_NOW = "present_now"
+_OTHER_PERSON = "other_person"
+_REPORTED_SPEECH = "reported_speech"
+_UNCERTAIN = "uncertain"
+_CUE_KEYS = (
+    _NEGATION,
+    _PSEUDO,
+    _RESOLVED_AFTER,
+    _RESOLVED_AFTER_FINAL,
+    _RESOLVED_BEFORE,
+    _FRAME_ANY,
+    _FRAME_ANY_AFTER,
+    _FRAME_QUESTION_BEFORE,
+    _FRAME_QUESTION_AFTER,
+    _BENIGN,
+    _REPORTING,
+    _PAST,
+    _PRESENT_NOW,
+    _OTHER_PERSON,
+    _REPORTED_SPEECH,
+    _UNCERTAIN,
+)
 _SENTENCE_ENDS = frozenset({".", "?", "!", ";", "...", "…", "?!", "!?"})
 _APOSTROPHES = frozenset("\u2018\u2019\u02bc`\u00b4")
 _QUOTES = frozenset("\u201c\u201d")
@@ -79,12 +116,13 @@ _SYMBOL_RUN_KEPT = 3
 
 @dataclass(frozen=True)
 class WarningSign:
-    """One warning sign found in a message: its category and where it is (character offsets)."""
+    """One warning sign mentioned in a message: its category, where it is (character offsets), and its status."""
 
     category: str
     start: int
     end: int
     text: str
+    status: Assertion = Assertion.PRESENT
 
 
 @dataclass(frozen=True)
@@ -117,6 +155,9 @@ class Lexicon:
     question_starters: frozenset[str]
     frame_fillers: frozenset[str]
     never_suppressed: frozenset[str]
+    list_joiners: frozenset[str]
+    first_person: frozenset[str]
+    resolution_pronouns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -195,6 +236,8 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     clause = data["clause"]
     resolution = data["resolution"]
     general = data["general_question"]
+    past = data.get("past") or {}
+    other_person = data.get("other_person") or {}
     negation_words = _first_norms(negation["cues"], nlp)
     stop_words = negation_words | _all_norms(clause["breaks"], nlp)
     compile_args = (groups, nlp, settings.gap_size, stop_words)
@@ -207,6 +250,9 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         patterns = _compile_all(data["signs"].get(category) or [], *compile_args)
         if patterns:
             signs.add(category, patterns)
+    symptoms = _compile_all(data.get("symptoms") or [], *compile_args)
+    if symptoms:
+        signs.add(SYMPTOM, symptoms)
 
     cues = Matcher(nlp.vocab)
     cue_lists = {
@@ -221,6 +267,11 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         _FRAME_QUESTION_AFTER: general.get("frames_question_after") or [],
         _BENIGN: data.get("benign") or [],
         _REPORTING: general.get("reporting_determiners") or [],
+        _PAST: past.get("cues") or [],
+        _PRESENT_NOW: past.get("present_cues") or [],
+        _OTHER_PERSON: other_person.get("cues") or [],
+        _REPORTED_SPEECH: other_person.get("reporting_verbs") or [],
+        _UNCERTAIN: data.get("uncertainty") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)
@@ -243,6 +294,9 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         question_starters=_first_norms(general.get("question_starters") or [], nlp),
         frame_fillers=_all_norms(general.get("fillers") or [], nlp),
         never_suppressed=frozenset(general.get("never_suppressed") or []),
+        list_joiners=_first_norms(general.get("list_joiners") or [], nlp),
+        first_person=_all_norms(other_person.get("first_person") or [], nlp),
+        resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
     )
 
 
@@ -341,10 +395,18 @@ def _slot_variants(raw: str, groups: Mapping[str, list[tuple[str, ...]]], nlp: L
 
 
 def detect_warning_signs(text: str, lexicon: Lexicon | None = None) -> list[WarningSign]:
-    """Finds the warning signs a patient reports in `text`, in order of position.
+    """Finds the warning signs a patient reports in `text` now (present or uncertain), in order of position.
 
-    Negated, resolved and general-question mentions are left out (see the module docstring).
-    Never raises on odd text (emoji, very long text, right-to-left or control characters).
+    Negated, resolved, hypothetical, general, past and someone else's mentions are left out (see the module
+    docstring). Never raises on odd text (emoji, very long text, right-to-left or control characters).
+    """
+    return [sign for sign in find_sign_mentions(text, lexicon) if sign.status.escalates and sign.category != SYMPTOM]
+
+
+def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[WarningSign]:
+    """Every mention of a warning sign or a symptom in `text`, in order of position, each with its status.
+
+    A symptom (category `symptom`) is never a warning sign on its own, whatever its status.
     """
     if not isinstance(text, str) or not text.strip():
         return []
@@ -357,15 +419,62 @@ def detect_warning_signs(text: str, lexicon: Lexicon | None = None) -> list[Warn
     negations = _active_negations(cues, tokens, lexicon)
     signs = []
     for candidate in candidates:
-        if _is_negated(candidate, negations, tokens, lexicon):
-            continue
-        if _is_resolved(candidate, cues, tokens, lexicon):
-            continue
-        if _is_asked_in_general(candidate, cues, tokens, lexicon):
-            continue
+        status = _status(candidate, cues, negations, tokens, lexicon)
         start, end = doc[candidate.start].idx, doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
-        signs.append(WarningSign(candidate.category, start, end, text[start:end]))
+        signs.append(WarningSign(candidate.category, start, end, text[start:end], status))
     return signs
+
+
+def _status(
+    candidate: _Candidate,
+    cues: Mapping[str, Sequence[Span]],
+    negations: Sequence[Span],
+    tokens: _Tokens,
+    lexicon: Lexicon,
+) -> Assertion:
+    """The assertion status of one mention; the checks run from the most to the least specific cue."""
+    if _is_negated(candidate, negations, tokens, lexicon):
+        return Assertion.NEGATED
+    if _is_resolved(candidate, cues, tokens, lexicon):
+        return Assertion.RESOLVED
+    there_now = _in_sentence(candidate, cues[_PRESENT_NOW], tokens)
+    if not there_now and _in_sentence(candidate, cues[_PAST], tokens):
+        return Assertion.PAST
+    suppressible = candidate.category not in lexicon.never_suppressed
+    if suppressible and _is_someone_elses(candidate, cues, tokens, lexicon):
+        return Assertion.OTHER_PERSON
+    general = _general_frame(candidate, cues, tokens, lexicon) if suppressible else None
+    if general is not None:
+        return general
+    if _in_sentence(candidate, cues[_UNCERTAIN], tokens, before_only=True):
+        return Assertion.UNCERTAIN
+    return Assertion.PRESENT
+
+
+def _in_sentence(candidate: _Candidate, spans: Sequence[Span], tokens: _Tokens, before_only: bool = False) -> bool:
+    """Whether one of the cue spans lies in the mention's sentence (before it, with `before_only`)."""
+    sentence = tokens.sentence[candidate.start]
+    return any(
+        tokens.sentence[start] == sentence
+        and (end <= candidate.start or not before_only)
+        and not (candidate.start <= start < candidate.end)
+        for start, end in spans
+    )
+
+
+def _is_someone_elses(
+    candidate: _Candidate, cues: Mapping[str, Sequence[Span]], tokens: _Tokens, lexicon: Lexicon
+) -> bool:
+    """A person cue earlier in the sentence, not reporting speech, and no first-person word up to the sign."""
+    sentence = tokens.sentence[candidate.start]
+    for start, end in cues[_OTHER_PERSON]:
+        if end > candidate.start or tokens.sentence[start] != sentence:
+            continue
+        if any(end <= r_start <= end + 3 for r_start, _ in cues[_REPORTED_SPEECH]):
+            continue  # "my husband says it's oozing": the patient's own skin
+        if not any(tokens.norms[i] in lexicon.first_person for i in range(end, candidate.start)):
+            return True
+    return False
 
 
 def _sanitise(text: str) -> str:
@@ -445,22 +554,7 @@ def _sentences(
 
 
 def _cue_spans(doc: Doc, lexicon: Lexicon) -> dict[str, list[Span]]:
-    spans: dict[str, list[Span]] = {
-        key: []
-        for key in (
-            _NEGATION,
-            _PSEUDO,
-            _RESOLVED_AFTER,
-            _RESOLVED_AFTER_FINAL,
-            _RESOLVED_BEFORE,
-            _FRAME_ANY,
-            _FRAME_ANY_AFTER,
-            _FRAME_QUESTION_BEFORE,
-            _FRAME_QUESTION_AFTER,
-            _BENIGN,
-            _REPORTING,
-        )
-    }
+    spans: dict[str, list[Span]] = {key: [] for key in _CUE_KEYS}
     for match_id, start, end in lexicon.cues(doc):
         spans[lexicon.nlp.vocab.strings[match_id]].append((start, end))
     return {key: sorted(set(value)) for key, value in spans.items()}
@@ -482,16 +576,15 @@ def _candidates(doc: Doc, lexicon: Lexicon, tokens: _Tokens, benign: Sequence[Sp
 
 
 def _longest_per_category(candidates: Iterable[_Candidate]) -> list[_Candidate]:
-    """Within a category, overlapping matches are one sign: keep the longest."""
-    kept: list[_Candidate] = []
-    taken: dict[str, set] = {}
-    for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
-        used = taken.setdefault(candidate.category, set())
-        positions = range(candidate.start, candidate.end)
-        if not used.intersection(positions):
-            used.update(positions)
-            kept.append(candidate)
-    return kept
+    """Within a category, overlapping matches are one sign, spanning all of them ("allergic reaction to the")."""
+    merged: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.category, c.start, -c.end)):
+        last = merged[-1] if merged else None
+        if last and last.category == candidate.category and candidate.start < last.end:
+            merged[-1] = _Candidate(last.category, last.start, max(last.end, candidate.end))
+        else:
+            merged.append(candidate)
+    return merged
 
 
 def _drop_overlaps(candidates: Sequence[_Candidate]) -> list[_Candidate]:
@@ -512,7 +605,7 @@ def _drop_overlaps(candidates: Sequence[_Candidate]) -> list[_Candidate]:
         )
         if not covered or candidate.category == EMERGENCY:
             kept.append(candidate)
-    order = {category: rank for rank, category in enumerate(CATEGORIES)}
+    order = {category: rank for rank, category in enumerate((*CATEGORIES, SYMPTOM))}
     return sorted(set(kept), key=lambda c: (c.start, order[c.category], c.end))
 
 
@@ -548,10 +641,12 @@ def _reaches(
     stoppers: frozenset[str] = frozenset(),
     continuers: frozenset[str] = frozenset(),
     only_fillers: bool = False,
+    joiners: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether tokens[start:end] stay inside one clause and hold at most `window` counted words.
 
-    Fillers are not counted. With `only_fillers`, any non-filler word blocks. A comma followed by
+    Fillers are not counted. With `only_fillers`, any non-filler word blocks, except an item of a list
+    (a word followed by one of `joiners`: "the risk of breakouts or infection"). A comma followed by
     one of `continuers` does not end the clause (a list of symptoms).
     """
     counted = 0
@@ -568,6 +663,9 @@ def _reaches(
         if norm in fillers:
             continue
         if only_fillers:
+            following = _next_index(tokens, i)
+            if following is not None and following < end and tokens.norms[following] in joiners:
+                continue
             return False
         counted += 1
         if counted > window:
@@ -611,12 +709,38 @@ def _cue_is_negated(start: int, tokens: _Tokens, lexicon: Lexicon) -> bool:
     return False
 
 
+def _next_clause_start(candidate: _Candidate, tokens: _Tokens, lexicon: Lexicon) -> int | None:
+    """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it")."""
+    i = _next_index(tokens, candidate.end - 1)
+    for _ in range(lexicon.settings.resolution_window):  # the rest of the sign's clause: "last night"
+        if i is None or tokens.breaks[i]:
+            break
+        i = _next_index(tokens, i)
+    seen_break = False
+    while i is not None and tokens.breaks[i] and not tokens.new_clause[i]:
+        seen_break = True
+        i = _next_index(tokens, i)
+    if i is not None and tokens.new_clause[i]:
+        seen_break, i = True, _next_index(tokens, i)
+    if seen_break and i is not None and tokens.norms[i] in lexicon.resolution_pronouns:
+        return i
+    return None
+
+
 def _is_resolved(candidate: _Candidate, cues: Mapping[str, Sequence[Span]], tokens: _Tokens, lexicon: Lexicon) -> bool:
     settings = lexicon.settings
     fillers = lexicon.negation_fillers
+    pronoun = _next_clause_start(candidate, tokens, lexicon)
     for key, cancellable in ((_RESOLVED_AFTER, True), (_RESOLVED_AFTER_FINAL, False)):
-        for start, _ in _near(cues[key], candidate.end, candidate.end + 40):
-            if not _reaches(tokens, candidate.end, start, settings.resolution_window, fillers):
+        for start, end in _near(cues[key], candidate.end, candidate.end + 40):
+            same_clause = _reaches(tokens, candidate.end, start, settings.resolution_window, fillers)
+            # In the next clause only when the cue takes no object: "but it stopped itching" is another symptom.
+            next_clause = (
+                pronoun is not None
+                and _reaches(tokens, pronoun, start, settings.resolution_window, fillers)
+                and not tokens.norms[_next_index(tokens, end - 1) or end - 1].endswith("ing")
+            )
+            if not (same_clause or next_clause):
                 continue
             if not (cancellable and _cue_is_negated(start, tokens, lexicon)):
                 return True
@@ -628,18 +752,19 @@ def _is_resolved(candidate: _Candidate, cues: Mapping[str, Sequence[Span]], toke
     return False
 
 
-def _is_asked_in_general(
+def _general_frame(
     candidate: _Candidate, cues: Mapping[str, Sequence[Span]], tokens: _Tokens, lexicon: Lexicon
-) -> bool:
-    if candidate.category in lexicon.never_suppressed:
-        return False
+) -> Assertion | None:
+    """HYPOTHETICAL for a prevention or supposition frame, GENERAL for a question frame, else None."""
     reach = lexicon.settings.frame_reach
     fillers = lexicon.frame_fillers
+    joiners = lexicon.list_joiners
     question = tokens.sentence[candidate.start] in tokens.question
 
     def before(key: str) -> bool:
         return any(
-            end <= candidate.start and _reaches(tokens, end, candidate.start, reach, fillers, only_fillers=True)
+            end <= candidate.start
+            and _reaches(tokens, end, candidate.start, reach, fillers, only_fillers=True, joiners=joiners)
             for _, end in _near(cues[key], candidate.start - 40, candidate.start - 1)
         )
 
@@ -650,12 +775,14 @@ def _is_asked_in_general(
         )
 
     if before(_FRAME_ANY) or after(_FRAME_ANY_AFTER):
-        return True
+        return Assertion.HYPOTHETICAL
     if not question:
-        return False
+        return None
     if before(_FRAME_QUESTION_BEFORE):
-        return True
-    return not _is_reported(candidate, cues[_REPORTING]) and after(_FRAME_QUESTION_AFTER)
+        return Assertion.GENERAL
+    if not _is_reported(candidate, cues[_REPORTING]) and after(_FRAME_QUESTION_AFTER):
+        return Assertion.GENERAL
+    return None
 
 
 def _is_reported(candidate: _Candidate, determiners: Sequence[Span]) -> bool:

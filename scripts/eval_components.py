@@ -1,23 +1,46 @@
-"""Precision and recall of the two rule-based NLU components on held-out lists the unit tests don't use.
+"""The rule-based NLU components, and what decides escalation end to end, on held-out lists.
 
-Run from the repository root: `python scripts/eval_components.py` (or `make eval-components`).
+Run from the repository root: `python scripts/eval_components.py [--model models/aftercare.tar.gz]` (or
+`make eval-components`). It prints precision and recall of the procedure-time extractor and the warning-sign
+detector, then runs every message of tests/held_out/messages.yml through the trained model's NLU pipeline
+(DIET, the time extractor, the warning-sign detector) and the rule that turns its result into an escalation,
+and exits 1 when a gate fails:
+- escalation recall below 100% on messages that must reach the injector or the emergency number (an emergency
+  must reach the emergency number);
+- false alarms on more than 2% of the messages that must not escalate;
+- procedure-time attribution below 97% (the time set equals the expected one, or none is set when the message
+  names no procedure time).
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import os
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from aftercare.assertion import Assertion  # noqa: E402
+from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_level  # noqa: E402
+from aftercare.topic_question import topic_question_status  # noqa: E402
 from components.time_expressions import find_procedure_time  # noqa: E402
-from components.timestamps import format_timestamp, parse_timestamp  # noqa: E402
+from components.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem  # noqa: E402
 from components.warning_signs import detect_warning_signs  # noqa: E402
 
 HELD_OUT = Path("tests/held_out")
+DEFAULT_MODEL = Path("models/aftercare.tar.gz")
+MIN_ESCALATION_RECALL = 1.0
+MAX_FALSE_ALARM_RATE = 0.02
+MIN_TIME_ATTRIBUTION = 0.97
 
 
 def ratio(numerator: int, denominator: int) -> str:
@@ -74,5 +97,134 @@ def evaluate_warning_signs() -> list[str]:
     return lines + misses
 
 
-if __name__ == "__main__":
+@dataclass(frozen=True)
+class Outcome:
+    """What one message did: the escalation it raised (None, injector, emergency) and the procedure time it set."""
+
+    escalation: str | None
+    procedure_time: str | None
+    topics: frozenset[str]
+    by_classifier: bool  # escalated on the classifier's report_* guess alone (the detector found no sign)
+
+
+def parse_messages(model: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
+    """The trained model's NLU result for each text (DIET and the rule-based components, as the server runs)."""
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+
+    async def parse_all() -> list[dict[str, Any]]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return asyncio.run(parse_all())
+
+
+def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datetime) -> Outcome:
+    """The escalation and procedure time the rules and actions derive from one NLU result.
+
+    A `report_*` intent escalates (data/rules/escalation.yml, action_escalate); an `ask_<topic>` intent escalates
+    when the care guide's window for the time since the procedure does (action_answer_question).
+    """
+    from actions.actions import CLINIC, GUIDE, message_topics, spoken_time
+    from actions.care_guide import advise
+
+    entities = parse.get("entities") or []
+    intent = (parse.get("intent") or {}).get("name") or ""
+    spoken = next((e["value"] for e in entities if e.get("entity") == "procedure_time"), None)
+    procedure_time = stored_time
+    if spoken is not None and plausibility_problem(parse_timestamp(spoken), now) is None:
+        procedure_time = parse_timestamp(spoken)
+    topics = message_topics(parse)
+    signs = [e.get("value") for e in entities if e.get("entity") == "warning_sign"]
+    escalation = report_level(intent, signs) if intent in REPORT_INTENTS else None
+    asked_in_general = topic_question_status(parse.get("text") or "") == Assertion.GENERAL
+    onset = spoken_time(entities, "symptom_onset")
+    for topic in topics:
+        details = CLINIC.contact_details()
+        advice = advise(GUIDE.topics[topic], procedure_time, now, CLINIC.timezone, details, asked_in_general, onset)
+        if advice is not None and advice.escalate:
+            escalation = escalation or INJECTOR
+    return Outcome(escalation, spoken, frozenset(topics), intent in REPORT_INTENTS and not signs)
+
+
+def evaluate_messages(model: Path) -> tuple[list[str], list[str]]:
+    """The per-category table and the gate failures for tests/held_out/messages.yml."""
+    held_out = yaml.safe_load((HELD_OUT / "messages.yml").read_text(encoding="utf-8"))
+    os.environ[NOW_ENV_VAR] = held_out["reference_time"]
+    now = parse_timestamp(held_out["reference_time"])
+    cases = held_out["cases"]
+    parses = parse_messages(model, [case["text"] for case in cases])
+    rows: dict[str, Counter] = defaultdict(Counter)
+    misses = []
+    for case, parse in zip(cases, parses, strict=True):
+        hours = case.get("hours_since_procedure")
+        stored = now - timedelta(hours=hours) if hours is not None else None
+        outcome = turn_outcome(parse, stored, now)
+        row = rows[case["category"]]
+        row["messages"] += 1
+        expected = None if case["expect"] == "none" else case["expect"]
+        if expected is None:
+            row["must_not"] += 1
+            row["false_alarms"] += outcome.escalation is not None
+            row["net_false_alarms"] += outcome.by_classifier
+        else:
+            row["must"] += 1
+            reached = outcome.escalation == EMERGENCY if expected == EMERGENCY else outcome.escalation is not None
+            row["escalated"] += reached
+            row["net_catches"] += reached and outcome.by_classifier
+        expected_time = case.get("procedure_time")
+        if "procedure_time" in case or outcome.procedure_time is not None:
+            row["times"] += 1
+            row["times_right"] += outcome.procedure_time == expected_time
+        if "topics" in case:
+            row["topics"] += len(case["topics"])
+            row["topics_answered"] += len(set(case["topics"]) & outcome.topics)
+        if outcome.escalation != expected or outcome.procedure_time != expected_time:
+            misses.append(
+                f"    [{case['category']}] {case['text']!r}: expected {case['expect']}"
+                f"{'' if expected_time is None else ' at ' + expected_time}, got {outcome.escalation or 'none'}"
+                f"{'' if outcome.procedure_time is None else ' at ' + outcome.procedure_time}"
+                f" (intent {(parse.get('intent') or {}).get('name')})"
+            )
+    total = sum(rows.values(), Counter())
+    lines = [
+        f"Messages end to end (NLU pipeline of {model} + escalation rule): {total['messages']} held-out messages",
+        f"    {'category':<22}{'n':>4}  {'escalated':>10}  {'false alarms':>13}  {'time right':>10}  {'topics':>8}",
+    ]
+    for category, row in [*sorted(rows.items()), ("all", total)]:
+        lines.append(
+            f"    {category:<22}{row['messages']:>4}  {ratio(row['escalated'], row['must']):>10}  "
+            f"{ratio(row['false_alarms'], row['must_not']):>13}  {ratio(row['times_right'], row['times']):>10}  "
+            f"{ratio(row['topics_answered'], row['topics']):>8}"
+        )
+    lines.append(
+        f"    The classifier's report_* guess where the detector found no sign: caught {total['net_catches']} of "
+        f"{total['must']} messages that must escalate, raised {total['net_false_alarms']} of "
+        f"{total['false_alarms']} false alarms"
+    )
+    failures = []
+    if total["escalated"] < MIN_ESCALATION_RECALL * total["must"]:
+        failures.append(f"escalation recall {ratio(total['escalated'], total['must'])} is below 100%")
+    if total["false_alarms"] > MAX_FALSE_ALARM_RATE * total["must_not"]:
+        failures.append(f"false alarms {ratio(total['false_alarms'], total['must_not'])} exceed 2%")
+    if total["times_right"] < MIN_TIME_ATTRIBUTION * total["times"]:
+        failures.append(f"procedure-time attribution {ratio(total['times_right'], total['times'])} is below 97%")
+    return lines + misses, failures
+
+
+def main() -> int:
+    """Prints the component figures and the message-level table; 1 when a gate fails."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model (default: %(default)s)")
+    model = parser.parse_args().model
     print("\n".join(evaluate_procedure_times() + evaluate_warning_signs()))
+    lines, failures = evaluate_messages(model)
+    print("\n".join(lines))
+    for failure in failures:
+        print(f"GATE FAILED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,12 +29,12 @@ def fixed_clock(monkeypatch):
     monkeypatch.setenv("AFTERCARE_NOW", NOW)
 
 
-def tracker(intent="ask_makeup", entities=(), metadata=None, **slots):
+def tracker(intent="ask_makeup", entities=(), metadata=None, text="a message", **slots):
     return Tracker(
         sender_id="patient-1",
         slots=slots,
         latest_message={
-            "text": "a message",
+            "text": text,
             "intent": {"name": intent, "confidence": 0.95},
             "entities": list(entities),
             "metadata": metadata or {},
@@ -172,6 +172,67 @@ def test_a_bruise_at_twelve_days_escalates_to_the_injector():
     assert responses(messages)[1:3] == ["utter_contact_injector_now", {"escalation": "injector", "phone": CLINIC.phone}]
     assert messages[1]["phone"] == CLINIC.phone
     assert slot(events, "escalation") == "injector"
+
+
+FIVE_DAYS_AGO = "2026-11-24T17:00:00Z"
+
+
+def topic_entity(topic):
+    return {"entity": "topic", "value": topic, "start": 0, "end": 3}
+
+
+def test_a_general_question_past_the_expected_time_answers_without_escalating():
+    text = "how long does redness normally last?"
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_redness", text=text, procedure_time=FIVE_DAYS_AGO))
+    assert responses(messages)[1:] == ["utter_if_still_there", "utter_based_on_procedure_time"]
+    assert messages[1]["phone"] == CLINIC.phone
+    assert slot(events, "escalation") == "unset"
+
+
+def test_still_having_it_past_the_expected_time_escalates():
+    text = "I'm still really red, is that normal?"
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_redness", text=text, procedure_time=FIVE_DAYS_AGO))
+    assert "utter_contact_injector_now" in responses(messages)
+    assert slot(events, "escalation") == "injector"
+
+
+def test_bleeding_since_this_morning_escalates_while_the_procedure_time_is_unknown():
+    onset = {"entity": "symptom_onset", "value": THREE_HOURS_AGO, "start": 0, "end": 3}
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_bleeding", entities=[onset]))
+    assert "utter_contact_injector_now" in responses(messages)
+    assert slot(events, "escalation") == "injector"
+
+
+def test_redness_since_this_morning_still_asks_when_the_procedure_was():
+    onset = {"entity": "symptom_onset", "value": THREE_HOURS_AGO, "start": 0, "end": 3}
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_redness", entities=[onset]))
+    assert responses(messages) == ["utter_ask_procedure_time"]  # never reassured on a symptom's start
+    assert slot(events, "pending_topic") == "redness"
+
+
+def test_every_topic_of_a_message_is_answered_once_in_one_reply():
+    entities = [topic_entity("moisturizer"), topic_entity("exercise"), topic_entity("moisturizer")]
+    messages, _ = run(
+        ActionAnswerQuestion(), tracker("ask_moisturizer", entities=entities, procedure_time=TWO_DAYS_AGO)
+    )
+    texts = [message["text"] for message in messages if message.get("text")]
+    assert len(texts) == 2
+    assert "moisturise" in texts[0] and texts[1].startswith("You can get back to exercise now")
+    assert responses(messages)[2:] == ["utter_based_on_procedure_time"]
+
+
+def test_topics_waiting_for_the_time_share_one_time_question_and_are_answered_together():
+    entities = [topic_entity("makeup"), topic_entity("exercise")]
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_hydration", entities=entities))
+    assert "water" in messages[0]["text"]
+    assert responses(messages)[1:] == ["utter_ask_procedure_time"]
+    assert slot(events, "pending_topic") == "makeup exercise"
+    messages, events = run(
+        ActionAnswerQuestion(),
+        tracker("inform_procedure_time", procedure_time=TWO_DAYS_AGO, pending_topic="makeup exercise"),
+    )
+    assert len([message for message in messages if message.get("text")]) == 2
+    assert slot(events, "pending_topic") is None
 
 
 def test_a_question_that_does_not_depend_on_time_is_answered_straight_away():

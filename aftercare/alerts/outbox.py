@@ -21,8 +21,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aftercare.escalation import ESCALATION_LEVELS as LEVELS
+
 KINDS = ("escalation", "callback")
-LEVELS = ("injector", "emergency")  # in order of urgency
 PENDING, DELIVERED, EXPIRED = "pending", "delivered", "expired"
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 15 * 60.0

@@ -20,6 +20,7 @@ from components.time_expressions import (
     TimeMention,
     build_time_patterns,
     find_procedure_time,
+    find_symptom_onset,
     load_time_patterns,
 )
 from components.timestamps import (
@@ -322,7 +323,7 @@ def test_odd_text_never_raises_and_stays_quick(text: str) -> None:
 
 
 def test_spans_survive_text_that_changes_length_when_lower_cased() -> None:
-    text = "İ" * 100 + " yesterday"
+    text = "İ" * 100 + " had it done yesterday"
     mention = find_procedure_time(text, NOW, ZONE)
     assert (mention.text, format_timestamp(mention.value)) == ("yesterday", YESTERDAY)
 
@@ -375,7 +376,7 @@ def test_words_added_to_the_vocabulary_extend_the_matcher() -> None:
         ("a handful of days ago", None, TUESDAY),
         ("had it the other day", None, FRIDAY),
         ("3 wk. ago", None, "2026-11-08T17:00:00Z"),
-        ("is it too early to exfoliate on Friday", FRIDAY, None),
+        ("is it too early to exfoliate after my treatment on Friday", FRIDAY, None),
     ]:
         mention = find_procedure_time(text, NOW, ZONE, patterns=patterns)
         assert (found(text), format_timestamp(mention.value) if mention else None) == (before, after)
@@ -424,3 +425,43 @@ def test_a_missing_vocabulary_file_is_named(tmp_path) -> None:
 def test_a_date_at_the_ends_of_the_calendar_is_no_procedure_time(text: str, zone: str) -> None:
     # It raised OverflowError: the patient got the "technical problem" reply instead of the time question.
     assert find_procedure_time(text, NOW, zone) is None
+
+
+# --- Only a time about the procedure is the procedure time ---------------------------------------------------
+
+ABOUT_THE_PROCEDURE = [
+    ("my session was on thursday", THURSDAY),
+    ("got it done yesterday, my cheeks are tight", YESTERDAY),
+    ("thursday I think", THURSDAY),
+    ("yesterday. is the peeling normal?", YESTERDAY),
+    ("I'm on day 2", FRIDAY),
+    ("2 days post and it stings", FRIDAY),
+    ("it's been 3 days and my skin is rough", THURSDAY),
+    ("it itches since yesterday, but the treatment was on friday", FRIDAY),
+]
+ABOUT_SOMETHING_ELSE = [
+    "my face has been itchy since thursday",  # when a symptom started
+    "the peeling began 2 days ago",
+    "can my skin feel this hot tonight?",  # when the patient writes
+    "my cousin's wedding was yesterday and I wore make-up",  # another event
+    "I cleaned my brushes on friday",
+    "it bled a bit yesterday and I used a new cleanser",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ABOUT_THE_PROCEDURE)
+def test_a_time_about_the_procedure_sets_it(text: str, expected: str) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", ABOUT_SOMETHING_ELSE)
+def test_a_time_about_something_else_leaves_the_procedure_time_alone(text: str) -> None:
+    assert found(text) is None
+
+
+def test_since_when_a_symptom_lasts_is_its_onset_not_the_procedure_time() -> None:
+    text = "red since yesterday morning, had it done thursday"
+    onset = find_symptom_onset(text, NOW, ZONE)
+    assert (onset.text, format_timestamp(onset.value)) == ("yesterday morning", "2026-11-28T14:00:00Z")
+    assert found(text) == THURSDAY
+    assert find_symptom_onset("had it done since yesterday", NOW, ZONE) is None  # about the procedure

@@ -84,8 +84,16 @@ def test_adds_one_procedure_time_entity(tmp_path: Path) -> None:
 
 def test_keeps_the_entities_of_other_extractors(tmp_path: Path) -> None:
     other = {"entity": "sign", "value": "bleeding", "start": 0, "end": 8}
-    entities = process(create_extractor(tmp_path), "bleeding since yesterday", entities=[other])
+    entities = process(create_extractor(tmp_path), "bleeding, had it done yesterday", entities=[other])
     assert [entity["entity"] for entity in entities] == ["sign", "procedure_time"]
+
+
+def test_a_symptom_onset_is_tagged_apart_from_the_procedure_time(tmp_path: Path) -> None:
+    entities = process(create_extractor(tmp_path), "bleeding since this morning, had it done yesterday")
+    assert {entity["entity"]: entity["value"] for entity in entities} == {
+        "procedure_time": "2026-11-28T17:00:00Z",
+        "symptom_onset": "2026-11-29T14:00:00Z",
+    }
 
 
 def test_the_patients_time_zone_from_metadata_wins(tmp_path: Path) -> None:

@@ -97,6 +97,40 @@ def test_a_message_without_signs_keeps_its_intent_and_gets_no_entity(
     assert message.get(INTENT_RANKING_KEY) == ranking
 
 
+REPORT_RANKING = [
+    {"name": "report_warning_sign", "confidence": 0.8},
+    {"name": "report_emergency", "confidence": 0.1},
+    {"name": "ask_itching", "confidence": 0.07},
+    {"name": "greet", "confidence": 0.03},
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the hives have cleared up",  # resolved
+        "no blisters at all",  # negated
+        "how do I stop it getting infected?",  # hypothetical
+        "my mum had a cold sore last week",  # someone else's
+    ],
+)
+def test_the_classifier_cannot_escalate_signs_that_are_not_the_patients_now(tmp_path: Path, text: str) -> None:
+    message = process(create_detector(tmp_path), classified_message(text, REPORT_RANKING))
+    assert message.get(INTENT) == {"name": "ask_itching", "confidence": 0.07}
+    assert message.get(ENTITIES) == []
+
+
+def test_without_another_usable_intent_the_patient_is_told_what_to_watch_for(tmp_path: Path) -> None:
+    ranking = [REPORT_RANKING[0], {"name": "nlu_fallback", "confidence": 0.2}]
+    message = process(create_detector(tmp_path), classified_message("the oozing has stopped", ranking))
+    assert message.get(INTENT) == {"name": "ask_side_effects", "confidence": 1.0}
+
+
+def test_the_classifier_guess_stands_when_no_sign_was_found(tmp_path: Path) -> None:
+    message = process(create_detector(tmp_path), classified_message("my face feels very strange", REPORT_RANKING))
+    assert message.get(INTENT) == REPORT_RANKING[0]
+
+
 def test_keeps_the_entities_of_other_extractors(tmp_path: Path) -> None:
     message = classified_message("it's been bleeding for hours since yesterday")
     other = {"entity": "procedure_time", "value": "2026-11-28T17:00:00Z", "start": 33, "end": 42}

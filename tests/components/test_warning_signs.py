@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from aftercare.assertion import Assertion
 from components.warning_signs import (
     CATEGORIES,
     DEFAULT_LEXICON_PATH,
@@ -19,6 +20,7 @@ from components.warning_signs import (
     WarningSign,
     compile_lexicon,
     detect_warning_signs,
+    find_sign_mentions,
     load_lexicon,
 )
 
@@ -312,3 +314,46 @@ def test_a_broken_lexicon_is_refused_with_a_reason(change: dict, message: str) -
         data[section] = {**data[section], **value}
     with pytest.raises(ValueError, match=message):
         compile_lexicon(data)
+
+
+# --- Assertion status: only what the patient has now escalates ----------------------------------------------
+
+STATUSES: list[tuple[str, list[tuple[str, Assertion]]]] = [
+    ("there is a bit of pus near my nose", [("infection", Assertion.PRESENT)]),
+    ("I think the spot by my ear could be infected", [("infection", Assertion.UNCERTAIN)]),
+    ("nothing oozing at all", [("infection", Assertion.NEGATED)]),
+    ("I had a rash on Monday but it has gone", [("allergy", Assertion.RESOLVED)]),
+    ("had chills this morning, but they have passed", [("infection", Assertion.RESOLVED)]),
+    ("what lowers the risk of keloids or pigmentation?", [("scarring", Assertion.HYPOTHETICAL)]),
+    ("how can I tell the difference between dryness and infection?", [("infection", Assertion.GENERAL)]),
+    ("is a yellow crust ever normal?", [("infection", Assertion.GENERAL)]),
+    ("it was bleeding a lot during the treatment, is that usual?", [("bleeding", Assertion.PAST)]),
+    ("I had cold sores as a teenager", [("cold_sore", Assertion.PAST)]),
+    ("my brother has impetigo, can I see him?", [("infection", Assertion.OTHER_PERSON)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STATUSES)
+def test_every_mention_gets_its_assertion_status(text: str, expected: list[tuple[str, Assertion]]) -> None:
+    assert [(sign.category, sign.status) for sign in find_sign_mentions(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the rash is spreading but it stopped itching",  # the resolution is about another symptom
+        "it started during the treatment and now it keeps bleeding",  # past cue, but there now
+        "my husband says it's oozing",  # reported speech about the patient's own skin
+        "my sister noticed my lip has a blister",  # first person between the cue and the sign
+        "my friend's throat is closing up",  # an emergency is never someone else's to ignore
+        "what if my tongue swells?",  # nor hypothetical
+    ],
+)
+def test_signs_the_patient_may_have_now_still_escalate(text: str) -> None:
+    assert detect_warning_signs(text)
+
+
+def test_detect_warning_signs_keeps_only_mentions_that_escalate() -> None:
+    text = "no fever, but there is pus"
+    assert [sign.status for sign in find_sign_mentions(text)] == [Assertion.NEGATED, Assertion.PRESENT]
+    assert [sign.text for sign in detect_warning_signs(text)] == ["pus"]

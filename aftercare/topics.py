@@ -1,0 +1,84 @@
+"""Which care-guide topics a message names, and whether it names nothing else (a topic-only follow-up).
+
+The words live in topics.yml beside this module. Pure Python: no Rasa import.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DEFAULT_TOPICS_PATH = Path(__file__).with_name("topics.yml")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class TopicMention:
+    """A topic named in a message, and where (character offsets)."""
+
+    topic: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    """The compiled topic phrases and the words a follow-up may hold besides them."""
+
+    patterns: dict[str, re.Pattern[str]]
+    follow_up_fillers: frozenset[str]
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    alternatives = sorted(
+        (r"[\s-]+".join(re.escape(word) for word in phrase.lower().split()) for phrase in phrases),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+
+
+@functools.lru_cache(maxsize=4)
+def load_topic_words(path: Path | str = DEFAULT_TOPICS_PATH) -> TopicWords:
+    """Reads and compiles a topics file; ValueError naming the file and key when it is malformed."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, dict) or not topics:
+        raise ValueError(f"{path}: key 'topics' must map each topic to a list of phrases")
+    for topic, phrases in topics.items():
+        if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) for p in phrases):
+            raise ValueError(f"{path}: topic '{topic}' must have a non-empty list of phrases (quote yes/no/on/off)")
+    fillers = data.get("follow_up_fillers") or []
+    if not isinstance(fillers, list) or not all(isinstance(word, str) for word in fillers):
+        raise ValueError(f"{path}: key 'follow_up_fillers' must be a list of words")
+    return TopicWords(
+        patterns={str(topic): _phrase_pattern(phrases) for topic, phrases in topics.items()},
+        follow_up_fillers=frozenset(word for phrase in fillers for word in _WORD.findall(phrase.lower())),
+    )
+
+
+def find_topics(text: str, words: TopicWords | None = None) -> list[TopicMention]:
+    """Every topic the text names, once each, in order of first mention."""
+    words = words or load_topic_words()
+    clean = (text or "").lower()
+    found = []
+    for topic, pattern in words.patterns.items():
+        match = pattern.search(clean)
+        if match:
+            found.append(TopicMention(topic, match.start(), match.end()))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def is_topic_only(text: str, mentions: list[TopicMention], words: TopicWords | None = None) -> bool:
+    """Whether the text names topics and nothing else but filler words ("and sunscreen?", "what about swimming")."""
+    if not mentions:
+        return False
+    words = words or load_topic_words()
+    rest = (text or "").lower()
+    for pattern in words.patterns.values():
+        rest = pattern.sub(" ", rest)
+    return all(word in words.follow_up_fillers for word in _WORD.findall(rest))
