@@ -110,8 +110,12 @@ class Outcome:
 def parse_messages(model: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
     """The trained model's NLU result for each text (DIET and the rule-based components, as the server runs)."""
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    from rasa.core.agent import Agent
+    import logging
 
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # otherwise Rasa's structlog prints a debug line per parsed message
     agent = Agent.load(str(model))
 
     async def parse_all() -> list[dict[str, Any]]:
