@@ -24,6 +24,8 @@ import sqlalchemy as sa
 KINDS = ("escalation", "callback")
 LEVELS = ("injector", "emergency")  # in order of urgency
 PENDING, DELIVERED, EXPIRED = "pending", "delivered", "expired"
+# The staff console reads its inbox from this table: its rows are delivered as soon as they are stored.
+CONSOLE_CHANNEL = "console"
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 15 * 60.0
 # Retried for three days: a receiver down over a long weekend still gets every alert.
@@ -157,7 +159,8 @@ class Outbox:
                         "conversation_id": alert.conversation_id,
                         "created_at": alert.created_at,
                         "body": body,
-                        "status": PENDING,
+                        "status": DELIVERED if channel == CONSOLE_CHANNEL else PENDING,
+                        "delivered_at": alert.created_at if channel == CONSOLE_CHANNEL else None,
                         "attempts": 0,
                         "next_attempt_at": alert.created_at,
                     }

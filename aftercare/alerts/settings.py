@@ -10,6 +10,7 @@
 | ALERT_EMAIL_FROM, ALERT_EMAIL_TO | sender, and recipients separated by commas; both required with SMTP_HOST |
 | ALERT_INCLUDE_DETAILS | 1 adds the triggering message and level to escalation alerts (off: no health details) |
 | CONSOLE_URL | the staff console's address, for the link in each alert (default http://localhost:8090) |
+| CONSOLE_ALERTS | 1 (default): every alert is also stored for the staff console's inbox; 0: only the channels above |
 | TRACKER_STORE_URL | the conversations' database, which also holds the outbox (default sqlite:///conversations.db) |
 
     python -m aftercare.alerts.settings     prints where alerts go (exit 2 with the reason when a setting is wrong)
@@ -58,6 +59,7 @@ class AlertSettings:
     include_details: bool
     console_url: str
     database_url: str
+    console: bool = True
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -66,7 +68,13 @@ class AlertSettings:
 
     @property
     def enabled(self) -> bool:
+        """Whether alerts are pushed to the clinic (a webhook or email): what callbacks and the dispatcher need."""
         return bool(self.channels)
+
+    @property
+    def stored_channels(self) -> tuple[str, ...]:
+        """The channels an alert is stored for: the delivery channels, and the staff console's inbox."""
+        return self.channels + (("console",) if self.console else ())
 
     def describe(self) -> str:
         """One line for start-up: where alerts go, or that they are off."""
@@ -168,6 +176,7 @@ def read_alert_settings(environ: Mapping[str, str]) -> AlertSettings:
         include_details=_flag(environ, "ALERT_INCLUDE_DETAILS", default=False),
         console_url=_http_url(environ, "CONSOLE_URL", DEFAULT_CONSOLE_URL),
         database_url=environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        console=_flag(environ, "CONSOLE_ALERTS", default=True),
     )
 
 
