@@ -169,6 +169,10 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
 
     app.static("/static", str(HERE / "static"), name="static")
 
+    @app.get("/favicon.ico")
+    async def no_icon(_: Request) -> HTTPResponse:
+        return response.empty()
+
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
@@ -265,7 +269,7 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
     ) -> HTTPResponse:
         if not conversation_or_none(conversation_id):
             return response.text("Not found.", status=404)
-        return render("transcript.html", **conversation_context(conversation_id))
+        return render("conversation_live.html", **conversation_context(conversation_id))
 
     @app.post("/conversations/<conversation_id:str>/reply")
     @signed_in("form")

@@ -4,9 +4,10 @@
 const REFRESH_MS = 2000;
 
 for (const region of document.querySelectorAll('[data-refresh]')) {
-  let shown = region.innerHTML;
-  const follow = region.classList.contains('transcript');
-  if (follow) region.scrollTop = region.scrollHeight;
+  let shown = null;
+  // A conversation's messages stay scrolled to the newest unless staff scrolled up to read.
+  const scroller = () => region.querySelector('.transcript');
+  if (scroller()) scroller().scrollTop = scroller().scrollHeight;
   const refresh = async () => {
     try {
       const answer = await fetch(region.dataset.refresh, { credentials: 'same-origin', cache: 'no-store' });
@@ -18,9 +19,12 @@ for (const region of document.querySelectorAll('[data-refresh]')) {
       const html = await answer.text();
       if (html === shown) return;
       shown = html;
-      const atEnd = region.scrollTop + region.clientHeight >= region.scrollHeight - 40;
+      const before = scroller();
+      const atEnd = !before || before.scrollTop + before.clientHeight >= before.scrollHeight - 40;
+      const offset = before ? before.scrollTop : 0;
       region.innerHTML = html;
-      if (follow && atEnd) region.scrollTop = region.scrollHeight;
+      const after = scroller();
+      if (after) after.scrollTop = atEnd ? after.scrollHeight : offset;
       updateTitle();
     } catch {
       // Offline for a moment: the next refresh tries again.
