@@ -30,7 +30,7 @@ before(async () => {
   const clinicFile = join(workdir, 'clinic.yml');
   await writeFile(
     clinicFile,
-    [`clinic_name: '${HOSTILE_NAME}'`, 'injector_name: Dr. Test', 'phone: "+1 555 010 2030"', 'hours: always', 'timezone: Europe/London', ''].join('\n'),
+    [`clinic_name: '${HOSTILE_NAME}'`, 'injector_name: Dr. Test', 'phone: "+1 555 010 2030"', 'opening_hours:', '  monday: 09:00-18:00', 'timezone: Europe/London', ''].join('\n'),
   );
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
