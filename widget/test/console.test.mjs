@@ -78,6 +78,7 @@ test('a nurse sees a new escalation appear, answers in the widget, the assistant
     assert.equal(await staffMessage.locator('.bubble').textContent(), 'Hello, this is Jo from the clinic. Can you send me a photo?');
     assert.equal(await staffMessage.locator('.sender').textContent(), 'Nurse Jo, Glow Skin Clinic');
     assert.equal(await patient.page.locator('aftercare-widget .message.bot .bubble', { hasText: 'Can you send me a photo' }).count(), 0);
+    await patient.page.screenshot({ path: join(RESULTS, 'console-reply-in-widget.png') });
 
     // The assistant steps back on care questions; the patient's words reach the console as they arrive.
     const meanwhile = await ask(patient.page, 'can I wear make-up?');
