@@ -12,7 +12,7 @@ import os
 
 from rasa_sdk import Tracker
 
-from aftercare.alerts.settings import DEFAULT_DATABASE_URL
+from aftercare.database import database_url
 from aftercare.staff.inbox import Handoff
 from aftercare.staff.store import StaffStore, connect
 
@@ -33,7 +33,7 @@ class Handoffs:
 
     @classmethod
     def from_environment(cls) -> Handoffs:
-        return cls(os.environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_DATABASE_URL)
+        return cls(database_url(os.environ))
 
     def person_answering(self, tracker: Tracker) -> Handoff | None:
         """The active handoff of this conversation, else None (also when the database cannot be read)."""

@@ -39,7 +39,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_
 from sanic import Blueprint, Sanic
 
 from aftercare import log_redaction
-from aftercare.alerts.settings import DEFAULT_DATABASE_URL
+from aftercare.database import database_url
 from aftercare.session_ids import SecretError, SessionIds, load_secret, secret_file_for
 from aftercare.staff.store import StaffStore, connect
 from channels.messages import clean_text, socket_metadata
@@ -125,8 +125,8 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         channel.replies = prepare_server()
         channel.origins = allowed_origins(os.environ)
         channel.session_ids = load_session_ids(os.environ)
-        database = os.environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_DATABASE_URL
-        channel.staff_replies = StaffReplyDelivery(StaffStore(connect(database)), channel.replies.clinic_name)
+        store = StaffStore(connect(database_url(os.environ)))
+        channel.staff_replies = StaffReplyDelivery(store, channel.replies.clinic_name)
         return channel
 
     def get_output_channel(self) -> rasa_socketio.SocketIOOutput | None:

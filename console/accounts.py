@@ -13,7 +13,7 @@ import getpass
 import os
 import sys
 
-from aftercare.alerts.settings import DEFAULT_DATABASE_URL
+from aftercare.database import database_url
 from aftercare.staff.security import PasswordPolicyError, check_password_policy, hash_password
 from aftercare.staff.store import StaffStore, connect
 
@@ -52,7 +52,7 @@ def main() -> int:
     except PasswordPolicyError as error:
         print(f"Refused: {error}. Nothing was changed.", file=sys.stderr)
         return 2
-    store = StaffStore(connect(os.environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_DATABASE_URL))
+    store = StaffStore(connect(database_url(os.environ)))
     created = store.save_account(email, name, hash_password(password))
     print(f"{'Created' if created else 'Updated'} the staff account {email.lower()} ({name}).")
     return 0

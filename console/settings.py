@@ -5,7 +5,7 @@
 | CONSOLE_HOST | where it listens (127.0.0.1); 0.0.0.0 only behind a reverse proxy that adds TLS |
 | CONSOLE_PORT | its port (8090) |
 | CONSOLE_SECURE_COOKIES | 1: the session cookie is Secure (set it behind TLS; X-Forwarded-Proto: https does too) |
-| TRACKER_STORE_URL | the conversations' database (sqlite:///conversations.db) |
+| TRACKER_STORE_URL | the conversations' database (sqlite:///conversations.db; or POSTGRES_*: aftercare/database.py) |
 | CLINIC_FILE | the clinic's details, for its name and time zone (clinic.yml) |
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
-from aftercare.alerts.settings import DEFAULT_DATABASE_URL
+from aftercare.database import database_url
 
 DEFAULT_PORT = 8090
 
@@ -49,6 +49,6 @@ def read_console_settings(environ: Mapping[str, str]) -> ConsoleSettings:
         host=environ.get("CONSOLE_HOST", "").strip() or "127.0.0.1",
         port=int(port_text),
         secure_cookies=secure == "1",
-        database_url=environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        database_url=database_url(environ),
         clinic=clinic,
     )

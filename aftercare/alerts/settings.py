@@ -11,7 +11,7 @@
 | ALERT_INCLUDE_DETAILS | 1 adds the triggering message and level to escalation alerts (off: no health details) |
 | CONSOLE_URL | the staff console's address, for the link in each alert (default http://localhost:8090) |
 | CONSOLE_ALERTS | 1 (default): every alert is also stored for the staff console's inbox; 0: only the channels above |
-| TRACKER_STORE_URL | the conversations' database, which also holds the outbox (default sqlite:///conversations.db) |
+| TRACKER_STORE_URL | the conversations' database, which also holds the outbox (aftercare/database.py) |
 
     python -m aftercare.alerts.settings     prints where alerts go (exit 2 with the reason when a setting is wrong)
 """
@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import quote, urlsplit
 
-DEFAULT_DATABASE_URL = "sqlite:///conversations.db"
+from aftercare.database import database_url
+
 DEFAULT_CONSOLE_URL = "http://localhost:8090"
 DEFAULT_SMTP_PORT = 587
 MIN_SECRET_LENGTH = 16
@@ -175,7 +176,7 @@ def read_alert_settings(environ: Mapping[str, str]) -> AlertSettings:
         smtp=_smtp(environ),
         include_details=_flag(environ, "ALERT_INCLUDE_DETAILS", default=False),
         console_url=_http_url(environ, "CONSOLE_URL", DEFAULT_CONSOLE_URL),
-        database_url=environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        database_url=database_url(environ),
         console=_flag(environ, "CONSOLE_ALERTS", default=True),
     )
 

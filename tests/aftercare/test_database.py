@@ -1,0 +1,18 @@
+"""Which database the outbox and the console use (aftercare/database.py)."""
+
+from aftercare.database import DEFAULT_DATABASE_URL, database_url
+
+
+def test_tracker_store_url_wins_and_sqlite_is_the_default():
+    assert database_url({"TRACKER_STORE_URL": " postgresql://a@b/c ", "POSTGRES_HOST": "x"}) == "postgresql://a@b/c"
+    assert database_url({}) == DEFAULT_DATABASE_URL == "sqlite:///conversations.db"
+
+
+def test_deploys_postgres_parts_make_a_url_with_the_password_from_its_file_quoted(tmp_path):
+    secret = tmp_path / "postgres_password"
+    secret.write_text("p@ss/w:rd\n")
+    environ = {"POSTGRES_HOST": "db", "POSTGRES_PORT": "5433", "POSTGRES_DB": "aftercare", "POSTGRES_USER": "rasa"}
+    assert database_url({**environ, "POSTGRES_PASSWORD_FILE": str(secret)}) == (
+        "postgresql://rasa:p%40ss%2Fw%3Ard@db:5433/aftercare"
+    )
+    assert database_url({"POSTGRES_HOST": "db"}) == "postgresql://postgres@db:5432/rasa"
