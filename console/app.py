@@ -129,9 +129,6 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
 
         return decorate
 
-    def conversation_or_none(conversation_id: str) -> bool:
-        return len(conversation_id) <= 255 and staff.has_conversation(conversation_id)
-
     def inbox_context() -> dict[str, Any]:
         now = time.time()
         entries = staff.inbox()
@@ -251,58 +248,65 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
     async def audit_page(request: Request, account: Account, token: str) -> HTTPResponse:
         return render("audit.html", account=account, csrf=csrf_token(token), entries=staff.audit_entries())
 
-    # ---- One conversation -----------------------------------------------------------------------------------
+    # ---- One conversation ----------------------------------------------------------------------------------
+
+    def in_conversation(kind: str) -> Callable[[Handler], Handler]:
+        """`signed_in(kind)`, and a 404 for a conversation the console does not list (one without an alert)."""
+
+        def decorate(handler: Handler) -> Handler:
+            @signed_in(kind)
+            @wraps(handler)
+            async def checked(request: Request, account: Account, token: str, conversation_id: str) -> HTTPResponse:
+                if len(conversation_id) > 255 or not staff.has_conversation(conversation_id):
+                    if kind == "page":
+                        return render("not_found.html", 404, account=account, csrf=csrf_token(token))
+                    return response.text("Not found.", status=404)
+                return await handler(request, account, token, conversation_id)
+
+            return checked
+
+        return decorate
+
+    def done(action: str, account: Account, conversation_id: str, then: str) -> HTTPResponse:
+        """Records what the staff member did in the audit log, and sends the browser on."""
+        staff.audit(action, account.email, account.id, conversation_id)
+        return response.redirect(then, status=303)
 
     @app.get("/conversations/<conversation_id:str>")
-    @signed_in("page")
+    @in_conversation("page")
     async def conversation_page(request: Request, account: Account, token: str, conversation_id: str) -> HTTPResponse:
-        if not conversation_or_none(conversation_id):
-            return render("not_found.html", 404, account=account, csrf=csrf_token(token))
         staff.audit("open", account.email, account.id, conversation_id)
         context = conversation_context(conversation_id)
         return render("conversation.html", account=account, csrf=csrf_token(token), **context)
 
     @app.get("/conversations/<conversation_id:str>/messages")
-    @signed_in("fragment")
-    async def conversation_messages(
-        request: Request, account: Account, token: str, conversation_id: str
-    ) -> HTTPResponse:
-        if not conversation_or_none(conversation_id):
-            return response.text("Not found.", status=404)
+    @in_conversation("fragment")
+    async def conversation_messages(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         return render("conversation_live.html", **conversation_context(conversation_id))
 
     @app.post("/conversations/<conversation_id:str>/reply")
-    @signed_in("form")
-    async def reply(request: Request, account: Account, token: str, conversation_id: str) -> HTTPResponse:
-        if not conversation_or_none(conversation_id):
-            return response.text("Not found.", status=404)
+    @in_conversation("form")
+    async def reply(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         text = (request.form.get("text") or "").strip()
         log_redaction.remember(text)
         if not text or len(text) > MAX_REPLY_CHARACTERS:
             return response.text(f"A reply must be 1 to {MAX_REPLY_CHARACTERS} characters.", status=400)
         staff.add_reply(conversation_id, account, text)
-        staff.audit("reply", account.email, account.id, conversation_id)
-        return response.redirect(f"/conversations/{conversation_id}", status=303)
+        return done("reply", account, conversation_id, f"/conversations/{conversation_id}")
 
     @app.post("/conversations/<conversation_id:str>/return")
-    @signed_in("form")
-    async def return_to_assistant(request: Request, account: Account, token: str, conversation_id: str) -> HTTPResponse:
-        if not conversation_or_none(conversation_id):
-            return response.text("Not found.", status=404)
+    @in_conversation("form")
+    async def return_to_assistant(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         staff.return_to_assistant(conversation_id)
-        staff.audit("return_to_assistant", account.email, account.id, conversation_id)
-        return response.redirect(f"/conversations/{conversation_id}", status=303)
+        return done("return_to_assistant", account, conversation_id, f"/conversations/{conversation_id}")
 
     @app.post("/conversations/<conversation_id:str>/handled")
-    @signed_in("form")
-    async def mark_handled(request: Request, account: Account, token: str, conversation_id: str) -> HTTPResponse:
-        if not conversation_or_none(conversation_id):
-            return response.text("Not found.", status=404)
+    @in_conversation("form")
+    async def mark_handled(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         note = request.form.get("note") or ""
         log_redaction.remember(note)
         staff.mark_handled(conversation_id, account, note)
-        staff.audit("handled", account.email, account.id, conversation_id)
-        return response.redirect("/", status=303)
+        return done("handled", account, conversation_id, "/")
 
     return app
 

@@ -80,9 +80,10 @@ class AlertSettings:
     def describe(self) -> str:
         """One line for start-up: where alerts go, or that they are off."""
         if not self.enabled:
+            inbox = " The staff console's inbox lists every alert." if self.console else ""
             return (
                 "Alerts to the clinic are off: set ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET, or SMTP_HOST with "
-                "ALERT_EMAIL_FROM and ALERT_EMAIL_TO (README, Alerts and callbacks)."
+                "ALERT_EMAIL_FROM and ALERT_EMAIL_TO (README, Alerts and callbacks)." + inbox
             )
         where = []
         if self.webhook_url:

@@ -3,9 +3,14 @@
 from aftercare.database import DEFAULT_DATABASE_URL, database_url
 
 
-def test_tracker_store_url_wins_and_sqlite_is_the_default():
-    assert database_url({"TRACKER_STORE_URL": " postgresql://a@b/c ", "POSTGRES_HOST": "x"}) == "postgresql://a@b/c"
+def test_tracker_store_url_or_sqlite_by_default():
+    assert database_url({"TRACKER_STORE_URL": " postgresql://a@b/c "}) == "postgresql://a@b/c"
     assert database_url({}) == DEFAULT_DATABASE_URL == "sqlite:///conversations.db"
+
+
+def test_deploys_postgres_parts_win_over_the_default_tracker_store_url_of_the_rasa_launcher():
+    environ = {"TRACKER_STORE_URL": "sqlite:///conversations.db", "POSTGRES_HOST": "db", "POSTGRES_PASSWORD": "x"}
+    assert database_url(environ) == "postgresql://postgres:x@db:5432/rasa"
 
 
 def test_deploys_postgres_parts_make_a_url_with_the_password_from_its_file_quoted(tmp_path):
