@@ -37,6 +37,9 @@ from aftercare.staff.security import Lockout, new_session_token, session_is_curr
 MAX_REPLY_CHARACTERS = 2000
 MAX_NOTE_CHARACTERS = 1000
 DELIVERY_LEASE_SECONDS = 30.0
+# A session's last use is written at most this often: the console polls every 2 s, and on SQLite every write
+# waits for the Rasa server's.
+LAST_SEEN_PRECISION_SECONDS = 30.0
 AUDIT_ACTIONS = (
     "sign_in",
     "sign_in_failed",
@@ -215,7 +218,8 @@ class StaffStore:
             if not session_is_current(row.created_at, row.last_seen_at, now):
                 connection.execute(sessions.delete().where(sessions.c.key == key))
                 return None
-            connection.execute(sessions.update().where(sessions.c.key == key).values(last_seen_at=now))
+            if now - row.last_seen_at >= LAST_SEEN_PRECISION_SECONDS:
+                connection.execute(sessions.update().where(sessions.c.key == key).values(last_seen_at=now))
         return Account(row.staff_id, row.email, row.name, row.password_hash, Lockout(row.failures, row.locked_until))
 
     def close_session(self, token: str) -> None:
