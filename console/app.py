@@ -145,7 +145,7 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         return {"rows": rows, "waiting": waiting}
 
     def conversation_context(conversation_id: str) -> dict[str, Any]:
-        entry = next((entry for entry in staff.inbox() if entry.conversation_id == conversation_id), None)
+        entry = next(iter(staff.inbox(only=conversation_id)), None)
         pending = [reply for reply in staff.replies_for(conversation_id) if reply.delivered_at is None]
         today = datetime.now(timezone.utc)
         procedure_time = staff.procedure_times([conversation_id]).get(conversation_id)

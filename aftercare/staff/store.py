@@ -253,8 +253,8 @@ class StaffStore:
 
     # ---- Inbox and transcripts ------------------------------------------------------------------------------
 
-    def inbox(self, limit: int = 500) -> list[InboxEntry]:
-        """Every conversation with an alert (the latest `limit` alerts' conversations), in inbox order."""
+    def inbox(self, limit: int = 500, only: str | None = None) -> list[InboxEntry]:
+        """Every conversation with an alert (the `limit` with the latest alerts), in inbox order; or just `only`."""
         table = outbox.deliveries
         with self.engine.connect() as connection:
             recent = (
@@ -263,6 +263,8 @@ class StaffStore:
                 .order_by(sa.func.max(table.c.created_at).desc())
                 .limit(limit)
             )
+            if only is not None:
+                recent = recent.where(table.c.conversation_id == only)
             ids = [row.conversation_id for row in connection.execute(recent)]
             if not ids:
                 return []

@@ -130,6 +130,19 @@ def test_a_conversation_shows_the_transcript_and_a_reply_and_handled_update_it(c
     assert actions[:4] == [("handled", WARNING), ("open", WARNING), ("reply", WARNING), ("open", WARNING)]
 
 
+def test_return_to_assistant_ends_the_handoff_and_keeps_the_conversation_in_progress(console, signed_in):
+    store = console["store"]
+    page = signed_in.get(f"/conversations/{CALLBACK}")
+    assert signed_in.post(f"/conversations/{CALLBACK}/reply", {"csrf_token": page.csrf(), "text": "Hi"}).status == 303
+    assert store.person_is_answering(CALLBACK) is not None
+    assert signed_in.post(f"/conversations/{CALLBACK}/return", {"csrf_token": page.csrf()}).status == 303
+    assert store.person_is_answering(CALLBACK) is None
+    rows = signed_in.get("/inbox/rows").body
+    row = rows[rows.index(f'data-conversation="{CALLBACK}"') :]
+    assert "<td>in progress</td>" in row[: row.index("</tr>")]
+    assert store.audit_entries(CALLBACK)[0]["action"] == "return_to_assistant"
+
+
 def test_conversations_without_an_alert_are_not_shown(signed_in):
     assert signed_in.get("/conversations/someone-else").status == 404
     assert signed_in.get("/conversations/someone-else/messages").status == 404
