@@ -27,7 +27,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
 .PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
-	browser test-widget test-scale bench test-robustness loadtest purge-conversations clean lock
+	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock
 
 help:
 	@echo "make run    install if needed, train if needed, serve the assistant on http://localhost:$(RASA_PORT)"
@@ -72,8 +72,8 @@ test: install lint unit validate train test-core test-nlu eval-components test-s
 
 lint: install
 	@echo "==> ruff"
-	$(BIN)/ruff check aftercare actions channels components tests scripts bench deploy widget/serve_demo.py
-	$(BIN)/ruff format --check aftercare actions channels components tests scripts bench deploy widget/serve_demo.py
+	$(BIN)/ruff check aftercare actions channels components console tests scripts bench deploy widget/serve_demo.py
+	$(BIN)/ruff format --check aftercare actions channels components console tests scripts bench deploy widget/serve_demo.py
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"
@@ -123,6 +123,15 @@ purge-conversations: export PURGE_SENDER := $(value SENDER)
 purge-conversations: install
 	@$(PY) -m scripts.purge_conversations --from-environment
 
+# Creates a staff console account, or resets its name and password and unlocks it (README: Staff console). The
+# password comes from STAFF_PASSWORD, else it is asked for on the terminal. EMAIL and NAME reach the script through
+# the environment as typed ($(value ...)), never through a shell command line, like purge-conversations' settings.
+unexport EMAIL NAME
+staff-account: export STAFF_EMAIL := $(value EMAIL)
+staff-account: export STAFF_NAME := $(value NAME)
+staff-account: install
+	@$(PY) -m console.accounts
+
 # Headless Chromium from Debian's package drives the widget's browser tests (browser downloads are impossible).
 browser:
 	@command -v chromium >/dev/null || { echo "==> Installing Debian's chromium"; \
@@ -130,7 +139,7 @@ browser:
 
 test-widget: $(MODEL) browser
 	@echo "==> Widget browser tests against real servers (headless Chromium)"
-	RASA_PORT=5205 ACTION_PORT=5255 DEMO_PORT=8280 LOG_DIR=results/logs/widget \
+	RASA_PORT=5205 ACTION_PORT=5255 DEMO_PORT=8280 CONSOLE_PORT=8281 LOG_DIR=results/logs/widget \
 	  TRACKER_STORE_URL=sqlite:///$$(mktemp -d)/widget.db scripts/serve.sh -- npm --prefix widget test
 
 # Scale-out on loopback (deploy/): PostgreSQL, Redis and nginx from Debian's packages (installed when missing),

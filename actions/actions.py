@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.alerts import ClinicAlerts
 from actions.care_guide import CareGuide, advise, load_care_guide
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from actions.handoff import PERSON_IS_ANSWERING, Handoffs
 from aftercare.assertion import Assertion
 from aftercare.escalation import EMERGENCY, more_urgent, report_level
 from aftercare.opening_hours import describe_moment
@@ -54,6 +55,7 @@ def load_settings() -> tuple[Clinic, CareGuide]:
 
 CLINIC, GUIDE = load_settings()
 ALERTS = ClinicAlerts.from_environment()
+HANDOFFS = Handoffs.from_environment()
 
 
 def patient_timezone(tracker: Tracker) -> str:
@@ -111,6 +113,15 @@ def offer_callback_if_closed(dispatcher: CollectingDispatcher) -> list[EventType
         **CLINIC.contact_details(),
     )
     return [SlotSet("callback_offered", True)]
+
+
+def person_is_answering(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """While a person from the clinic answers this patient (actions/handoff.py), says so instead of answering."""
+    handoff = HANDOFFS.person_answering(tracker)
+    if handoff is None:
+        return False
+    dispatcher.utter_message(text=PERSON_IS_ANSWERING.format(staff_name=handoff.staff_name, **CLINIC.contact_details()))
+    return True
 
 
 def ask_procedure_time(dispatcher: CollectingDispatcher) -> None:
@@ -202,6 +213,8 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if person_is_answering(dispatcher, tracker):
+            return [SlotSet("pending_topic", None)]
         now = reference_now()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         asked, pending = asked_topics(tracker)
@@ -324,5 +337,6 @@ class ActionAskRephrase(Action):
         return "action_ask_rephrase"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(response="utter_ask_rephrase", **CLINIC.contact_details())
+        if not person_is_answering(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_ask_rephrase", **CLINIC.contact_details())
         return []

@@ -1,8 +1,8 @@
 """Tells the clinic about an escalation or a callback request: the action's side of aftercare/alerts.
 
 The alert is stored in the outbox (the conversations' database) before the action answers the patient, and the
-dispatcher delivers it (`python -m aftercare.alerts.dispatcher`, started by `make run`). With no alert channel
-configured nothing is stored: the start-up log says alerts are off.
+dispatcher delivers it (`python -m aftercare.alerts.dispatcher`, started by `make run`). Every alert is also stored
+for the staff console's inbox (unless CONSOLE_ALERTS=0); with neither, nothing is stored.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ class ClinicAlerts:
             logger.critical("Refusing to start: %s", error)
             raise SystemExit(f"Refusing to start the action server: {error}") from None
         logger.info(settings.describe())
-        return cls(settings, Outbox(connect(settings.database_url)) if settings.enabled else None)
+        return cls(settings, Outbox(connect(settings.database_url)) if settings.stored_channels else None)
 
     @property
     def enabled(self) -> bool:
-        """Whether alerts reach the clinic (a channel is configured)."""
-        return self.outbox is not None
+        """Whether alerts are pushed to the clinic (a webhook or email is configured): callbacks need that."""
+        return self.outbox is not None and self.settings.enabled
 
     def escalation(self, tracker: Tracker, level: str) -> None:
         """An escalation alert for this conversation (the message itself only with ALERT_INCLUDE_DETAILS=1)."""
@@ -60,7 +60,7 @@ class ClinicAlerts:
             return False
         alert = new_alert(kind, level, conversation_id, self.settings.console_link(conversation_id), details)
         try:
-            stored = self.outbox.add(alert, self.settings.channels)
+            stored = self.outbox.add(alert, self.settings.stored_channels)
         except Exception as error:  # noqa: BLE001 - the patient still gets the escalation reply
             logger.critical("Could not store alert %s (%s): the clinic is NOT told.", alert.id, type(error).__name__)
             return False

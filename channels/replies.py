@@ -52,6 +52,7 @@ class Replies:
     unreadable: str
     session_lost: str
     unavailable: str
+    clinic_name: str = ""  # whom staff replies are shown as from, with the staff member's name
 
     def refuse(self, text: str) -> Refusal | None:
         """Why a cleaned message is not run through Rasa (empty or too long) and the answer, else None."""
@@ -75,6 +76,7 @@ class Replies:
             unreadable=UNREADABLE.format(**details),
             session_lost=SESSION_LOST.format(**details),
             unavailable=UNAVAILABLE.format(**details),
+            clinic_name=clinic.clinic_name,
         )
 
 

@@ -19,10 +19,13 @@
 5. A browser connection from an origin outside CORS_ORIGINS is refused, CORS not covering WebSockets; without
    CORS_ORIGINS (the channel run outside scripts/rasa_server.py), only the server's own origin may connect.
    Clients that send no Origin header (servers, tests) are not affected.
+6. Staff replies from the console (channels/staff_replies.py) reach the conversations whose sockets are on this
+   server: a background task started with the channel, and at once when a patient's widget (re)joins.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -33,13 +36,15 @@ from urllib.parse import urlsplit
 
 from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
-from sanic import Blueprint
+from sanic import Blueprint, Sanic
 
 from aftercare import log_redaction
-from aftercare.conversation_store import database_url
+from aftercare.database import database_url
 from aftercare.session_ids import SecretError, SessionIds, load_secret, secret_file_for
+from aftercare.staff.store import StaffStore, connect
 from channels.messages import clean_text, socket_metadata
 from channels.replies import Refusal, Replies
+from channels.staff_replies import StaffReplyDelivery
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
 
 logger = logging.getLogger(__name__)
@@ -108,6 +113,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
     replies: Replies
     origins: set[str]
     session_ids: SessionIds
+    staff_replies: StaffReplyDelivery | None = None  # set by from_credentials
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -119,6 +125,8 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         channel.replies = prepare_server()
         channel.origins = allowed_origins(os.environ)
         channel.session_ids = load_session_ids(os.environ)
+        store = StaffStore(connect(database_url(os.environ)))
+        channel.staff_replies = StaffReplyDelivery(store, channel.replies.clinic_name)
         return channel
 
     def get_output_channel(self) -> rasa_socketio.SocketIOOutput | None:
@@ -133,6 +141,34 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         origins = self.origins
         replies = self.replies
         session_ids = self.session_ids
+        staff_replies = self.staff_replies
+        bot_message_evt = self.bot_message_evt
+        agent_of: dict[str, Any] = {}  # the Rasa agent, once the server has loaded it
+
+        async def emit_to_conversation(conversation_id: str, message: dict[str, Any]) -> None:
+            await sio.emit(bot_message_evt, message, room=conversation_id, namespace=namespace)
+
+        def conversations_here() -> list[str]:
+            """The conversations with a socket on this server (each socket is in its conversation's room)."""
+            rooms = sio.manager.rooms.get(namespace or "/", {})
+            return [room for room, sockets in rooms.items() if sockets and session_ids.is_valid(room)]
+
+        @socketio_webhook.listener("after_server_start")
+        async def start_staff_reply_delivery(app: Sanic, _: Any) -> None:
+            if staff_replies is None:
+                return
+            agent_of["agent"] = app.ctx.agent
+            agent_of["task"] = asyncio.get_running_loop().create_task(
+                staff_replies.run(conversations_here, lambda: agent_of["agent"], emit_to_conversation)
+            )
+
+        @socketio_webhook.listener("before_server_stop")
+        async def stop_staff_reply_delivery(app: Sanic, _: Any) -> None:
+            task = agent_of.get("task")
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
@@ -161,6 +197,13 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
                 # What user_uttered goes by, kept with this socket (and dropped with it when it disconnects).
                 await sio.save_session(sid, {CONFIRMED_SESSION: session_id}, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            agent = agent_of.get("agent")
+            if self.session_persistence and agent is not None and staff_replies is not None:
+                # A patient who comes back gets what staff wrote while they were away, at once.
+                try:
+                    await staff_replies.deliver([session_id], agent, emit_to_conversation)
+                except Exception as error:  # noqa: BLE001 - the background task tries again
+                    logger.error("Staff replies could not be delivered (%s); trying again.", type(error).__name__)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any = None) -> dict[str, str]:

@@ -38,7 +38,7 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 
-from aftercare.conversation_store import database_url
+from aftercare.database import database_url
 from aftercare.secret_files import SecretError, load_secret_files
 from scripts.servers import Servers
 

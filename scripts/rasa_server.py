@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # actions/, channels/ and components/, wherever this is started from
-from aftercare import conversation_store  # noqa: E402
+from aftercare import database  # noqa: E402
 from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
 
 DEFAULT_CORS_ORIGINS = "http://localhost:8080"
@@ -43,7 +43,7 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 ENDPOINT_DEFAULTS = {
     "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
     "ACTION_SERVER_TOKEN": "",
-    "TRACKER_STORE_URL": conversation_store.DEFAULT_URL,
+    "TRACKER_STORE_URL": database.DEFAULT_DATABASE_URL,
 }
 
 

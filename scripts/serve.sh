@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server and the demo clinic page with the chat widget, and stops them all
-# when it ends.
+# Starts the action server, the Rasa server, the demo clinic page with the chat widget and the staff console, and
+# stops them all when it ends.
 #
 #   scripts/serve.sh                 serve until Ctrl-C
 #   scripts/serve.sh -- CMD ARGS...  serve, run CMD (e.g. the widget's browser tests), exit with its status
 #
-# Settings from the environment: RASA_PORT (5005), ACTION_PORT (5055), DEMO_PORT (8080), TRACKER_STORE_URL
+# Settings from the environment: RASA_PORT (5005), ACTION_PORT (5055), DEMO_PORT (8080), CONSOLE_PORT (8090),
+# TRACKER_STORE_URL
 # (sqlite:///conversations.db), EXTRA_CORS_ORIGINS (space-separated origins allowed besides the demo page's),
 # MODEL (models/aftercare.tar.gz), LOG_DIR (results/logs: one log file per server), and the alert settings
 # (ALERT_WEBHOOK_URL, SMTP_HOST, ...: aftercare/alerts/settings.py), which add the alert dispatcher.
@@ -16,6 +17,9 @@ cd "$(dirname "$0")/.."
 umask 077
 
 export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055} DEMO_PORT=${DEMO_PORT:-8080}
+export CONSOLE_PORT=${CONSOLE_PORT:-8090}
+# The staff console's address, for the link in every alert (aftercare/alerts/settings.py).
+export CONSOLE_URL=${CONSOLE_URL:-http://localhost:${CONSOLE_PORT}}
 export ACTION_SERVER_URL="http://localhost:${ACTION_PORT}/webhook"
 # The action server answers only the Rasa server: a token for this run unless one is set.
 export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
@@ -36,9 +40,9 @@ fi
 
 [[ -x $BIN/rasa ]] || { echo "$BIN/rasa not found: run \`make install\` first" >&2; exit 1; }
 [[ -f $MODEL ]] || { echo "$MODEL is missing: run \`make train\` first" >&2; exit 1; }
-for port in "$RASA_PORT" "$ACTION_PORT" "$DEMO_PORT"; do
+for port in "$RASA_PORT" "$ACTION_PORT" "$DEMO_PORT" "$CONSOLE_PORT"; do
   if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "Port $port is already in use: stop what runs there or choose other ports (RASA_PORT, ACTION_PORT, DEMO_PORT)" >&2
+    echo "Port $port is already in use: stop what runs there or choose other ports (RASA_PORT, ACTION_PORT, DEMO_PORT, CONSOLE_PORT)" >&2
     exit 1
   fi
 done
@@ -108,7 +112,7 @@ wait_until_up() {
 
 # Where alerts to the clinic go (README, Alerts and callbacks): a wrong setting stops here, naming the variable.
 alerts=$("$BIN/python" -m aftercare.alerts.settings) || exit 2
-echo "==> Starting the action server (port $ACTION_PORT), the Rasa server (port $RASA_PORT) and the demo page (port $DEMO_PORT); logs in $LOG_DIR/"
+echo "==> Starting the action server (port $ACTION_PORT), the Rasa server (port $RASA_PORT), the demo page (port $DEMO_PORT) and the staff console (port $CONSOLE_PORT); logs in $LOG_DIR/"
 start actions "$BIN/python" -m actions.server --port "$ACTION_PORT"
 if [[ $alerts != "Alerts to the clinic are off"* ]]; then
   start alerts "$BIN/python" -m aftercare.alerts.dispatcher
@@ -117,9 +121,12 @@ fi
 # the channels (socketio, REST webhook) answer, and CORS is limited to $CORS_ORIGINS.
 start rasa "$BIN/python" scripts/rasa_server.py
 start demo "$BIN/python" widget/serve_demo.py --port "$DEMO_PORT" --server-url "http://localhost:$RASA_PORT"
+# The staff console listens on 127.0.0.1 unless CONSOLE_HOST says otherwise (console/settings.py).
+start console "$BIN/python" -m console
 
 wait_until_up actions "http://localhost:$ACTION_PORT/health" 120
 wait_until_up demo "$DEMO_URL/aftercare-widget.js" 30
+wait_until_up console "http://localhost:$CONSOLE_PORT/health" 60
 wait_until_up rasa "http://localhost:$RASA_PORT/" 240
 
 cat <<EOF
@@ -128,13 +135,14 @@ cat <<EOF
       without a procedure time (the assistant asks):  $DEMO_URL/?procedure_time=
     Rasa server (socketio for the widget, REST webhook):  http://localhost:$RASA_PORT
     Action server:  http://localhost:$ACTION_PORT
+    Staff console:  http://localhost:$CONSOLE_PORT  (accounts: make staff-account EMAIL=... NAME=...)
     $alerts
 EOF
 
 if [[ $# -gt 0 ]]; then
   echo "==> Running: $*"
   status=0
-  DEMO_URL=$DEMO_URL "$@" || status=$?
+  DEMO_URL=$DEMO_URL CONSOLE_URL=$CONSOLE_URL "$@" || status=$?
   echo "==> $1 exited with status $status"
   exit "$status"
 fi

@@ -3,7 +3,7 @@
     python -m aftercare.alerts.dispatcher [--once] [--poll-seconds 1]
 
 Reads the alert settings (aftercare/alerts/settings.py) and finds the conversations' database as every server does
-(aftercare/conversation_store.py); refuses to start naming the variable when one is wrong, and exits at once saying
+(aftercare/database.py); refuses to start naming the variable when one is wrong, and exits at once saying
 so when alerts are off. Any number of dispatchers may run
 against one PostgreSQL database (one per replica): each delivery is claimed by one of them. Logs say which
 alert was delivered or why not, never what an alert contains.

@@ -25,6 +25,8 @@ from aftercare.escalation import ESCALATION_LEVELS as LEVELS
 
 KINDS = ("escalation", "callback")
 PENDING, DELIVERED, EXPIRED = "pending", "delivered", "expired"
+# The staff console reads its inbox from this table: its rows are delivered as soon as they are stored.
+CONSOLE_CHANNEL = "console"
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 15 * 60.0
 # Retried for three days: a receiver down over a long weekend still gets every alert.
@@ -158,7 +160,8 @@ class Outbox:
                         "conversation_id": alert.conversation_id,
                         "created_at": alert.created_at,
                         "body": body,
-                        "status": PENDING,
+                        "status": DELIVERED if channel == CONSOLE_CHANNEL else PENDING,
+                        "delivered_at": alert.created_at if channel == CONSOLE_CHANNEL else None,
                         "attempts": 0,
                         "next_attempt_at": alert.created_at,
                     }

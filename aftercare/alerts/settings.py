@@ -10,7 +10,8 @@
 | ALERT_EMAIL_FROM, ALERT_EMAIL_TO | sender, and recipients separated by commas; both required with SMTP_HOST |
 | ALERT_INCLUDE_DETAILS | 1 adds the triggering message and level to escalation alerts (off: no health details) |
 | CONSOLE_URL | the staff console's address, for the link in each alert (default http://localhost:8090) |
-| TRACKER_STORE_URL or POSTGRES_* | the conversations' database, which also holds the outbox (conversation_store.py) |
+| CONSOLE_ALERTS | 1 (default): every alert is also stored for the staff console's inbox; 0: only the channels above |
+| TRACKER_STORE_URL or POSTGRES_* | the conversations' database, which also holds the outbox (aftercare/database.py) |
 
     python -m aftercare.alerts.settings     prints where alerts go (exit 2 with the reason when a setting is wrong)
 """
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import quote, urlsplit
 
-from aftercare.conversation_store import database_url
+from aftercare.database import database_url
 from aftercare.secret_files import SecretError, load_secret_files
 
 DEFAULT_CONSOLE_URL = "http://localhost:8090"
@@ -62,6 +63,7 @@ class AlertSettings:
     include_details: bool
     console_url: str
     database_url: str
+    console: bool = True
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -70,14 +72,21 @@ class AlertSettings:
 
     @property
     def enabled(self) -> bool:
+        """Whether alerts are pushed to the clinic (a webhook or email): what callbacks and the dispatcher need."""
         return bool(self.channels)
+
+    @property
+    def stored_channels(self) -> tuple[str, ...]:
+        """The channels an alert is stored for: the delivery channels, and the staff console's inbox."""
+        return self.channels + (("console",) if self.console else ())
 
     def describe(self) -> str:
         """One line for start-up: where alerts go, or that they are off."""
         if not self.enabled:
+            inbox = " The staff console's inbox lists every alert." if self.console else ""
             return (
                 "Alerts to the clinic are off: set ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET, or SMTP_HOST with "
-                "ALERT_EMAIL_FROM and ALERT_EMAIL_TO (README, Alerts and callbacks)."
+                "ALERT_EMAIL_FROM and ALERT_EMAIL_TO (README, Alerts and callbacks)." + inbox
             )
         where = []
         if self.webhook_url:
@@ -181,6 +190,7 @@ def read_alert_settings(environ: Mapping[str, str]) -> AlertSettings:
         include_details=_flag(environ, "ALERT_INCLUDE_DETAILS", default=False),
         console_url=_http_url(environ, "CONSOLE_URL", DEFAULT_CONSOLE_URL),
         database_url=database_url(environ),
+        console=_flag(environ, "CONSOLE_ALERTS", default=True),
     )
 
 

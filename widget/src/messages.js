@@ -17,5 +17,10 @@ export function readBotPayload(payload) {
   const replies = offered
     .filter((reply) => reply && typeof reply.title === 'string' && typeof reply.payload === 'string')
     .map((reply) => ({ title: reply.title, payload: reply.payload }));
-  return { text: typeof payload?.text === 'string' ? payload.text : '', replies };
+  const text = typeof payload?.text === 'string' ? payload.text : '';
+  // A reply a person from the clinic wrote in the staff console (channels/staff_replies.py): shown with their name.
+  if (typeof payload?.from_staff === 'string' && payload.from_staff) {
+    return { text, replies: [], staff: { name: payload.from_staff, clinic: typeof payload.clinic === 'string' ? payload.clinic : '' } };
+  }
+  return { text, replies };
 }

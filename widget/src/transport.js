@@ -180,6 +180,11 @@ export class ChatConnection {
   }
 
   receive(payload) {
+    // A staff reply from the console is not an answer to the patient's message in flight, and nobody is typing.
+    if (payload && typeof payload === 'object' && payload.from_staff) {
+      this.onBotMessage(payload);
+      return;
+    }
     if (this.inFlight) this.delivered(this.inFlight);
     this.setBusy(true);
     clearTimeout(this.quietTimer);

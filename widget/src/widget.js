@@ -331,6 +331,10 @@ class AftercareChat {
       return;
     }
     if (!reply.text && !reply.replies.length) return;
+    if (reply.staff) {
+      this.addMessage({ id: newId(), from: 'staff', text: reply.text, ts: Date.now(), staff: reply.staff });
+      return;
+    }
     if (reply.replies.length) this.retireQuickReplies();
     this.addMessage({ id: newId(), from: 'bot', text: reply.text, ts: Date.now(), replies: reply.replies });
   }
@@ -407,7 +411,9 @@ class AftercareChat {
     const element = h(
       'div',
       { className: `message ${message.from}`, 'data-id': message.id, 'data-from': message.from },
-      h('span', { className: 'visually-hidden' }, `${message.from === 'user' ? this.text('you') : this.text('assistant')}: `),
+      message.from === 'staff'
+        ? h('p', { className: 'sender' }, [message.staff?.name, message.staff?.clinic].filter(Boolean).join(', '))
+        : h('span', { className: 'visually-hidden' }, `${message.from === 'user' ? this.text('you') : this.text('assistant')}: `),
       bubble,
       h('p', { className: 'meta' }),
     );

@@ -58,6 +58,13 @@ test('the escalation signal is read at the top level or under custom or data, an
   assert.equal(readBotPayload({ escalation: 'whenever', text: 'hi' }).escalation, undefined);
 });
 
+test('a staff reply is read with the staff member and the clinic, never as the assistant', () => {
+  const reply = readBotPayload({ text: 'Hello, Jo here.', from_staff: 'Nurse Jo', clinic: 'Glow Skin Clinic' });
+  assert.deepEqual(reply, { text: 'Hello, Jo here.', replies: [], staff: { name: 'Nurse Jo', clinic: 'Glow Skin Clinic' } });
+  assert.equal(readBotPayload({ text: 'hi', from_staff: '' }).staff, undefined);
+  assert.equal(readBotPayload({ text: 'hi', from_staff: { name: 'x' } }).staff, undefined);
+});
+
 test('data-text-* overrides the interface strings; the procedure time must be ISO 8601', () => {
   const config = readConfig({ clinicName: 'Glow', textCallClinic: 'Ring us', textUnknownKey: 'x', procedureTime: '' });
   assert.equal(config.texts.callClinic, 'Ring us');

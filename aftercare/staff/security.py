@@ -1,0 +1,120 @@
+"""Signing staff in safely: the password policy, argon2 hashes, the lockout rule, session and CSRF tokens.
+
+Pure functions and argon2-cffi only. A session token is 32 random bytes given to the browser once (the cookie);
+the server keeps only its SHA-256, so a copy of the database opens no session. The CSRF token of a session is an
+HMAC of the session token, so it needs no storage, differs for every session and cannot be derived from what the
+server stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+MIN_PASSWORD_CHARACTERS = 12
+MAX_PASSWORD_CHARACTERS = 256  # argon2 takes any length; this only stops a megabyte "password" costing CPU
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT_SECONDS = 15 * 60
+SESSION_IDLE_SECONDS = 60 * 60  # a console left alone for an hour signs out
+SESSION_MAX_SECONDS = 12 * 3600  # and every session ends after a working day
+SESSION_TOKEN_BYTES = 32
+
+# argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes).
+_HASHER = PasswordHasher()
+# Verified against when the email is unknown, so that a wrong email takes as long as a wrong password.
+_UNKNOWN_ACCOUNT_HASH = _HASHER.hash(secrets.token_hex(16))
+
+
+class PasswordPolicyError(ValueError):
+    """A password the console refuses; the message says what is wrong."""
+
+
+def check_password_policy(password: str, email: str = "", name: str = "") -> None:
+    """Raises PasswordPolicyError unless the password is 12-256 characters and not the email or name itself."""
+    if len(password) < MIN_PASSWORD_CHARACTERS:
+        raise PasswordPolicyError(f"the password must be at least {MIN_PASSWORD_CHARACTERS} characters long")
+    if len(password) > MAX_PASSWORD_CHARACTERS:
+        raise PasswordPolicyError(f"the password must be at most {MAX_PASSWORD_CHARACTERS} characters long")
+    if password.strip() != password:
+        raise PasswordPolicyError("the password must not start or end with a space")
+    lowered = password.lower()
+    for own in (email.lower(), email.lower().partition("@")[0], name.lower()):
+        if own and lowered == own:
+            raise PasswordPolicyError("the password must not be the email address or the name")
+    if len(set(password)) < 5:
+        raise PasswordPolicyError("the password must use at least 5 different characters")
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash to store (salted, with its parameters)."""
+    return _HASHER.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Whether the password matches the stored hash; with no hash (unknown email) it takes as long and is False."""
+    if len(password) > MAX_PASSWORD_CHARACTERS:
+        return False
+    try:
+        return _HASHER.verify(stored_hash or _UNKNOWN_ACCOUNT_HASH, password) and stored_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether a hash was made with older parameters than today's, so it is replaced at the next sign-in."""
+    return _HASHER.check_needs_rehash(stored_hash)
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """An account's failed sign-ins in a row, and until when it is locked (0: not locked)."""
+
+    failures: int
+    locked_until: float
+
+    def is_locked(self, now: float) -> bool:
+        return now < self.locked_until
+
+    def after_failure(self, now: float) -> Lockout:
+        """The state after one more failed sign-in: the fifth in a row locks the account for 15 minutes.
+
+        A lock counts no failures, so after it ends the account again has five tries.
+        """
+        failures = self.failures + 1
+        if failures >= MAX_FAILED_SIGN_INS:
+            return Lockout(0, now + LOCKOUT_SECONDS)
+        return Lockout(failures, 0.0)
+
+    @staticmethod
+    def after_success() -> Lockout:
+        return Lockout(0, 0.0)
+
+
+def new_session_token() -> str:
+    """A fresh session token for the cookie: 32 random bytes, URL-safe."""
+    return secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+
+
+def session_key(token: str) -> str:
+    """What the server stores for a session token: its SHA-256 (the token has 256 bits: no salt needed)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def csrf_token(session_token: str) -> str:
+    """The CSRF token every form of this session carries."""
+    return hmac.new(session_token.encode("utf-8", "surrogatepass"), b"console-csrf", hashlib.sha256).hexdigest()
+
+
+def csrf_is_valid(session_token: str, submitted: str | None) -> bool:
+    """Whether a form's CSRF token belongs to this session (constant time)."""
+    return bool(submitted) and hmac.compare_digest(csrf_token(session_token), str(submitted))
+
+
+def session_is_current(created_at: float, last_seen_at: float, now: float) -> bool:
+    """Whether a session is still open: used within the last hour and started less than 12 hours ago."""
+    return now - last_seen_at < SESSION_IDLE_SECONDS and now - created_at < SESSION_MAX_SECONDS

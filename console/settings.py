@@ -1,0 +1,54 @@
+"""The console's settings, from the environment; a wrong one stops start-up naming the variable.
+
+| variable | meaning |
+|---|---|
+| CONSOLE_HOST | where it listens (127.0.0.1); 0.0.0.0 only behind a reverse proxy that adds TLS |
+| CONSOLE_PORT | its port (8090) |
+| CONSOLE_SECURE_COOKIES | 1: the session cookie is Secure (set it behind TLS; X-Forwarded-Proto: https does too) |
+| TRACKER_STORE_URL | the conversations' database (sqlite:///conversations.db; or POSTGRES_*: aftercare/database.py) |
+| CLINIC_FILE | the clinic's details, for its name and time zone (clinic.yml) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.database import database_url
+
+DEFAULT_PORT = 8090
+
+
+class ConsoleSettingError(ValueError):
+    """A setting the console must not start with; the message names the variable or file."""
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    host: str
+    port: int
+    secure_cookies: bool
+    database_url: str
+    clinic: Clinic
+
+
+def read_console_settings(environ: Mapping[str, str]) -> ConsoleSettings:
+    """The console's settings in `environ`; ConsoleSettingError naming the variable for a wrong one."""
+    port_text = environ.get("CONSOLE_PORT", "").strip() or str(DEFAULT_PORT)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConsoleSettingError(f"CONSOLE_PORT must be a port number, not {port_text!r}")
+    secure = environ.get("CONSOLE_SECURE_COOKIES", "").strip().lower()
+    if secure not in ("", "0", "1"):
+        raise ConsoleSettingError(f"CONSOLE_SECURE_COOKIES must be 1 or 0, not {secure!r}")
+    try:
+        clinic = load_clinic(clinic_file())
+    except ConfigError as error:
+        raise ConsoleSettingError(str(error)) from None
+    return ConsoleSettings(
+        host=environ.get("CONSOLE_HOST", "").strip() or "127.0.0.1",
+        port=int(port_text),
+        secure_cookies=secure == "1",
+        database_url=database_url(environ),
+        clinic=clinic,
+    )
