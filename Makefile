@@ -10,10 +10,10 @@ RASA := $(BIN)/rasa
 MODEL := models/aftercare.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)
 
-# Settings read by endpoints.yml and the servers; override on the command line or in the environment.
+# Settings read by deploy/endpoints.server.yml and the servers; override on the command line or in the environment.
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_STORE_URL ?= sqlite:///conversations.db
-# The action server answers only calls carrying this token (endpoints.yml): a fresh one for each `make` run
+# The action server answers only calls carrying this token (deploy/endpoints.server.yml): a fresh one per `make` run
 # unless it is set (.env.example).
 ifeq ($(strip $(ACTION_SERVER_TOKEN)),)
 ACTION_SERVER_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -63,7 +63,7 @@ shell: $(MODEL)
 	@umask 077; trap 'kill 0' EXIT; \
 	$(PY) -m actions.server --port $(ACTION_PORT) --quiet & \
 	scripts/wait_for_url.sh http://localhost:$(ACTION_PORT)/health 120 && \
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	$(RASA) shell --model $(MODEL) --endpoints deploy/endpoints.server.yml
 
 # Fast checks first, then training and the slower model and server tests.
 test: install lint unit validate train test-core test-nlu eval-components test-servers test-robustness test-widget \

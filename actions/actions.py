@@ -95,9 +95,16 @@ def escalate_to(tracker: Tracker, level: str) -> list[EventType]:
     return [SlotSet("escalation", level)] if more_urgent(tracker.get_slot("escalation"), level) else []
 
 
-def utter_escalation(dispatcher: CollectingDispatcher, level: str) -> None:
-    """Tells the widget that this turn escalated, so it can make the call action prominent."""
-    dispatcher.utter_message(json_message={"escalation": level, "phone": CLINIC.phone})
+TERMINAL_CHANNEL = "cmdline"  # `rasa shell`, which would print the payload as "Custom json: {...}"
+
+
+def utter_escalation(dispatcher: CollectingDispatcher, tracker: Tracker, level: str) -> None:
+    """Tells the widget (and REST clients) that this turn escalated, so it can make the call action prominent.
+
+    Not in `rasa shell`: the patient there reads the words, which already say whom to call.
+    """
+    if tracker.get_latest_input_channel() != TERMINAL_CHANNEL:
+        dispatcher.utter_message(json_message={"escalation": level, "phone": CLINIC.phone})
 
 
 def offer_callback_if_closed(dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -257,7 +264,7 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=advice.text)
         if any(advice.escalate for _, advice in answered):
             dispatcher.utter_message(response="utter_contact_injector_now", **details)
-            utter_escalation(dispatcher, "injector")
+            utter_escalation(dispatcher, tracker, "injector")
             ALERTS.escalation(tracker, "injector")
             events += escalate_to(tracker, "injector")
         elif any(advice.if_still_there for _, advice in answered):
@@ -312,7 +319,7 @@ class ActionEscalate(Action):
             dispatcher.utter_message(response="utter_warning_sign", **CLINIC.contact_details())
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
             level = "injector"
-        utter_escalation(dispatcher, level)
+        utter_escalation(dispatcher, tracker, level)
         ALERTS.escalation(tracker, level)
         offer = offer_callback_if_closed(dispatcher) if level == "injector" else [SlotSet("callback_offered", False)]
         return [SlotSet("pending_topic", None), *escalate_to(tracker, level), *offer]
@@ -326,7 +333,7 @@ class ActionShareContact(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_contact_clinic", **CLINIC.contact_details())
-        utter_escalation(dispatcher, "injector")
+        utter_escalation(dispatcher, tracker, "injector")
         return escalate_to(tracker, "injector")
 
 

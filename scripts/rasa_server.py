@@ -11,11 +11,11 @@
 | RASA_ENABLE_API | 0 | 1 turns on Rasa's HTTP API (trackers, model), which then needs RASA_AUTH_TOKEN |
 | RASA_AUTH_TOKEN | | at least 16 characters; required with RASA_ENABLE_API=1 |
 | DEBUG | 0 | 1 runs with --debug, which LOGS WHAT PATIENTS WRITE: for local debugging only |
-| ACTION_SERVER_URL | http://127.0.0.1:5055/webhook | the action server (endpoints.yml) |
-| ACTION_SERVER_TOKEN | | sent to the action server (endpoints.yml); empty is allowed for development |
+| ACTION_SERVER_URL | http://127.0.0.1:5055/webhook | the action server (deploy/endpoints.server.yml) |
+| ACTION_SERVER_TOKEN | | sent to the action server; empty is allowed for development |
 | REST_WEBHOOK_TOKEN | | at least 16 characters: the REST webhook then answers only `Authorization: Bearer <it>` |
 | ACTION_TIMEOUT_SECONDS | 10 | how long a custom action may take before the patient gets the safe reply |
-| TRACKER_STORE_URL | sqlite:///conversations.db | where conversations are stored (endpoints.yml) |
+| TRACKER_STORE_URL | sqlite:///conversations.db | where conversations are stored |
 | ENDPOINTS | endpoints.yml | deploy/endpoints.yml for replicas sharing PostgreSQL and Redis (deploy/README.md) |
 | CLINIC_FILE | clinic.yml | the clinic's details, checked at start-up |
 | NAME_FILE | | for each secret (the tokens, REDIS_PASSWORD, POSTGRES_PASSWORD): a file holding it (Docker secrets) |
@@ -39,6 +39,7 @@ from aftercare import database  # noqa: E402
 from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
 
 DEFAULT_CORS_ORIGINS = "http://localhost:8080"
+DEFAULT_ENDPOINTS = "deploy/endpoints.server.yml"  # settings from the environment; plain `rasa run` uses endpoints.yml
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 ENDPOINT_DEFAULTS = {
     "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
@@ -89,7 +90,7 @@ def rasa_arguments(environ: Mapping[str, str]) -> list[str]:
         "--credentials",
         str(ROOT / "credentials.yml"),
         "--endpoints",
-        str(ROOT / (environ.get("ENDPOINTS", "").strip() or "endpoints.yml")),
+        str(ROOT / (environ.get("ENDPOINTS", "").strip() or DEFAULT_ENDPOINTS)),
         "--cors",
         *cors_origins(environ),
     ]
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingError, SecretError) as error:
         print(f"Refusing to start the Rasa server: {error}", file=sys.stderr)
         return 2
-    # endpoints.yml refers to these; an empty token means the action server accepts any local caller.
+    # deploy/endpoints.server.yml refers to these; an empty token means the action server accepts any local caller.
     for name, default in ENDPOINT_DEFAULTS.items():
         os.environ.setdefault(name, default)
     # The socket.io channel refuses browser connections from other origins than this same list (CORS does not

@@ -397,3 +397,15 @@ def test_no_callback_is_offered_when_the_clinic_cannot_be_told(monkeypatch):
     monkeypatch.setenv("AFTERCARE_NOW", "2026-12-02T04:00:00Z")
     messages, _ = run(ActionEscalate(), tracker("report_warning_sign"))
     assert "utter_offer_callback" not in responses(messages)
+
+
+def test_rasa_shell_gets_no_custom_json_payload():
+    in_the_terminal = tracker("report_warning_sign")
+    in_the_terminal.events.append({"event": "user", "text": "pus", "input_channel": "cmdline"})
+    messages, _ = run(ActionEscalate(), in_the_terminal)
+    assert "utter_contact_injector_now" in responses(messages)
+    assert not any(message.get("custom") for message in messages)
+    on_the_widget = tracker("report_warning_sign")
+    on_the_widget.events.append({"event": "user", "text": "pus", "input_channel": "socketio"})
+    messages, _ = run(ActionEscalate(), on_the_widget)
+    assert {"escalation": "injector", "phone": CLINIC.phone} in [message.get("custom") for message in messages]

@@ -22,7 +22,7 @@ def test_the_defaults_are_private():
     assert option(arguments, "--port") == ["5005"]
     assert "--enable-api" not in arguments and "--auth-token" not in arguments and "--debug" not in arguments
     assert option(arguments, "--credentials")[0].endswith("credentials.yml")
-    assert option(arguments, "--endpoints")[0].endswith("/endpoints.yml")
+    assert option(arguments, "--endpoints")[0].endswith("/deploy/endpoints.server.yml")
 
 
 def test_settings_from_the_environment():
