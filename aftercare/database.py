@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
+import sqlalchemy as sa
+
 DEFAULT_DATABASE_URL = "sqlite:///conversations.db"
 
 
@@ -32,3 +34,20 @@ def database_url(environ: Mapping[str, str]) -> str:
     port = environ.get("POSTGRES_PORT", "").strip() or "5432"
     name = quote(environ.get("POSTGRES_DB", "").strip() or "rasa", safe="")
     return f"postgresql://{credentials}{host}:{port}/{name}"
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock under which the project creates its tables.
+_SCHEMA_LOCK_KEY = 7_305_202_611
+
+
+def create_tables(engine: sa.engine.Engine, metadata: sa.MetaData) -> None:
+    """Creates the tables of `metadata` that are missing, safely when several processes start at once.
+
+    Replicas, action servers, dispatchers and the console all start together in deploy/; on PostgreSQL two of them
+    creating the same table at once fails (a duplicate row in pg_type), so creation takes a transaction-scoped
+    advisory lock first and the second process finds the tables there. SQLite serialises writers itself.
+    """
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+        metadata.create_all(connection)

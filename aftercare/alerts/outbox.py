@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aftercare.database import create_tables
 from aftercare.escalation import ESCALATION_LEVELS as LEVELS
 
 KINDS = ("escalation", "callback")
@@ -128,7 +129,7 @@ def connect(database_url: str) -> sa.engine.Engine:
         # The Rasa server writes the same file: wait for its short transactions instead of failing at once.
         options["connect_args"] = {"timeout": 30}
     engine = sa.create_engine(database_url, **options)
-    metadata.create_all(engine)
+    create_tables(engine, metadata)
     return engine
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aftercare.alerts import outbox
+from aftercare.database import create_tables
 from aftercare.staff.inbox import (
     Handoff,
     InboxEntry,
@@ -141,7 +142,7 @@ class StaffReply:
 def connect(database_url: str) -> sa.engine.Engine:
     """An engine for the conversations' database with the outbox's and the console's tables created if missing."""
     engine = outbox.connect(database_url)
-    metadata.create_all(engine)
+    create_tables(engine, metadata)
     return engine
 
 

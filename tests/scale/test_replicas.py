@@ -309,6 +309,30 @@ def test_two_dispatchers_on_one_database_deliver_each_alert_exactly_once(stack: 
     assert receiver.refused == 0
 
 
+def test_processes_starting_at_once_create_the_project_s_tables_without_colliding(stack: ScaleStack):
+    import sqlalchemy as sa
+
+    from aftercare.database import create_tables
+
+    # Replicas, action servers, dispatchers and the console all create their tables when they start; on PostgreSQL
+    # two processes creating the same table at once collided (a duplicate pg_type row) and one of them died.
+    metadata = sa.MetaData()
+    sa.Table("aftercare_schema_race", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    engines = [sa.create_engine(stack._dsn("aftercare"), future=True) for _ in range(6)]
+    start = threading.Barrier(len(engines))
+
+    def create(engine) -> None:
+        start.wait()
+        create_tables(engine, metadata)
+
+    with ThreadPoolExecutor(len(engines)) as pool:
+        list(pool.map(create, engines))  # raises if any of them failed
+    with engines[0].connect() as connection:
+        assert sa.inspect(connection).has_table("aftercare_schema_race")
+    for engine in engines:
+        engine.dispose()
+
+
 def test_every_process_the_profile_started_is_stopped(stack: ScaleStack):
     stack.stop()
     assert stack.leftovers() == []
