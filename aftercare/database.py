@@ -11,6 +11,7 @@ The alert outbox and the staff console's tables live there, so that every replic
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
@@ -38,16 +39,25 @@ def database_url(environ: Mapping[str, str]) -> str:
 
 # Any fixed number: the key of the PostgreSQL advisory lock under which the project creates its tables.
 _SCHEMA_LOCK_KEY = 7_305_202_611
+_CREATE_ATTEMPTS = 10
 
 
 def create_tables(engine: sa.engine.Engine, metadata: sa.MetaData) -> None:
     """Creates the tables of `metadata` that are missing, safely when several processes start at once.
 
-    Replicas, action servers, dispatchers and the console all start together in deploy/; on PostgreSQL two of them
-    creating the same table at once fails (a duplicate row in pg_type), so creation takes a transaction-scoped
-    advisory lock first and the second process finds the tables there. SQLite serialises writers itself.
+    Replicas, action servers, dispatchers and the console all start together; two of them creating the same table at
+    once fails. On PostgreSQL creation takes a transaction-scoped advisory lock first, so the second process finds
+    the tables there; on SQLite, where another process can create a table between the check and the creation, a
+    "table ... already exists" is followed by another check, which then finds it.
     """
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-        metadata.create_all(connection)
+    for attempt in range(_CREATE_ATTEMPTS):
+        try:
+            with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+                metadata.create_all(connection)
+            return
+        except sa.exc.OperationalError as error:
+            if "already exists" not in str(error) or attempt == _CREATE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))  # another process is creating the same tables: check again
