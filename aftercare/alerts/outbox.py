@@ -223,19 +223,13 @@ class Outbox:
 
     def delivered(self, delivery: Delivery, now: float | None = None) -> None:
         """Marks a delivery done."""
-        with self.engine.begin() as connection:
-            connection.execute(
-                deliveries.update()
-                .where(deliveries.c.id == delivery.row_id)
-                .values(
-                    status=DELIVERED,
-                    attempts=delivery.attempts + 1,
-                    delivered_at=time.time() if now is None else now,
-                    claimed_by=None,
-                    claimed_until=None,
-                    last_error=None,
-                )
-            )
+        self._release(
+            delivery,
+            status=DELIVERED,
+            attempts=delivery.attempts + 1,
+            delivered_at=time.time() if now is None else now,
+            last_error=None,
+        )
 
     def failed(self, delivery: Delivery, reason: str, now: float | None = None) -> str:
         """Records a failed attempt; the delivery is due again after the backoff, or expires after three days.
@@ -246,20 +240,17 @@ class Outbox:
         attempts = delivery.attempts + 1
         next_attempt = now + retry_delay(attempts)
         status = EXPIRED if next_attempt > delivery.created_at + RETRY_FOR_SECONDS else PENDING
+        self._release(delivery, status=status, attempts=attempts, next_attempt_at=next_attempt, last_error=reason[:200])
+        return status
+
+    def _release(self, delivery: Delivery, **values: Any) -> None:
+        """Ends a dispatcher's claim on a delivery, recording the attempt's outcome."""
         with self.engine.begin() as connection:
             connection.execute(
                 deliveries.update()
                 .where(deliveries.c.id == delivery.row_id)
-                .values(
-                    status=status,
-                    attempts=attempts,
-                    next_attempt_at=next_attempt,
-                    claimed_by=None,
-                    claimed_until=None,
-                    last_error=reason[:200],
-                )
+                .values(claimed_by=None, claimed_until=None, **values)
             )
-        return status
 
     def counts(self) -> dict[str, int]:
         """How many deliveries are in each status."""
