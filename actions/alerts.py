@@ -13,7 +13,8 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from aftercare.alerts.outbox import Outbox, connect, new_alert
-from aftercare.alerts.settings import AlertSettingError, AlertSettings, settings_from_environment
+from aftercare.alerts.settings import AlertSettings, settings_from_environment
+from aftercare.environment import SettingError
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class ClinicAlerts:
         """Reads the alert settings and opens the outbox; stops the action server naming a wrong variable."""
         try:
             settings = settings_from_environment()
-        except AlertSettingError as error:
+        except SettingError as error:
             logger.critical("Refusing to start: %s", error)
             raise SystemExit(f"Refusing to start the action server: {error}") from None
         logger.info(settings.describe())

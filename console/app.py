@@ -26,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from aftercare import log_redaction
+from aftercare.environment import SettingError
 from aftercare.staff import inbox as inbox_rules
 from aftercare.staff.security import (
     LOCKOUT_SECONDS,
@@ -38,7 +39,7 @@ from aftercare.staff.security import (
     verify_password,
 )
 from aftercare.staff.store import MAX_NOTE_CHARACTERS, MAX_REPLY_CHARACTERS, Account, StaffStore, connect
-from console.settings import ConsoleSettingError, ConsoleSettings, read_console_settings
+from console.settings import ConsoleSettings, read_console_settings
 
 logger = logging.getLogger("console")
 
@@ -324,7 +325,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = read_console_settings(os.environ)
-    except ConsoleSettingError as error:
+    except SettingError as error:
         print(f"Refusing to start the staff console: {error}", file=sys.stderr)
         return 2
     app = create_app(settings)

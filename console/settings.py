@@ -16,12 +16,9 @@ from dataclasses import dataclass
 
 from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.database import database_url
+from aftercare.environment import SettingError, read_port
 
 DEFAULT_PORT = 8090
-
-
-class ConsoleSettingError(ValueError):
-    """A setting the console must not start with; the message names the variable or file."""
 
 
 @dataclass(frozen=True)
@@ -34,20 +31,18 @@ class ConsoleSettings:
 
 
 def read_console_settings(environ: Mapping[str, str]) -> ConsoleSettings:
-    """The console's settings in `environ`; ConsoleSettingError naming the variable for a wrong one."""
-    port_text = environ.get("CONSOLE_PORT", "").strip() or str(DEFAULT_PORT)
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConsoleSettingError(f"CONSOLE_PORT must be a port number, not {port_text!r}")
+    """The console's settings in `environ`; SettingError naming the variable for a wrong one."""
+    port = read_port(environ, "CONSOLE_PORT", DEFAULT_PORT)
     secure = environ.get("CONSOLE_SECURE_COOKIES", "").strip().lower()
     if secure not in ("", "0", "1"):
-        raise ConsoleSettingError(f"CONSOLE_SECURE_COOKIES must be 1 or 0, not {secure!r}")
+        raise SettingError(f"CONSOLE_SECURE_COOKIES must be 1 or 0, not {secure!r}")
     try:
         clinic = load_clinic(clinic_file())
     except ConfigError as error:
-        raise ConsoleSettingError(str(error)) from None
+        raise SettingError(str(error)) from None
     return ConsoleSettings(
         host=environ.get("CONSOLE_HOST", "").strip() or "127.0.0.1",
-        port=int(port_text),
+        port=port,
         secure_cookies=secure == "1",
         database_url=database_url(environ),
         clinic=clinic,

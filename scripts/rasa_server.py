@@ -36,27 +36,16 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # actions/, channels/ and components/, wherever this is started from
 from aftercare import database  # noqa: E402
+from aftercare.environment import SettingError, read_flag  # noqa: E402
 from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
 
 DEFAULT_CORS_ORIGINS = "http://localhost:8080"
 DEFAULT_ENDPOINTS = "deploy/endpoints.server.yml"  # settings from the environment; plain `rasa run` uses endpoints.yml
-TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 ENDPOINT_DEFAULTS = {
     "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
     "ACTION_SERVER_TOKEN": "",
     "TRACKER_STORE_URL": database.DEFAULT_DATABASE_URL,
 }
-
-
-class SettingError(ValueError):
-    """An environment variable has a value the server must not start with."""
-
-
-def _flag(environ: Mapping[str, str], name: str) -> bool:
-    value = environ.get(name, "").strip().lower()
-    if value not in TRUE + FALSE:
-        raise SettingError(f"{name} must be 1 or 0, not {environ[name]!r}")
-    return value in TRUE
 
 
 def cors_origins(environ: Mapping[str, str]) -> list[str]:
@@ -76,7 +65,7 @@ def cors_origins(environ: Mapping[str, str]) -> list[str]:
 
 def rasa_arguments(environ: Mapping[str, str]) -> list[str]:
     """The `rasa run` arguments for these settings; SettingError for a setting that is wrong or unsafe."""
-    port = environ.get("RASA_PORT", "5005").strip()
+    port = environ.get("RASA_PORT", "5005").strip()  # set but empty is refused, unlike read_port
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise SettingError(f"RASA_PORT must be a port number, not {port!r}")
     arguments = [
@@ -94,7 +83,7 @@ def rasa_arguments(environ: Mapping[str, str]) -> list[str]:
         "--cors",
         *cors_origins(environ),
     ]
-    if _flag(environ, "RASA_ENABLE_API"):
+    if read_flag(environ, "RASA_ENABLE_API"):
         token = environ.get("RASA_AUTH_TOKEN", "").strip()
         if len(token) < MIN_TOKEN_LENGTH:
             raise SettingError(
@@ -102,7 +91,7 @@ def rasa_arguments(environ: Mapping[str, str]) -> list[str]:
                 "characters: the API reads every patient's conversation"
             )
         arguments += ["--enable-api", "--auth-token", token]
-    if _flag(environ, "DEBUG"):
+    if read_flag(environ, "DEBUG"):
         arguments.append("--debug")
     return arguments
 

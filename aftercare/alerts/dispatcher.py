@@ -21,7 +21,8 @@ import threading
 from aftercare import log_redaction
 from aftercare.alerts.delivery import DeliveryError, email_for, post_webhook, send_email
 from aftercare.alerts.outbox import EXPIRED, Delivery, Outbox, connect
-from aftercare.alerts.settings import AlertSettingError, AlertSettings, settings_from_environment
+from aftercare.alerts.settings import AlertSettings, settings_from_environment
+from aftercare.environment import SettingError
 
 logger = logging.getLogger("aftercare.alerts")
 
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     log_redaction.install()  # alerts name no patient words, but nothing else that logs here may either
     try:
         settings = settings_from_environment()
-    except AlertSettingError as error:
+    except SettingError as error:
         print(f"Refusing to start the alert dispatcher: {error}", file=sys.stderr)
         return 2
     logger.info(settings.describe())

@@ -26,6 +26,7 @@ from email.utils import parseaddr
 from urllib.parse import quote, urlsplit
 
 from aftercare.database import database_url
+from aftercare.environment import SettingError, read_flag, read_port
 from aftercare.secret_files import SecretError, load_secret_files
 
 DEFAULT_CONSOLE_URL = "http://localhost:8090"
@@ -33,11 +34,6 @@ DEFAULT_SMTP_PORT = 587
 MIN_SECRET_LENGTH = 16
 # The secrets alert senders read, each of which may come from NAME_FILE (Docker secrets).
 ALERT_SECRETS = ("ALERT_WEBHOOK_SECRET", "SMTP_PASSWORD", "POSTGRES_PASSWORD")
-TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
-
-
-class AlertSettingError(ValueError):
-    """An alert setting the servers must not start with; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -101,26 +97,17 @@ class AlertSettings:
         return f"{self.console_url}/conversations/{quote(conversation_id, safe='')}"
 
 
-def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    value = environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value not in TRUE + FALSE:
-        raise AlertSettingError(f"{name} must be 1 or 0, not {environ[name]!r}")
-    return value in TRUE
-
-
 def _http_url(environ: Mapping[str, str], name: str, default: str = "") -> str:
     value = environ.get(name, "").strip() or default
     if not value:
         return ""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise AlertSettingError(f"{name} must be an http:// or https:// URL such as https://clinic.example/hook")
+        raise SettingError(f"{name} must be an http:// or https:// URL such as https://clinic.example/hook")
     try:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        raise AlertSettingError(f"{name} has a port that is not a number") from None
+        raise SettingError(f"{name} has a port that is not a number") from None
     return value.rstrip("/") if name == "CONSOLE_URL" else value
 
 
@@ -128,7 +115,7 @@ def _address(value: str, name: str) -> str:
     _, address = parseaddr(value)
     local, _, domain = address.partition("@")
     if not local or "." not in domain or " " in address:
-        raise AlertSettingError(f"{name}: {value.strip()!r} is not an email address such as clinic@example.org")
+        raise SettingError(f"{name}: {value.strip()!r} is not an email address such as clinic@example.org")
     return value.strip()
 
 
@@ -138,59 +125,57 @@ def _smtp(environ: Mapping[str, str]) -> SmtpSettings | None:
     if not host:
         given = [name for name in related if environ.get(name, "").strip()]
         if given:
-            raise AlertSettingError(f"{given[0]} is set but SMTP_HOST is not: set SMTP_HOST to send alert emails")
+            raise SettingError(f"{given[0]} is set but SMTP_HOST is not: set SMTP_HOST to send alert emails")
         return None
-    port_text = environ.get("SMTP_PORT", "").strip() or str(DEFAULT_SMTP_PORT)
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise AlertSettingError(f"SMTP_PORT must be a port number, not {port_text!r}")
+    port = read_port(environ, "SMTP_PORT", DEFAULT_SMTP_PORT)
     username, password = environ.get("SMTP_USERNAME", "").strip(), environ.get("SMTP_PASSWORD", "")
     if bool(username) != bool(password):
         missing = "SMTP_PASSWORD" if username else "SMTP_USERNAME"
-        raise AlertSettingError(f"{missing} is missing: give both SMTP_USERNAME and SMTP_PASSWORD, or neither")
+        raise SettingError(f"{missing} is missing: give both SMTP_USERNAME and SMTP_PASSWORD, or neither")
     sender = environ.get("ALERT_EMAIL_FROM", "").strip()
     if not sender:
-        raise AlertSettingError("ALERT_EMAIL_FROM is missing: SMTP_HOST is set, so alert emails need a sender")
+        raise SettingError("ALERT_EMAIL_FROM is missing: SMTP_HOST is set, so alert emails need a sender")
     recipients = [part.strip() for part in environ.get("ALERT_EMAIL_TO", "").split(",") if part.strip()]
     if not recipients:
-        raise AlertSettingError("ALERT_EMAIL_TO is missing: SMTP_HOST is set, so alert emails need a recipient")
+        raise SettingError("ALERT_EMAIL_TO is missing: SMTP_HOST is set, so alert emails need a recipient")
     return SmtpSettings(
         host=host,
-        port=int(port_text),
+        port=port,
         username=username,
         password=password,
-        starttls=_flag(environ, "SMTP_STARTTLS", default=True),
+        starttls=read_flag(environ, "SMTP_STARTTLS", default=True),
         sender=_address(sender, "ALERT_EMAIL_FROM"),
         recipients=tuple(_address(recipient, "ALERT_EMAIL_TO") for recipient in recipients),
     )
 
 
 def settings_from_environment() -> AlertSettings:
-    """The process's alert settings, with their secrets read from NAME_FILE where given; AlertSettingError."""
+    """The process's alert settings, with their secrets read from NAME_FILE where given; SettingError."""
     try:
         load_secret_files(os.environ, ALERT_SECRETS)
     except SecretError as error:
-        raise AlertSettingError(str(error)) from None
+        raise SettingError(str(error)) from None
     return read_alert_settings(os.environ)
 
 
 def read_alert_settings(environ: Mapping[str, str]) -> AlertSettings:
-    """The alert settings in `environ`; AlertSettingError naming the variable for a wrong one."""
+    """The alert settings in `environ`; SettingError naming the variable for a wrong one."""
     webhook_url = _http_url(environ, "ALERT_WEBHOOK_URL")
     secret = environ.get("ALERT_WEBHOOK_SECRET", "").strip()
     if webhook_url and not secret:
-        raise AlertSettingError("ALERT_WEBHOOK_SECRET is missing: the webhook's receiver checks each alert with it")
+        raise SettingError("ALERT_WEBHOOK_SECRET is missing: the webhook's receiver checks each alert with it")
     if secret and len(secret) < MIN_SECRET_LENGTH:
-        raise AlertSettingError(f"ALERT_WEBHOOK_SECRET must be at least {MIN_SECRET_LENGTH} characters long")
+        raise SettingError(f"ALERT_WEBHOOK_SECRET must be at least {MIN_SECRET_LENGTH} characters long")
     if secret and not webhook_url:
-        raise AlertSettingError("ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not")
+        raise SettingError("ALERT_WEBHOOK_SECRET is set but ALERT_WEBHOOK_URL is not")
     return AlertSettings(
         webhook_url=webhook_url,
         webhook_secret=secret,
         smtp=_smtp(environ),
-        include_details=_flag(environ, "ALERT_INCLUDE_DETAILS", default=False),
+        include_details=read_flag(environ, "ALERT_INCLUDE_DETAILS", default=False),
         console_url=_http_url(environ, "CONSOLE_URL", DEFAULT_CONSOLE_URL),
         database_url=database_url(environ),
-        console=_flag(environ, "CONSOLE_ALERTS", default=True),
+        console=read_flag(environ, "CONSOLE_ALERTS", default=True),
     )
 
 
@@ -198,7 +183,7 @@ def main() -> int:
     """Prints where alerts go; exit 2 with the reason when a setting is wrong."""
     try:
         print(settings_from_environment().describe())
-    except AlertSettingError as error:
+    except SettingError as error:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.alerts.settings import AlertSettingError, read_alert_settings
+from aftercare.alerts.settings import read_alert_settings
+from aftercare.environment import SettingError
 
 SECRET = "s" * 32
 EMAIL = {
@@ -55,5 +56,5 @@ def test_a_webhook_and_email_together():
     ],
 )
 def test_a_wrong_setting_is_refused_naming_the_variable(environ, message):
-    with pytest.raises(AlertSettingError, match=message):
+    with pytest.raises(SettingError, match=message):
         read_alert_settings(environ)
