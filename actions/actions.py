@@ -14,14 +14,13 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.alerts import ClinicAlerts
-from actions.care_guide import CareGuide, advise, load_care_guide
-from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
 from actions.handoff import PERSON_IS_ANSWERING, Handoffs
 from aftercare.assertion import Assertion
+from aftercare.care_guide import CareGuide, advise, load_care_guide
+from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.escalation import EMERGENCY, more_urgent, report_level
 from aftercare.opening_hours import describe_moment
-from aftercare.topic_question import topic_question_status
-from components.timestamps import (
+from aftercare.timestamps import (
     describe_elapsed,
     format_timestamp,
     is_valid_timezone,
@@ -29,6 +28,7 @@ from components.timestamps import (
     plausibility_problem,
     reference_now,
 )
+from aftercare.topic_question import topic_question_status
 
 logger = logging.getLogger(__name__)
 

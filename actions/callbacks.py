@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions.actions import ALERTS, CLINIC
 from aftercare.callbacks import read_name, read_phone, read_time_to_call
 from aftercare.opening_hours import describe_moment
-from components.timestamps import reference_now
+from aftercare.timestamps import reference_now
 
 FORM_SLOTS = ("callback_name", "callback_phone", "callback_phone_confirmed", "callback_time", "callback_consent")
 

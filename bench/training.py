@@ -14,7 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "tests" / "nlu_held_out.yml"
 # What `rasa train` and `rasa test nlu` read (the time extractor reads clinic.yml); the copy gets its own graph
 # cache (.rasa/cache), so the first run is from scratch.
-PROJECT_FILES = ("config.yml", "domain.yml", "data", "components", "actions", "clinic.yml", "care_guide.yml")
+PROJECT_FILES = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "components",
+    "aftercare",
+    "actions",
+    "clinic.yml",
+    "care_guide.yml",
+)
 # The one-line change: a new training example appended to the last intent of this file.
 CHANGED_FILE = Path("data") / "nlu" / "care.yml"
 

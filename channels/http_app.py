@@ -15,7 +15,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.messages import BODY_TOO_LARGE, MAX_BODY_BYTES
+from aftercare.messages import BODY_TOO_LARGE, MAX_BODY_BYTES
 
 
 def configure_app(app: Sanic) -> None:

@@ -27,9 +27,9 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from aftercare.messages import BadRequest, read_rest_body
+from aftercare.replies import Replies
 from aftercare.secret_files import SecretError, load_secret_files, read_token
-from channels.messages import BadRequest, read_rest_body
-from channels.replies import Replies
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
 
 from aftercare import log_redaction
+from aftercare.replies import Replies, load_replies
 from channels import action_guard, http_app, long_conversations, privacy
-from channels.replies import Replies, load_replies
 
 logger = logging.getLogger(__name__)
 

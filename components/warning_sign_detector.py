@@ -1,4 +1,4 @@
-"""Rasa adapter for the warning-sign detector (components/warning_signs.py).
+"""Rasa adapter for the warning-sign detector (aftercare/warning_signs.py).
 
 Placed last in the NLU pipeline: every sign the patient reports now (present or uncertain-present)
 becomes a `warning_sign` entity and overrides the predicted intent (`report_emergency` for an emergency
@@ -35,8 +35,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.assertion import classifier_may_escalate
+from aftercare.warning_signs import EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 from components.entities import rule_entity
-from components.warning_signs import EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 
 ENTITY_NAME = "warning_sign"
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         """The component's default config (see parent class for full docstring)."""
         return {
             # The lexicon, relative to the directory Rasa runs in (the repository root).
-            "lexicon_file": "components/warning_signs.yml",
+            "lexicon_file": "aftercare/warning_signs.yml",
             # Intent set when at least one sign is an emergency.
             "emergency_intent": "report_emergency",
             # Intent set when there are signs and none is an emergency.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.database import database_url
 from aftercare.environment import SettingError, read_port
 

@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aftercare.assertion import Assertion  # noqa: E402
 from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_level  # noqa: E402
+from aftercare.procedure_time import find_procedure_time  # noqa: E402
+from aftercare.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem  # noqa: E402
 from aftercare.topic_question import topic_question_status  # noqa: E402
-from components.time_expressions import find_procedure_time  # noqa: E402
-from components.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem  # noqa: E402
-from components.warning_signs import detect_warning_signs  # noqa: E402
+from aftercare.warning_signs import detect_warning_signs  # noqa: E402
 
 HELD_OUT = Path("tests/held_out")
 DEFAULT_MODEL = Path("models/aftercare.tar.gz")
@@ -131,7 +131,7 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     when the care guide's window for the time since the procedure does (action_answer_question).
     """
     from actions.actions import CLINIC, GUIDE, message_topics, spoken_time
-    from actions.care_guide import advise
+    from aftercare.care_guide import advise
 
     entities = parse.get("entities") or []
     intent = (parse.get("intent") or {}).get("name") or ""

@@ -14,11 +14,11 @@ from rasa import server as rasa_server
 from rasa.core import run as rasa_run
 from sanic import Sanic
 
-from actions.clinic_config import load_clinic
+from aftercare.clinic import load_clinic
+from aftercare.messages import MAX_BODY_BYTES
+from aftercare.replies import Replies
 from aftercare.session_ids import SessionIds
 from channels import http_app
-from channels.messages import MAX_BODY_BYTES
-from channels.replies import Replies
 from channels.socketio import SocketIOInput, allowed_origins
 from scripts.servers import ROOT
 

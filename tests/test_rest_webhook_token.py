@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from actions.clinic_config import load_clinic
-from channels.replies import Replies
+from aftercare.clinic import load_clinic
+from aftercare.replies import Replies
 from channels.rest import RestInput, webhook_token
 
 TOKEN = "a-server-to-server-token-0123456789"

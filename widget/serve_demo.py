@@ -32,9 +32,9 @@ WIDGET_DIR = Path(__file__).resolve().parent
 ROOT = WIDGET_DIR.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.clinic_config import Clinic, ConfigError, load_clinic  # noqa: E402
 from aftercare import log_redaction  # noqa: E402
-from components.timestamps import format_timestamp, parse_timestamp, reference_now  # noqa: E402
+from aftercare.clinic import Clinic, ConfigError, load_clinic  # noqa: E402
+from aftercare.timestamps import format_timestamp, parse_timestamp, reference_now  # noqa: E402
 
 PAGE = WIDGET_DIR / "demo" / "index.html"
 STATIC = {

@@ -1,6 +1,6 @@
 """Properties of the pure parsers on any input (Hypothesis): only the documented exception ever escapes.
 
-components/timestamps.py raises only ValueError and round-trips what it writes; the procedure-time parser and
+aftercare/timestamps.py raises only ValueError and round-trips what it writes; the procedure-time parser and
 the warning-sign engine never raise on any text, however long or odd, and their spans point into that text.
 Before the calendar-edge fix, `0001-01-01T00:00:00+05:00` raised OverflowError (a 500 over REST).
 """
@@ -13,14 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.time_expressions import find_procedure_time, load_time_patterns
-from components.timestamps import (
+from aftercare.procedure_time import find_procedure_time, load_time_patterns
+from aftercare.timestamps import (
     EARLIEST_TIMESTAMP,
     LATEST_TIMESTAMP,
     format_timestamp,
     parse_timestamp,
 )
-from components.warning_signs import default_lexicon, detect_warning_signs
+from aftercare.warning_signs import default_lexicon, detect_warning_signs
 from tests.strategies import ANY_TEXT, AWARE_MOMENTS, EDGE_DATE_TEXT, JSON_VALUES, TIMESTAMP_TEXT
 
 # Bounded and without an example database in the repository; the deadline catches a parser gone quadratic.

@@ -17,9 +17,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import components.time_extractor
-from components.time_expressions import DEFAULT_EXPRESSIONS_FILE
+from aftercare.procedure_time import DEFAULT_EXPRESSIONS_FILE
+from aftercare.timestamps import NOW_ENV_VAR
 from components.time_extractor import ProcedureTimeExtractor
-from components.timestamps import NOW_ENV_VAR
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 NOW = "2026-11-29T17:00:00Z"  # a Sunday, 12:00 in New York

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from actions.clinic_config import load_clinic
+from aftercare.clinic import load_clinic
 from scripts.servers import MODEL, ROOT, Servers
 
 PORT_OFFSET = int(os.environ.get("ROBUSTNESS_PORT_OFFSET", "0"))

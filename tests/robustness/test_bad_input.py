@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from channels.messages import KNOWN_METADATA
+from aftercare.messages import KNOWN_METADATA
 from tests.robustness.conftest import CLINIC, is_safe_reply, texts
 
 EMPTY_REPLY = "I didn't get a message"

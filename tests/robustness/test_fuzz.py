@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 
 import socketio
 
-from channels.messages import MAX_BODY_BYTES
+from aftercare.messages import MAX_BODY_BYTES
 from tests.robustness.conftest import is_safe_reply, texts
 from tests.robustness.test_bad_input import assert_well_formed
 from tests.strategies import ODD_PIECES, PIECES

@@ -136,7 +136,7 @@ def test_the_root_answers_without_naming_rasa_or_its_version(servers):
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(servers):
     """Sanic answers 413 as soon as it sees the length; it used to wait for (and buffer) up to 100 MB."""
-    from channels.messages import BODY_TOO_LARGE, MAX_BODY_BYTES
+    from aftercare.messages import BODY_TOO_LARGE, MAX_BODY_BYTES
 
     request = (
         "POST /webhooks/rest/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"

@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from channels.messages import MAX_BODY_BYTES
+from aftercare.messages import MAX_BODY_BYTES
 from tests.scale.conftest import (
     ACTION_SERVERS,
     DEPLOY,

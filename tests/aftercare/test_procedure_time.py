@@ -1,4 +1,4 @@
-"""How patients' words for the procedure time are read (components/time_expressions.py).
+"""How patients' words for the procedure time are read (aftercare/procedure_time.py).
 
 Reference: Sunday 29 Nov 2026, 17:00 UTC, which is 12:00 in New York (EST, UTC-5).
 """
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.matcher import Matcher
 
-from components.time_expressions import (
+from aftercare.procedure_time import (
     DEFAULT_EXPRESSIONS_FILE,
     TimeMention,
     build_time_patterns,
@@ -23,7 +23,7 @@ from components.time_expressions import (
     find_symptom_onset,
     load_time_patterns,
 )
-from components.timestamps import (
+from aftercare.timestamps import (
     format_timestamp,
     plausibility_problem,
 )
@@ -402,7 +402,7 @@ def test_a_broken_vocabulary_names_the_key(change, key: str) -> None:
     vocabulary = copy.deepcopy(_vocabulary())
     change(vocabulary)
     with pytest.raises(ValueError, match=key.replace(".", r"\.")):
-        build_time_patterns(vocabulary, source="time_expressions.yml")
+        build_time_patterns(vocabulary, source="procedure_time.yml")
 
 
 def test_the_vocabulary_file_is_loaded_once() -> None:

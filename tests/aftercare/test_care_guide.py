@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from actions.actions import known_topics
-from actions.care_guide import Topic, Window, advise, describe_local_time, load_care_guide
-from actions.clinic_config import load_clinic
+from aftercare.care_guide import Topic, Window, advise, describe_local_time, load_care_guide
+from aftercare.clinic import load_clinic
 
 CLINIC = load_clinic("clinic.yml")
 GUIDE = load_care_guide(CLINIC.care_guide, known_topics(Path("domain.yml")))

@@ -1,11 +1,11 @@
-"""What the channels accept as a patient's message, and how they clean it (channels/messages.py)."""
+"""What the channels accept as a patient's message, and how they clean it (aftercare/messages.py)."""
 
 import json
 
 import pytest
 
 from aftercare import log_redaction
-from channels.messages import (
+from aftercare.messages import (
     MAX_BODY_BYTES,
     MAX_MESSAGE_CHARACTERS,
     BadRequest,
@@ -142,8 +142,8 @@ def test_socket_metadata_is_an_object_or_nothing(metadata, kept):
     [("", "empty"), ("x" * MAX_MESSAGE_CHARACTERS, None), ("x" * (MAX_MESSAGE_CHARACTERS + 1), "too_long")],
 )
 def test_both_channels_answer_an_empty_or_over_long_message_themselves(text, reply):
-    from actions.clinic_config import load_clinic
-    from channels.replies import Replies
+    from aftercare.clinic import load_clinic
+    from aftercare.replies import Replies
 
     replies = Replies.for_clinic(load_clinic("clinic.yml"))
     assert replies.refusal(text) == (getattr(replies, reply) if reply else None)

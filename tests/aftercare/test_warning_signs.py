@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from aftercare.assertion import Assertion
-from components.warning_signs import (
+from aftercare.warning_signs import (
     CATEGORIES,
     DEFAULT_LEXICON_PATH,
     EMERGENCY,

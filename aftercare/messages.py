@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aftercare import log_redaction
-from components.timestamps import is_valid_timezone, parse_timestamp
+from aftercare.timestamps import is_valid_timezone, parse_timestamp
 
 logger = logging.getLogger(__name__)
 

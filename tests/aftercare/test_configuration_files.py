@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.care_guide import load_care_guide
-from actions.clinic_config import ConfigError, load_clinic
+from aftercare.care_guide import load_care_guide
+from aftercare.clinic import ConfigError, load_clinic
 
 TOPICS = ["makeup", "hydration"]
 GOOD_GUIDE = {

@@ -1,4 +1,4 @@
-"""Procedure times as the assistant stores and shows them (components/timestamps.py)."""
+"""Procedure times as the assistant stores and shows them (aftercare/timestamps.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from components.timestamps import (
+from aftercare.timestamps import (
     NOW_ENV_VAR,
     describe_elapsed,
     format_timestamp,

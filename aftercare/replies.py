@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from actions.clinic_config import Clinic, ConfigError, clinic_file, load_clinic
-from channels.messages import MAX_MESSAGE_CHARACTERS
+from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.messages import MAX_MESSAGE_CHARACTERS
 
 logger = logging.getLogger(__name__)
 

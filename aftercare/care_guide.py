@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from actions.clinic_config import ConfigError, read_yaml_mapping
+from aftercare.clinic import ConfigError, read_yaml_mapping
 
 TEMPLATE_FIELDS = frozenset({"until", "clinic_name", "injector_name", "phone", "hours", "emergency_number"})
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from channels.messages import (
+from aftercare.messages import (
     KNOWN_METADATA,
     MAX_BODY_BYTES,
     MAX_SENDER_CHARACTERS,
@@ -24,7 +24,7 @@ from channels.messages import (
     read_rest_body,
     socket_metadata,
 )
-from components.timestamps import parse_timestamp
+from aftercare.timestamps import parse_timestamp
 from tests.strategies import ANY_TEXT, JSON_VALUES, METADATA_VALUES, SENDER_IDS
 
 FAST = settings(max_examples=200, deadline=timedelta(seconds=1), database=None)

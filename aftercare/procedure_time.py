@@ -1,7 +1,7 @@
 """When did the patient's procedure happen? Reads it from what they type. No Rasa, no spaCy model.
 
 `find_procedure_time(text, now, timezone)` returns the first mention in the text that says when the
-procedure happened, as a UTC moment, or None. The words it knows live in `time_expressions.yml`
+procedure happened, as a UTC moment, or None. The words it knows live in `procedure_time.yml`
 (number words, units, weekdays, months, parts of the day, ignore cues, the "today" and "just now"
 offsets), so a clinic can teach it a spelling without touching code.
 
@@ -85,9 +85,9 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
-from components.timestamps import EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, UTC, load_timezone
+from aftercare.timestamps import EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, UTC, load_timezone
 
-DEFAULT_EXPRESSIONS_FILE = Path(__file__).with_name("time_expressions.yml")
+DEFAULT_EXPRESSIONS_FILE = Path(__file__).with_name("procedure_time.yml")
 DATE_ORDERS = ("MDY", "DMY")
 # How far back from a mention a question cue can make it about the future, in characters.
 CLAUSE_WINDOW = 200
@@ -136,7 +136,7 @@ def _ordered_spellings(rows: Any, expected: int, key: str, source: str) -> dict[
 
 @dataclass(frozen=True, eq=False)
 class TimePatterns:
-    """The vocabulary of time_expressions.yml: lookups by spelling, and the spaCy pipeline and Matcher."""
+    """The vocabulary of procedure_time.yml: lookups by spelling, and the spaCy pipeline and Matcher."""
 
     number_words: dict[str, float]
     unit_minutes: dict[str, float]
@@ -389,7 +389,7 @@ def _rules(vocabulary: dict[str, Any], spellings: _Spellings, nlp: Language, sou
 
 
 def build_time_patterns(vocabulary: dict[str, Any], source: str = "vocabulary") -> TimePatterns:
-    """Compiles a vocabulary (the content of time_expressions.yml) into TimePatterns.
+    """Compiles a vocabulary (the content of procedure_time.yml) into TimePatterns.
 
     Raises ValueError naming `source` and the key when the vocabulary is malformed.
     """

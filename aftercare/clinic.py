@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from aftercare.opening_hours import OpeningHours, OpeningHoursError, parse_opening_hours
-from components.timestamps import is_valid_timezone, load_timezone
+from aftercare.timestamps import is_valid_timezone, load_timezone
 
 DATE_ORDERS = ("MDY", "DMY")
 REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "timezone")
