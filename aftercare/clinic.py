@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -14,7 +15,9 @@ from aftercare.timestamps import is_valid_timezone, load_timezone
 
 DATE_ORDERS = ("MDY", "DMY")
 REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "timezone")
-OPTIONAL_KEYS = ("emergency_number", "date_order", "care_guide", "closed_dates")
+OPTIONAL_KEYS = ("emergency_number", "date_order", "care_guide", "closed_dates", "address")
+# Links patients may follow: https only (http for a clinic testing on localhost), so a typo cannot send them elsewhere.
+LINK_KEYS = ("booking_url", "prices_url")
 STRUCTURED_KEYS = ("opening_hours",)
 
 
@@ -34,6 +37,9 @@ class Clinic:
     timezone: str
     date_order: str
     care_guide: Path
+    address: str | None = None
+    booking_url: str | None = None
+    prices_url: str | None = None
 
     @property
     def hours(self) -> str:
@@ -75,6 +81,21 @@ def _text(path: Path, content: dict[str, Any], key: str, default: str | None = N
     return str(value).strip()
 
 
+def _optional_text(path: Path, content: dict[str, Any], key: str) -> str | None:
+    return _text(path, content, key) if content.get(key) is not None else None
+
+
+def _link(path: Path, content: dict[str, Any], key: str) -> str | None:
+    value = _optional_text(path, content, key)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    local = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+    if not (parts.scheme == "https" or local) or not parts.hostname or any(char.isspace() for char in value):
+        raise ConfigError(f"{path}: key '{key}' must be a web address starting with https://, not '{value}'")
+    return value
+
+
 def clinic_file() -> Path:
     """The clinic file every server reads: CLINIC_FILE, else clinic.yml (relative to where it runs)."""
     return Path(os.environ.get("CLINIC_FILE", "").strip() or "clinic.yml")
@@ -89,7 +110,7 @@ def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
             f"{path}: key 'hours' is replaced by 'opening_hours' (per weekday, e.g. monday: 09:00-18:00), from "
             "which the assistant writes the hours it tells patients"
         )
-    known = REQUIRED_KEYS + STRUCTURED_KEYS + OPTIONAL_KEYS
+    known = REQUIRED_KEYS + STRUCTURED_KEYS + OPTIONAL_KEYS + LINK_KEYS
     unknown = sorted(set(content) - set(known))
     if unknown:
         raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {', '.join(known)})")
@@ -115,5 +136,8 @@ def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
         emergency_number=emergency_number,
         date_order=date_order,
         care_guide=care_guide,
+        address=_optional_text(path, content, "address"),
+        booking_url=_link(path, content, "booking_url"),
+        prices_url=_link(path, content, "prices_url"),
         **values,
     )

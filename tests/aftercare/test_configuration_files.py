@@ -106,6 +106,13 @@ def test_a_bad_care_guide_is_refused_with_a_clear_message(tmp_path, guide, messa
         ({"opening_hours": {"monday": "09:00-13:00, 12:00-18:00"}}, "'12:00-18:00' overlaps"),
         ({"opening_hours": {"monday": "09:00-25:00"}}, "25:00 is not a time of day"),
         ({"opening_hours": {"sunday": "closed"}}, "the clinic is closed every day"),
+        ({"booking_url": "glowskin.example/book"}, "key 'booking_url' must be a web address starting with https://"),
+        (
+            {"prices_url": "http://glowskin.example/prices"},
+            "key 'prices_url' must be a web address starting with https",
+        ),
+        ({"booking_url": "javascript:alert(1)"}, "key 'booking_url' must be a web address"),
+        ({"address": ""}, "key 'address' must be a non-empty text"),
         ({"closed_dates": ["Christmas"]}, "key 'closed_dates': 'Christmas' is not a date"),
         ({"closed_dates": "2026-12-25"}, "key 'closed_dates' must be a list of dates"),
     ],
@@ -122,6 +129,13 @@ def test_a_bad_clinic_file_is_refused_with_a_clear_message(tmp_path, changes, me
 def test_emergency_number_defaults_to_911(tmp_path):
     content = {key: value for key, value in GOOD_CLINIC.items() if key != "emergency_number"}
     assert load_clinic(write(tmp_path, "clinic.yml", content)).emergency_number == "911"
+
+
+def test_the_links_and_address_are_optional(tmp_path):
+    content = {key: value for key, value in GOOD_CLINIC.items() if key not in ("address", "booking_url", "prices_url")}
+    clinic = load_clinic(write(tmp_path, "clinic.yml", content))
+    assert (clinic.address, clinic.booking_url, clinic.prices_url) == (None, None, None)
+    assert load_clinic("clinic.yml").booking_url == "https://glowskin.example/book"
 
 
 def test_a_missing_clinic_file_is_named():
