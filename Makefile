@@ -37,7 +37,7 @@ help:
 	@echo "make shell  the same, then talk to it in this terminal"
 	@echo "make test   everything CI runs"
 
-$(VENV)/.installed: requirements.txt .python-version
+$(VENV)/.installed: requirements.txt pyproject.toml .python-version
 	@echo "==> Creating $(VENV) with Python $(PYTHON_VERSION) and the pinned dependencies (about 3 minutes the first time)"
 	@python=$$(pyenv prefix $(PYTHON_VERSION) 2>/dev/null)/bin/python; \
 	  [ -x "$$python" ] || python=$$(command -v python3.10); \
@@ -45,6 +45,8 @@ $(VENV)/.installed: requirements.txt .python-version
 	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
 	$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.txt
+	@echo "==> Installing this project into $(VENV) (editable: aftercare/, actions/, components/, channels/, console/)"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@touch $@
 
 install: $(VENV)/.installed
@@ -80,7 +82,7 @@ lint: install
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"
-	$(BIN)/pytest -q tests --ignore=tests/servers --ignore=tests/robustness --ignore=tests/scale
+	$(BIN)/pytest -q -m unit
 
 validate: install
 	@echo "==> rasa data validate"
@@ -100,16 +102,16 @@ test-nlu: $(MODEL)
 # Fails below 100% escalation recall, above 2% false alarms or below 97% procedure-time attribution (~25 s).
 eval-components: $(MODEL)
 	@echo "==> Rule-based components and end-to-end escalation on the held-out lists"
-	$(PY) scripts/eval_components.py --model $(MODEL)
+	$(PY) -m scripts.eval_components --model $(MODEL)
 
 test-servers: $(MODEL)
 	@echo "==> End-to-end tests against real Rasa and action servers"
-	$(BIN)/pytest -q tests/servers
+	$(BIN)/pytest -q -m servers
 
 # Bad input, faults, a small load test, privacy and security; the tests start their servers (ports 5306-5359).
 test-robustness: $(MODEL)
 	@echo "==> Robustness: bad input, a 1,000-message fuzz, faults, load, privacy and security against real servers (about 4 minutes)"
-	$(BIN)/pytest -q tests/robustness
+	$(BIN)/pytest -q -m robustness
 
 # 50 simulated patients x 10 turns against servers it starts on ports 5305/5355, e.g. `make loadtest PATIENTS=100`.
 loadtest: $(MODEL)
@@ -150,7 +152,7 @@ test-widget: $(MODEL) browser
 test-scale: $(MODEL)
 	@echo "==> Scale-out: two Rasa replicas sharing PostgreSQL and Redis, behind nginx (about 3 minutes)"
 	deploy/install_services.sh
-	AFTERCARE_SCALE_TESTS=1 $(BIN)/pytest -q tests/scale
+	$(BIN)/pytest -q -m scale
 
 # Reply latency, memory, start-up, training time and NLU accuracy next to a bare `rasa init` bot (~10 min).
 bench: $(MODEL)

@@ -33,11 +33,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aftercare import database
+from aftercare.environment import SettingError, read_flag
+from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # actions/, channels/ and components/, wherever this is started from
-from aftercare import database  # noqa: E402
-from aftercare.environment import SettingError, read_flag  # noqa: E402
-from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
 
 DEFAULT_CORS_ORIGINS = "http://localhost:8080"
 DEFAULT_ENDPOINTS = "deploy/endpoints.server.yml"  # settings from the environment; plain `rasa run` uses endpoints.yml

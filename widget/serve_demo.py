@@ -28,13 +28,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from aftercare import log_redaction
+from aftercare.clinic import Clinic, ConfigError, load_clinic
+from aftercare.timestamps import format_timestamp, parse_timestamp, reference_now
+
 WIDGET_DIR = Path(__file__).resolve().parent
 ROOT = WIDGET_DIR.parent
-sys.path.insert(0, str(ROOT))
-
-from aftercare import log_redaction  # noqa: E402
-from aftercare.clinic import Clinic, ConfigError, load_clinic  # noqa: E402
-from aftercare.timestamps import format_timestamp, parse_timestamp, reference_now  # noqa: E402
 
 PAGE = WIDGET_DIR / "demo" / "index.html"
 STATIC = {

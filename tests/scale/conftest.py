@@ -532,8 +532,6 @@ http {{
 
 @pytest.fixture(scope="session")
 def stack(request):
-    if os.environ.get("AFTERCARE_SCALE_TESTS") != "1":
-        pytest.skip("scale-out tests start PostgreSQL, Redis, nginx and three servers: run `make test-scale`")
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
     busy = [f"{name} ({port})" for name, port in PORTS.items() if port_is_open(port)]
