@@ -21,6 +21,7 @@ from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.escalation import EMERGENCY, more_urgent, report_level
 from aftercare.opening_hours import describe_moment
 from aftercare.timestamps import (
+    OLDEST_PLAUSIBLE,
     describe_elapsed,
     format_timestamp,
     is_valid_timezone,
@@ -231,7 +232,11 @@ class ActionAnswerQuestion(Action):
             value = parse_timestamp(rejected)
             problem = plausibility_problem(value, now)
             response = "utter_procedure_time_future" if problem == "future" else "utter_procedure_time_too_old"
-            dispatcher.utter_message(response=response, understood=describe_date(value, patient_timezone(tracker)))
+            dispatcher.utter_message(
+                response=response,
+                understood=describe_date(value, patient_timezone(tracker)),
+                oldest_plausible=f"{OLDEST_PLAUSIBLE.days} days",
+            )
             ask_procedure_time(dispatcher)
             return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", " ".join(topic_names) or None)]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aftercare.clinic import ConfigError, read_yaml_mapping
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
 TEMPLATE_FIELDS = frozenset({"until", "clinic_name", "injector_name", "phone", "hours", "emergency_number"})
 

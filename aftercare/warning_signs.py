@@ -42,12 +42,12 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from aftercare.assertion import Assertion
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
 EMERGENCY = "emergency"
 CATEGORIES: tuple[str, ...] = (
@@ -202,9 +202,13 @@ def default_lexicon() -> Lexicon:
 
 @functools.lru_cache(maxsize=8)
 def _load_lexicon_cached(path: str) -> Lexicon:
-    with open(path, encoding="utf-8") as file:
-        data = yaml.safe_load(file)
-    return compile_lexicon(data)
+    data = read_yaml_mapping(path)
+    try:
+        return compile_lexicon(data)
+    except ConfigError:
+        raise
+    except ValueError as error:
+        raise ConfigError(f"{path}: {error}") from None
 
 
 def _reject_non_strings(value: Any, where: str = "lexicon") -> None:

@@ -1,4 +1,4 @@
-"""How patients' words for the procedure time are read (aftercare/procedure_time.py).
+"""How patients' words for the procedure time are read (aftercare/procedure_time/).
 
 Reference: Sunday 29 Nov 2026, 17:00 UTC, which is 12:00 in New York (EST, UTC-5).
 """
