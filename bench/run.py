@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench import training
 from bench.load import BARE_CONVERSATIONS, PROJECT_CONVERSATIONS, LevelResult, long_conversation, run_level
-from bench.processes import Server, answers
+from scripts.processes import ManagedProcess, answers
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -128,32 +128,27 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
         "MODEL": str(model),
         "RASA_PORT": str(PROJECT_PORT),
     }
-    actions = Server(
-        "actions", [sys.executable, "-m", "actions.server", "--port", str(ACTION_PORT)], ROOT, project_env, log_dir
-    )
-    project = Server("project", [sys.executable, str(ROOT / "scripts" / "rasa_server.py")], ROOT, project_env, log_dir)
-    bare = Server(
-        "bare",
-        [RASA, "run", "--model", "models", "--port", str(BARE_PORT)]
-        + ["--credentials", "credentials.yml", "--endpoints", "endpoints_bench.yml"],
-        bare_dir,
-        env,
-        log_dir,
-    )
+    action_args = [sys.executable, "-m", "actions.server", "--port", str(ACTION_PORT)]
+    actions = ManagedProcess("actions", action_args, log_dir / "actions.log", env=project_env)
+    project_args = [sys.executable, str(ROOT / "scripts" / "rasa_server.py")]
+    project = ManagedProcess("project", project_args, log_dir / "project.log", env=project_env)
+    bare_args = [RASA, "run", "--model", "models", "--port", str(BARE_PORT)]
+    bare_args += ["--credentials", "credentials.yml", "--endpoints", "endpoints_bench.yml"]
+    bare = ManagedProcess("bare", bare_args, log_dir / "bare.log", cwd=bare_dir, env=env)
     servers = [actions, project, bare]
     try:
         # One at a time, so each start-up time is measured without the others competing for the two cores.
         say(f"starting the action server (port {ACTION_PORT}) ...")
         actions.start()
-        actions_start = actions.wait_for(lambda: answers(f"http://localhost:{ACTION_PORT}/health"), 120)
+        actions_start = actions.wait_until(lambda: answers(f"http://localhost:{ACTION_PORT}/health"), 120)
         say(f"   action server answers /health after {actions_start:.1f} s")
         say(f"starting the project's Rasa server (port {PROJECT_PORT}) ...")
         project.start()
-        project_start = project.wait_for(first_answer_probe(PROJECT_PORT))
+        project_start = project.wait_until(first_answer_probe(PROJECT_PORT), 300)
         say(f"   first answer after {project_start:.1f} s")
         say(f"starting the bare bot's Rasa server (port {BARE_PORT}) ...")
         bare.start()
-        bare_start = bare.wait_for(first_answer_probe(BARE_PORT))
+        bare_start = bare.wait_until(first_answer_probe(BARE_PORT), 300)
         say(f"   first answer after {bare_start:.1f} s")
 
         say("warming up (10 unmeasured messages each) ...")

@@ -40,6 +40,7 @@ import sqlalchemy as sa
 
 from aftercare.database import database_url
 from aftercare.secret_files import SecretError, load_secret_files
+from scripts.percentiles import percentile
 from scripts.servers import Servers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,10 +104,7 @@ class Report:
 
     def percentile(self, share: float) -> float:
         """Nearest-rank percentile of the reply latency, in seconds."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+        return percentile(self.latencies, share)
 
     @property
     def messages_per_second(self) -> float:
