@@ -102,10 +102,14 @@ TERMINAL_CHANNEL = "cmdline"  # `rasa shell`, which would print the payload as "
 def utter_escalation(dispatcher: CollectingDispatcher, tracker: Tracker, level: str) -> None:
     """Tells the widget (and REST clients) that this turn escalated, so it can make the call action prominent.
 
+    The payload carries the conversation's level (never lowered: an emergency earlier stays the level after a later
+    injector-level sign), so the widget shows what the server decided and keeps no copy of the levels' order.
     Not in `rasa shell`: the patient there reads the words, which already say whom to call.
     """
+    current = tracker.get_slot("escalation")
+    conversation_level = level if more_urgent(current, level) else current
     if tracker.get_latest_input_channel() != TERMINAL_CHANNEL:
-        dispatcher.utter_message(json_message={"escalation": level, "phone": CLINIC.phone})
+        dispatcher.utter_message(json_message={"escalation": conversation_level, "phone": CLINIC.phone})
 
 
 def offer_callback_if_closed(dispatcher: CollectingDispatcher) -> list[EventType]:
