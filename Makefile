@@ -7,27 +7,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 RASA := $(BIN)/rasa
-MODEL := models/aftercare.tar.gz
+# Every setting's default (ports, model, conversation store, quiet logs), written once in aftercare/defaults.env: a
+# variable set in the environment or on the command line wins.
+DEFAULTS_FILE := aftercare/defaults.env
+$(foreach setting,$(shell grep -E '^[A-Z][A-Z0-9_]*=' $(DEFAULTS_FILE)),\
+  $(eval $(firstword $(subst =, ,$(setting))) ?= $(patsubst $(firstword $(subst =, ,$(setting)))=%,%,$(setting))))
+export RASA_PORT ACTION_PORT DEMO_PORT CONSOLE_PORT TRACKER_STORE_URL MODEL \
+  RASA_TELEMETRY_ENABLED SQLALCHEMY_SILENCE_UBER_WARNING TF_CPP_MIN_LOG_LEVEL PYTHONWARNINGS
 # The NLU components read aftercare's parsers and their vocabularies (procedure times, warning signs, topics).
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
-	$(wildcard aftercare/procedure_time/* aftercare/warning_signs/* aftercare/topic*.* aftercare/assertion.py \
+	$(wildcard aftercare/procedure_time/*.* aftercare/warning_signs/*.* aftercare/topic*.* aftercare/assertion.py \
 	aftercare/timestamps.py aftercare/clinic.py)
 
 # Settings read by deploy/endpoints.server.yml and the servers; override on the command line or in the environment.
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
-export TRACKER_STORE_URL ?= sqlite:///conversations.db
 # The action server answers only calls carrying this token (deploy/endpoints.server.yml): a fresh one per `make` run
 # unless it is set (.env.example).
 ifeq ($(strip $(ACTION_SERVER_TOKEN)),)
 ACTION_SERVER_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 endif
 export ACTION_SERVER_TOKEN
-RASA_PORT ?= 5005
-ACTION_PORT ?= 5055
-export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export RASA_TELEMETRY_ENABLED := false
-export TF_CPP_MIN_LOG_LEVEL := 3
-export PYTHONWARNINGS := ignore
 
 .PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
 	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock

@@ -22,9 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from aftercare.environment import QUIET
 from bench import training
 from bench.load import BARE_CONVERSATIONS, PROJECT_CONVERSATIONS, LevelResult, long_conversation, run_level
 from scripts.processes import ManagedProcess, answers
+from scripts.servers import MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -45,13 +47,7 @@ def load_average() -> str:
 
 
 def base_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "PYTHONWARNINGS": "ignore",
-    }
+    return {**os.environ, **QUIET}
 
 
 def measure_training(work: Path, log_dir: Path, figures: dict) -> dict:
@@ -118,7 +114,7 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
         f"tracker_store:\n  type: SQL\n  url: sqlite:///{work / 'bare.db'}\n", encoding="utf-8"
     )
     model = work / "aftercare.tar.gz"
-    shutil.copy2(ROOT / "models" / "aftercare.tar.gz", model)  # a copy: others may retrain meanwhile
+    shutil.copy2(MODEL, model)  # a copy: others may retrain meanwhile
 
     project_env = {
         **env,

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from aftercare.assertion import Assertion
+from aftercare.environment import DEFAULTS
 from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_level
 from aftercare.procedure_time import find_procedure_time
 from aftercare.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem
@@ -35,7 +36,7 @@ from aftercare.topic_question import topic_question_status
 from aftercare.warning_signs import detect_warning_signs
 
 HELD_OUT = Path("tests/held_out")
-DEFAULT_MODEL = Path("models/aftercare.tar.gz")
+DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02
 MIN_TIME_ATTRIBUTION = 0.97

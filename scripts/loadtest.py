@@ -41,7 +41,7 @@ import sqlalchemy as sa
 from aftercare.database import database_url
 from aftercare.secret_files import SecretError, load_secret_files
 from scripts.percentiles import percentile
-from scripts.servers import Servers
+from scripts.servers import MODEL, Servers
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFE_REPLY_START = "Sorry, I can't answer that right now because of a technical problem"
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rasa-port", type=int, default=5305)
     parser.add_argument("--action-port", type=int, default=5355)
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "aftercare.tar.gz")
+    parser.add_argument("--model", type=Path, default=MODEL)
     args = parser.parse_args(argv)
     if min(args.patients, args.turns, args.concurrency) < 1 or args.time_limit <= 0:
         parser.error("--patients, --turns and --concurrency must be at least 1, --time-limit above 0")

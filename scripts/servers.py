@@ -15,10 +15,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from aftercare.environment import DEFAULTS
 from scripts.processes import ROOT, ManagedProcess
 
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "aftercare.tar.gz"
+MODEL = ROOT / DEFAULTS["MODEL"]
 
 
 def wait_for(url: str, process: ManagedProcess, limit: float = 180) -> None:

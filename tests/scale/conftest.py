@@ -30,12 +30,13 @@ import aiohttp
 import pytest
 import socketio
 
+from aftercare.environment import DEFAULTS, QUIET
 from aftercare.secret_files import SECRET_VARIABLES
 from scripts.processes import ManagedProcess, url_answers
 from tests.alerts.receivers import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "aftercare.tar.gz"
+MODEL = ROOT / DEFAULTS["MODEL"]
 DEPLOY = ROOT / "deploy"
 PORTS = {
     "replica-1": 5405,
@@ -296,9 +297,7 @@ class ScaleStack:
             "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME),
             **{f"{name}_FILE": self.secret_file(name) for name in self.secret_files},
             "ALERT_WEBHOOK_URL": self.alert_receiver.url,
-            "RASA_TELEMETRY_ENABLED": "false",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "TF_CPP_MIN_LOG_LEVEL": "3",
+            **QUIET,
         }
 
     def start_action_server(self, name: str) -> None:
