@@ -14,10 +14,8 @@ $(foreach setting,$(shell grep -E '^[A-Z][A-Z0-9_]*=' $(DEFAULTS_FILE)),\
   $(eval $(firstword $(subst =, ,$(setting))) ?= $(patsubst $(firstword $(subst =, ,$(setting)))=%,%,$(setting))))
 export RASA_PORT ACTION_PORT DEMO_PORT CONSOLE_PORT TRACKER_STORE_URL MODEL \
   RASA_TELEMETRY_ENABLED SQLALCHEMY_SILENCE_UBER_WARNING TF_CPP_MIN_LOG_LEVEL PYTHONWARNINGS
-# The NLU components read aftercare's parsers and their vocabularies (procedure times, warning signs, topics).
-TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
-	$(wildcard aftercare/procedure_time/*.* aftercare/warning_signs/*.* aftercare/topic*.* aftercare/assertion.py \
-	aftercare/timestamps.py aftercare/clinic.py)
+# What `rasa train` reads (scripts/training_inputs.py, also used by the bench): a change to one of them retrains.
+TRAINING_INPUTS := $(shell python3 scripts/training_inputs.py)
 
 # Settings read by deploy/endpoints.server.yml and the servers; override on the command line or in the environment.
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
