@@ -65,16 +65,25 @@ How phrases are read (product decisions; tests pin each of them down):
 All times are aware datetimes. Values are returned in UTC, truncated to the minute.
 """
 
-from aftercare.procedure_time.interpretation import TimeMention, find_procedure_time, find_symptom_onset
-from aftercare.procedure_time.matching import build_time_patterns, load_time_patterns
-from aftercare.procedure_time.vocabulary import DEFAULT_EXPRESSIONS_FILE, TimePatterns
+import importlib
+from typing import Any
 
-__all__ = [
-    "DEFAULT_EXPRESSIONS_FILE",
-    "TimeMention",
-    "TimePatterns",
-    "build_time_patterns",
-    "find_procedure_time",
-    "find_symptom_onset",
-    "load_time_patterns",
-]
+# The public names, by the module that defines them. They load on first use, so that reading the vocabulary alone
+# (the care guide's "Earlier today" button, aftercare/care_guide.py) does not import spaCy.
+_EXPORTS = {
+    "DEFAULT_EXPRESSIONS_FILE": "vocabulary",
+    "TimePatterns": "vocabulary",
+    "today_offset_hours": "vocabulary",
+    "build_time_patterns": "matching",
+    "load_time_patterns": "matching",
+    "TimeMention": "interpretation",
+    "find_procedure_time": "interpretation",
+    "find_symptom_onset": "interpretation",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -5,17 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-from spacy.matcher import Matcher
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
-from aftercare.yaml_files import ConfigError
+if TYPE_CHECKING:  # the compiled patterns hold spaCy objects; reading the vocabulary needs no spaCy
+    from spacy.language import Language
+    from spacy.matcher import Matcher
 
 DEFAULT_EXPRESSIONS_FILE = Path(__file__).with_name("vocabulary.yml")
 
 
 # --- The vocabulary, compiled -----------------------------------------------------------------
+
+
+def today_offset_hours(path: str | Path = DEFAULT_EXPRESSIONS_FILE) -> float:
+    """How long ago "earlier today" is taken to be (`today.minutes_before_now`), in hours."""
+    source = str(path)
+    today = mapping_at(read_yaml_mapping(path), "today", source)
+    return number_at(today.get("minutes_before_now"), "today.minutes_before_now", source) / 60
 
 
 def spelling_key(text: str) -> str:

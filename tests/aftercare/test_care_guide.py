@@ -132,3 +132,11 @@ def test_local_times_are_rounded_up_and_named_by_day(moment, expected):
 def test_negative_elapsed_time_counts_as_zero():
     topic = Topic("t", (Window(0, 24, "early"), Window(24, None, "late")))
     assert topic.window_at(-5).text == "early"
+
+
+def test_the_earlier_today_button_means_what_typing_earlier_today_means():
+    from aftercare.procedure_time import find_procedure_time
+
+    button = next(button for button in GUIDE.time_buttons if button.title == "Earlier today")
+    typed = find_procedure_time("I had it done earlier today", NOW, "UTC")
+    assert NOW - typed.value == timedelta(hours=button.hours_ago) == timedelta(hours=2)
