@@ -48,10 +48,6 @@ def test_only_time_dependent_topics_wait_for_the_procedure_time(name):
     assert (answer(name, None) is None) == topic.needs_time
 
 
-def test_every_topic_the_assistant_understands_is_in_the_guide():
-    assert set(GUIDE.topics) == set(known_topics(Path("domain.yml")))
-
-
 SEED_SIDE_EFFECTS_AND_TIPS = [
     "bleeding",
     "redness",

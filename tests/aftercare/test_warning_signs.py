@@ -219,8 +219,7 @@ def test_negated_resolved_general_and_benign_messages_do_not_fire(text: str) -> 
     assert detect_warning_signs(text) == []
 
 
-def test_enough_cases_cover_every_category() -> None:
-    assert len(MUST_FIRE) >= 60 and len(MUST_NOT_FIRE) >= 40
+def test_every_category_has_cases_that_must_fire() -> None:
     covered = {category for _, expected in MUST_FIRE for category in expected}
     assert covered == set(CATEGORIES)
 
