@@ -64,7 +64,7 @@ def test_the_aftercare_package_imports_no_rasa_sanic_or_socketio():
     assert len(found) > 20  # the package's files were read
 
 
-SYS_PATH = "sys" + ".path"  # spelt apart, so that `grep -rn sys.path` finds no file of the project
+SYS_PATH = "sys" + ".path"  # spelt apart, so that a grep for it finds no file of the project, this one included
 
 
 def test_no_file_edits_the_import_path():
