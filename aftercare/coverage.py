@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
 DEFAULT_THRESHOLDS_PATH = Path(__file__).with_name("coverage.yml")
 TOPIC_PREFIX = "ask_"
@@ -39,22 +39,22 @@ class CoverageThresholds:
 
 def _threshold(path: Path | str, where: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or not 0 <= value <= 1:
-        raise ValueError(f"{path}: {where} must be a confidence between 0 and 1, not {value!r}")
+        raise ConfigError(f"{path}: {where} must be a confidence between 0 and 1, not {value!r}")
     return float(value)
 
 
 @functools.lru_cache(maxsize=4)
 def load_thresholds(path: Path | str = DEFAULT_THRESHOLDS_PATH) -> CoverageThresholds:
-    """Reads coverage.yml; ValueError naming the file and key when it is malformed."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or "default" not in data:
-        raise ValueError(f"{path}: key 'default' (a confidence between 0 and 1) is missing")
+    """Reads coverage.yml; ConfigError naming the file and key when it is malformed."""
+    data = read_yaml_mapping(path)
+    if "default" not in data:
+        raise ConfigError(f"{path}: key 'default' (a confidence between 0 and 1) is missing")
     topics = data.get("topics") or {}
     if not isinstance(topics, dict):
-        raise ValueError(f"{path}: key 'topics' must map topic names to confidences")
+        raise ConfigError(f"{path}: key 'topics' must map topic names to confidences")
     unknown = sorted(set(data) - {"default", "topics"})
     if unknown:
-        raise ValueError(f"{path}: unknown key '{unknown[0]}' (known keys: default, topics)")
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: default, topics)")
     return CoverageThresholds(
         default=_threshold(path, "'default'", data["default"]),
         per_topic={str(name): _threshold(path, f"topic '{name}'", value) for name, value in topics.items()},
