@@ -106,7 +106,7 @@ def asked_from_panel(tracker: Tracker) -> bool:
 
 
 class ActionGivePlan(Action):
-    """"What can I do now?": the plan for the patient's stage, asking when the procedure was if unknown."""
+    """The plan for the patient's stage ("what can I do now?"), asking when the procedure was if unknown."""
 
     def name(self) -> str:
         return "action_give_plan"
@@ -140,7 +140,9 @@ class ActionGivePlan(Action):
         say_milestones(dispatcher, news)
         for message in plan_messages(plan, timezone, CLINIC.contact_details()):
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(response="utter_based_on_procedure_time", elapsed=describe_elapsed(procedure_time, now))
+        dispatcher.utter_message(
+            response="utter_based_on_procedure_time", elapsed=describe_elapsed(procedure_time, now)
+        )
         send_plan_payload(dispatcher, tracker, plan_payload(plan, timezone))
         return [SlotSet(PENDING_SLOT, False), *say_follow_ups(dispatcher, tracker, news, now)]
 

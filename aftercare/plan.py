@@ -179,7 +179,9 @@ def plan_messages(plan: Plan, timezone: str, details: dict[str, str]) -> list[st
     if plan.fine_now:
         messages.append(f"Fine now: {_join(plan.fine_now)}.")
     if plan.waiting:
-        waits = [f"{item.label} (from {describe_local_time(item.fine_at, plan.now, timezone)})" for item in plan.waiting]
+        waits = [
+            f"{item.label} (from {describe_local_time(item.fine_at, plan.now, timezone)})" for item in plan.waiting
+        ]
         messages.append(f"Still to wait for: {_join(waits)}.")
     if plan.normal:
         normal = [f"{item.label} (until {describe_local_time(item.until, plan.now, timezone)})" for item in plan.normal]
@@ -227,7 +229,8 @@ def plan_payload(plan: Plan, timezone: str) -> dict[str, Any]:
         "elapsed": describe_elapsed(plan.procedure_time, plan.now),
         "fine_now": list(plan.fine_now),
         "waiting": [
-            {"label": item.label, "from": describe_local_time(item.fine_at, plan.now, timezone)} for item in plan.waiting
+            {"label": item.label, "from": describe_local_time(item.fine_at, plan.now, timezone)}
+            for item in plan.waiting
         ],
         "normal": [
             {"label": item.label, "until": describe_local_time(item.until, plan.now, timezone)} for item in plan.normal
