@@ -4,6 +4,7 @@ The action server runs with AFTERCARE_NOW fixed (restarted with a later clock to
 procedure times come as the widget sends them, in message metadata, so the Rasa server's own clock plays no part.
 """
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,6 +13,7 @@ from scripts.servers import Servers
 
 T0 = datetime(2026, 11, 29, 17, 0, tzinfo=timezone.utc)  # Sunday noon in New York
 CHECK_IN_TITLES = ["All good", "Still red or swollen", "Something worries me"]
+API_TOKEN = "plan-tests-api-token-0123456789"
 
 
 def iso(moment: datetime) -> str:
@@ -36,7 +38,9 @@ def clocked(servers):
 
 
 def texts(replies: list[dict]) -> list[str]:
-    return [reply["text"] for reply in replies if reply.get("text")]
+    """The replies' texts after the disclaimer that opens each new conversation."""
+    said = [reply["text"] for reply in replies if reply.get("text")]
+    return [text for text in said if "automated aftercare assistant, not a clinician" not in text]
 
 
 def line(replies: list[dict], start: str) -> str:
@@ -133,3 +137,27 @@ def test_a_conversation_spanning_24_hours_says_what_changed_and_checks_in_once(c
         if (event.get("text") or "").startswith("It's now past 24 hours")
     ]
     assert len(milestone_lines) == 1
+
+
+def test_another_channel_can_deliver_the_check_in_through_the_conversations_api(clocked):
+    """README: a clinic's job calls trigger_intent request_plan for a conversation whose check-in is due."""
+    sender = "plan-external"
+    assert texts(clocked.send(sender, "can I wear make-up?", metadata(3)))[0].startswith("Not yet")
+    set_clock(clocked, T0 + timedelta(hours=22))  # 25 hours after the treatment
+    clocked.restart_rasa(RASA_ENABLE_API="1", RASA_AUTH_TOKEN=API_TOKEN)
+    try:
+        path = f"/conversations/{sender}/trigger_intent?token={API_TOKEN}"
+        status, answer = clocked.post(json.dumps({"name": "request_plan"}), path=path)
+        assert status == 200, answer
+        messages = answer["messages"]
+        assert texts(messages)[0].startswith("It's now past 24 hours since your treatment")
+        assert texts(messages)[1].startswith("Here's your aftercare plan for day 1")
+        assert [button["title"] for button in check_in_buttons(messages)] == CHECK_IN_TITLES
+        status, again = clocked.post(json.dumps({"name": "request_plan"}), path=path)
+        assert status == 200 and check_in_buttons(again["messages"]) == []
+        # The patient's answer comes back into the same conversation.
+        replies = clocked.send(sender, "/check_in_all_good", metadata(3))
+        assert texts(replies)[0].startswith("Good to hear")
+    finally:
+        set_clock(clocked, T0)
+        clocked.restart_rasa()
