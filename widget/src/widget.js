@@ -197,8 +197,7 @@ class AftercareChat {
       h(
         'header',
         { className: 'header' },
-        h('div', { className: 'titles' }, h('h2', { className: 'title', id: 'panel-title' }, t('title')), h('p', { className: 'subtitle' }, t('subtitle'))),
-        this.planButton,
+        h('div', { className: 'titles' }, h('h2', { className: 'title', id: 'panel-title' }, t('title')), h('p', { className: 'subtitle' }, t('subtitle')), this.planButton),
         this.closeButton,
       ),
       h('nav', { className: 'help', 'aria-label': t('helpLabel') }, this.escalationAlert, h('div', { className: 'help-actions' }, this.callClinic, this.callEmergency)),
