@@ -33,7 +33,7 @@ from aftercare.topic_question import topic_question_status
 
 logger = logging.getLogger(__name__)
 
-CARRIED_OVER_SLOTS = ("procedure_time", "escalation")  # kept when a new session starts
+CARRIED_OVER_SLOTS = ("procedure_time", "escalation", "aftercare_progress")  # kept when a new session starts
 TIME_INTENT = "inform_procedure_time"
 
 
@@ -154,6 +154,10 @@ class ActionSessionStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
         events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRIED_OVER_SLOTS if tracker.get_slot(slot)]
+        # Aftercare plan (issue 15): a visit that begins with the procedure time known may ask a due check-in.
+        from actions import plan as plan_turns  # here: actions/plan.py imports this module
+
+        events += plan_turns.visit_started(tracker)
         dispatcher.utter_message(response="utter_disclaimer", **CLINIC.contact_details())
         events.append(ActionExecuted("action_listen"))
         return events
@@ -269,6 +273,14 @@ class ActionAnswerQuestion(Action):
                 answered.append((topic, advice))
 
         events: list[EventType] = [SlotSet("pending_topic", " ".join(waiting) or None)]
+        # --- Aftercare plan (issue 15): milestones first, then the answer, then a check-in or booking reminder. ---
+        # Never on a turn that escalates or asks for the time. Imported here: actions/plan.py imports this module.
+        from actions import plan as plan_turns
+
+        calm = not waiting and not any(advice.escalate for _, advice in answered)
+        news = plan_turns.stage_news(tracker, procedure_time, now) if calm else None
+        plan_turns.say_milestones(dispatcher, news)
+        # --- end of the aftercare plan block ---
         for _, advice in answered:
             dispatcher.utter_message(text=advice.text)
         if any(advice.escalate for _, advice in answered):
@@ -288,6 +300,7 @@ class ActionAnswerQuestion(Action):
             if intent == TIME_INTENT and not answered:
                 dispatcher.utter_message(response="utter_procedure_time_not_understood")
             ask_procedure_time(dispatcher)
+        events += plan_turns.say_follow_ups(dispatcher, tracker, news, now)  # aftercare plan (issue 15)
         return events
 
 

@@ -28,6 +28,10 @@ class Window:
     until_hours: float | None
     text: str
     escalate: bool = False
+    # The plan (aftercare/plan.py): what becomes fine from this window on, and the window in which it is time
+    # to book the next session.
+    allows: tuple[str, ...] = ()
+    booking_reminder: bool = False
 
     def contains(self, hours: float) -> bool:
         """True when `hours` since the procedure falls in this window."""
@@ -40,6 +44,8 @@ class Topic:
 
     name: str
     windows: tuple[Window, ...]
+    # What the plan calls the effect this topic is about ("redness"): normal until its first escalating window.
+    effect: str | None = None
 
     @property
     def needs_time(self) -> bool:
@@ -66,11 +72,20 @@ class TimeButton:
 
 
 @dataclass(frozen=True)
+class CheckIn:
+    """When the assistant asks how the skin looks: once per conversation, from_hours <= elapsed < until_hours."""
+
+    from_hours: float
+    until_hours: float
+
+
+@dataclass(frozen=True)
 class CareGuide:
-    """All topics and the time question's quick replies."""
+    """All topics, the time question's quick replies and the check-ins."""
 
     topics: dict[str, Topic]
     time_buttons: tuple[TimeButton, ...]
+    check_ins: tuple[CheckIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +126,7 @@ def _load_window(path: Path, topic: str, index: int, raw: Any) -> Window:
     where = f"topic '{topic}', window {index + 1}"
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: {where} must be a mapping with from_hours and text")
-    unknown = sorted(set(raw) - {"from_hours", "until_hours", "text", "escalate"})
+    unknown = sorted(set(raw) - {"from_hours", "until_hours", "text", "escalate", "allows", "booking_reminder"})
     if unknown:
         raise ConfigError(f"{path}: {where}: unknown key '{unknown[0]}'")
     if "from_hours" not in raw:
@@ -128,12 +143,32 @@ def _load_window(path: Path, topic: str, index: int, raw: Any) -> Window:
     text = _check_template(path, where, raw.get("text"))
     if "{until}" in text and until_hours is None:
         raise ConfigError(f"{path}: {where}: uses {{until}} but the window has no 'until_hours'")
-    return Window(from_hours, until_hours, text, escalate)
+    booking_reminder = raw.get("booking_reminder", False)
+    if not isinstance(booking_reminder, bool):
+        raise ConfigError(f"{path}: {where}: 'booking_reminder' must be true or false")
+    return Window(from_hours, until_hours, text, escalate, _labels(path, f"{where}: 'allows'", raw), booking_reminder)
+
+
+def _label(path: Path, where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{path}: {where} must be a short non-empty text, not {value!r}")
+    return " ".join(value.split())
+
+
+def _labels(path: Path, where: str, raw: dict[str, Any]) -> tuple[str, ...]:
+    """A window's `allows`: the things the plan lists as fine from this window on."""
+    value = raw.get("allows", [])
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}: {where} must be a list of short texts (e.g. [make-up])")
+    return tuple(_label(path, f"{where} item {index}", item) for index, item in enumerate(value, start=1))
 
 
 def _load_topic(path: Path, name: str, raw: Any) -> Topic:
     if not isinstance(raw, dict) or not isinstance(raw.get("windows"), list) or not raw["windows"]:
         raise ConfigError(f"{path}: topic '{name}' needs a non-empty list of 'windows'")
+    unknown = sorted(set(raw) - {"windows", "effect"})
+    if unknown:
+        raise ConfigError(f"{path}: topic '{name}': unknown key '{unknown[0]}' (known keys: windows, effect)")
     windows = tuple(_load_window(path, name, index, window) for index, window in enumerate(raw["windows"]))
     if windows[0].from_hours != 0:
         raise ConfigError(f"{path}: topic '{name}': the first window must start at from_hours: 0")
@@ -152,7 +187,36 @@ def _load_topic(path: Path, name: str, raw: Any) -> Topic:
             )
     if windows[-1].until_hours is not None:
         raise ConfigError(f"{path}: topic '{name}': the last window must have no 'until_hours' (it lasts for ever)")
-    return Topic(name, windows)
+    effect = None
+    if raw.get("effect") is not None:
+        effect = _label(path, f"topic '{name}': 'effect'", raw["effect"])
+        if not any(window.escalate for window in windows):
+            raise ConfigError(
+                f"{path}: topic '{name}': 'effect' needs a window with 'escalate: true' (when it stops being normal)"
+            )
+    return Topic(name, windows, effect)
+
+
+def _load_check_ins(path: Path, raw: Any) -> tuple[CheckIn, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: 'check_ins' must be a list of windows (from_hours, until_hours)")
+    check_ins: list[CheckIn] = []
+    for index, item in enumerate(raw, start=1):
+        where = f"check_ins item {index}"
+        if not isinstance(item, dict) or set(item) != {"from_hours", "until_hours"}:
+            raise ConfigError(f"{path}: {where} must have exactly 'from_hours' and 'until_hours'")
+        check_in = CheckIn(
+            _number(path, f"{where}: 'from_hours'", item["from_hours"]),
+            _number(path, f"{where}: 'until_hours'", item["until_hours"]),
+        )
+        if check_in.until_hours <= check_in.from_hours:
+            raise ConfigError(f"{path}: {where}: 'until_hours' must be after 'from_hours'")
+        if check_ins and check_in.from_hours < check_ins[-1].until_hours:
+            raise ConfigError(f"{path}: {where} starts before check-in {index - 1} ends (they must be in time order)")
+        check_ins.append(check_in)
+    return tuple(check_ins)
 
 
 def _load_time_buttons(path: Path, raw: Any) -> tuple[TimeButton, ...]:
@@ -174,9 +238,9 @@ def load_care_guide(path: str | Path, known_topics: Iterable[str]) -> CareGuide:
     """Loads and validates the care guide; every known topic must be there and no other."""
     path = Path(path)
     content = read_yaml_mapping(path)
-    unknown_keys = sorted(set(content) - {"time_question", "topics"})
+    unknown_keys = sorted(set(content) - {"time_question", "topics", "check_ins"})
     if unknown_keys:
-        raise ConfigError(f"{path}: unknown key '{unknown_keys[0]}' (known keys: time_question, topics)")
+        raise ConfigError(f"{path}: unknown key '{unknown_keys[0]}' (known keys: time_question, topics, check_ins)")
     raw_topics = content.get("topics")
     if not isinstance(raw_topics, dict) or not raw_topics:
         raise ConfigError(f"{path}: key 'topics' is missing or empty")
@@ -188,7 +252,27 @@ def load_care_guide(path: str | Path, known_topics: Iterable[str]) -> CareGuide:
     if missing:
         raise ConfigError(f"{path}: topic '{missing[0]}' is missing")
     topics = {name: _load_topic(path, name, raw) for name, raw in raw_topics.items()}
-    return CareGuide(topics, _load_time_buttons(path, content.get("time_question")))
+    _check_plan_labels(path, topics)
+    return CareGuide(
+        topics, _load_time_buttons(path, content.get("time_question")), _load_check_ins(path, content.get("check_ins"))
+    )
+
+
+def _check_plan_labels(path: Path, topics: dict[str, Topic]) -> None:
+    """Each thing the plan lists becomes fine once, in one topic (else the plan would say two different times)."""
+    seen: dict[str, str] = {}
+    for topic in topics.values():
+        for index, window in enumerate(topic.windows, start=1):
+            for label in window.allows:
+                if label.lower() in seen:
+                    raise ConfigError(
+                        f"{path}: topic '{topic.name}', window {index}: 'allows' names '{label}' again "
+                        f"(already allowed in {seen[label.lower()]})"
+                    )
+                seen[label.lower()] = f"topic '{topic.name}', window {index}"
+    reminders = [topic.name for topic in topics.values() for window in topic.windows if window.booking_reminder]
+    if len(reminders) > 1:
+        raise ConfigError(f"{path}: only one window may have 'booking_reminder: true' (found {len(reminders)})")
 
 
 def hours_since(procedure_time: datetime, now: datetime) -> float:

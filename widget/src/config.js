@@ -36,6 +36,21 @@ export const DEFAULT_TEXTS = {
     'Your message could not be sent: the assistant is not answering. Please call {clinic_name}; in an emergency call {emergency_number}.',
   newMessages: '{count} new',
   footer: 'General guidance from {clinic_name}’s care guide. It cannot diagnose.',
+  // The "Your aftercare" panel (issue 15): the plan for the patient's stage, from the care guide.
+  planButton: 'Your aftercare',
+  planTitle: 'Your aftercare',
+  planLoading: 'Getting your plan…',
+  planUnknown: 'To show your plan I need to know when your treatment was: please answer in the chat.',
+  planDayZero: 'Day 0, the day of your treatment ({elapsed} ago)',
+  planDay: 'Day {day} after your treatment ({elapsed} ago)',
+  planFine: 'Fine now',
+  planNext: 'Next milestone',
+  planWaiting: 'Still to wait for',
+  planNormal: 'Normal at this stage',
+  planNoLonger: 'No longer expected: if you have any of these, call the clinic',
+  planFrom: '{label}: from {when}',
+  planUntil: '{label}: until {when}',
+  planBack: 'Back to chat',
 };
 
 function textKeyFromDataset(key) {

@@ -15,6 +15,10 @@ export function readBotPayload(payload) {
   if (signal) {
     return { escalation: signal.escalation, phone: typeof signal.phone === 'string' ? signal.phone : null };
   }
+  // The plan for the "Your aftercare" panel (actions/plan.py): {aftercare_plan: {...}}, or null while the
+  // procedure time is unknown.
+  const plan = candidates.find((part) => Object.prototype.hasOwnProperty.call(part, 'aftercare_plan'));
+  if (plan) return { plan: readPlan(plan.aftercare_plan), text: '', replies: [] };
   const offered = [payload?.quick_replies, payload?.buttons].find((list) => Array.isArray(list) && list.length) || [];
   const replies = offered
     .filter((reply) => reply && typeof reply.title === 'string' && typeof reply.payload === 'string')
@@ -25,4 +29,24 @@ export function readBotPayload(payload) {
     return { text, replies: [], staff: { name: payload.from_staff, clinic: typeof payload.clinic === 'string' ? payload.clinic : '' } };
   }
   return { text, replies };
+}
+
+const texts = (list) => (Array.isArray(list) ? list.filter((item) => typeof item === 'string') : []);
+const timed = (list, key) =>
+  (Array.isArray(list) ? list : [])
+    .filter((item) => item && typeof item.label === 'string' && typeof item[key] === 'string')
+    .map((item) => ({ label: item.label, when: item[key] }));
+
+/** The plan payload with only the fields and types the panel shows (null: the procedure time is unknown). */
+export function readPlan(plan) {
+  if (!plan || typeof plan !== 'object') return null;
+  return {
+    day: Number.isInteger(plan.day) && plan.day >= 0 ? plan.day : 0,
+    elapsed: typeof plan.elapsed === 'string' ? plan.elapsed : '',
+    fineNow: texts(plan.fine_now),
+    waiting: timed(plan.waiting, 'from'),
+    normal: timed(plan.normal, 'until'),
+    noLongerExpected: texts(plan.no_longer_expected),
+    nextMilestone: typeof plan.next_milestone === 'string' ? plan.next_milestone : '',
+  };
 }

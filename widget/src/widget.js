@@ -12,6 +12,8 @@ import { ChatConnection } from './transport.js';
 
 const ELEMENT_NAME = 'aftercare-widget';
 const GREETING_PAYLOAD = '/greet'; // starts the conversation: the disclaimer, then the greeting
+// Asks for the plan as JSON only, for the "Your aftercare" panel (actions/plan.py); the chat shows nothing.
+const PLAN_PAYLOAD = '/request_plan{"plan_view": "panel"}';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const ICONS = {
   chat: ['M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-5A8 8 0 1 1 21 12z'],
@@ -187,17 +189,19 @@ class AftercareChat {
       this.submit();
     });
 
+    this.buildPlan();
     this.panel = h(
       'section',
       { className: 'panel', id: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'panel-title', hidden: true },
       h(
         'header',
         { className: 'header' },
-        h('div', { className: 'titles' }, h('h2', { className: 'title', id: 'panel-title' }, t('title')), h('p', { className: 'subtitle' }, t('subtitle'))),
+        h('div', { className: 'titles' }, h('h2', { className: 'title', id: 'panel-title' }, t('title')), h('p', { className: 'subtitle' }, t('subtitle')), this.planButton),
         this.closeButton,
       ),
       h('nav', { className: 'help', 'aria-label': t('helpLabel') }, this.escalationAlert, h('div', { className: 'help-actions' }, this.callClinic, this.callEmergency)),
       this.status,
+      this.planView,
       this.log,
       composer,
       h('p', { className: 'footer' }, t('footer')),
@@ -205,7 +209,8 @@ class AftercareChat {
     this.panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();
-        this.close();
+        if (this.isPlanOpen()) this.closePlan();
+        else this.close();
       }
     });
 
@@ -213,6 +218,71 @@ class AftercareChat {
     this.root.style.setProperty('--accent', this.config.accentColor);
     this.shadow.append(this.root);
     this.setClinicPhone(this.store.state.escalationPhone || this.config.phone);
+  }
+
+  // ---- "Your aftercare" panel (issue 15): day N, what is fine now, the next milestone ----------------------------
+
+  buildPlan() {
+    const t = (key) => this.text(key);
+    this.planButton = h(
+      'button',
+      { type: 'button', className: 'plan-button', 'aria-expanded': 'false', 'aria-controls': 'plan' },
+      t('planButton'),
+    );
+    this.planButton.addEventListener('click', () => (this.isPlanOpen() ? this.closePlan() : this.openPlan()));
+    this.planHeading = h('h3', { className: 'plan-title', id: 'plan-title', tabindex: '-1' }, t('planTitle'));
+    // Announced when the plan arrives, so a screen reader says it without the patient moving focus.
+    this.planBody = h('div', { className: 'plan-body', 'aria-live': 'polite' });
+    this.planBack = h('button', { type: 'button', className: 'plan-back' }, t('planBack'));
+    this.planBack.addEventListener('click', () => this.closePlan());
+    this.planView = h(
+      'section',
+      { className: 'plan', id: 'plan', role: 'region', 'aria-labelledby': 'plan-title', hidden: true },
+      this.planHeading,
+      this.planBody,
+      this.planBack,
+    );
+  }
+
+  isPlanOpen() {
+    return !this.planView.hidden;
+  }
+
+  openPlan() {
+    this.planView.hidden = false;
+    this.log.hidden = true;
+    this.planButton.setAttribute('aria-expanded', 'true');
+    this.planBody.replaceChildren(h('p', { className: 'plan-note' }, this.text('planLoading')));
+    this.planHeading.focus();
+    this.connection.start();
+    this.connection.send({ id: newId(), payload: PLAN_PAYLOAD, metadata: this.metadata(), hidden: true });
+  }
+
+  closePlan() {
+    this.planView.hidden = true;
+    this.log.hidden = false;
+    this.planButton.setAttribute('aria-expanded', 'false');
+    this.planButton.focus();
+    this.scrollToEnd(true);
+  }
+
+  /** The plan's sections as lists of text (never HTML); null: the procedure time is not known yet. */
+  renderPlan(plan) {
+    if (!plan) {
+      this.planBody.replaceChildren(h('p', { className: 'plan-note' }, this.text('planUnknown')));
+      return;
+    }
+    const section = (title, items) =>
+      items.length ? [h('h4', {}, title), h('ul', {}, items.map((item) => h('li', {}, item)))] : [];
+    const day = plan.day === 0 ? this.text('planDayZero', { elapsed: plan.elapsed }) : this.text('planDay', { day: plan.day, elapsed: plan.elapsed });
+    this.planBody.replaceChildren(
+      h('p', { className: 'plan-day' }, day),
+      ...section(this.text('planFine'), plan.fineNow),
+      ...section(this.text('planNext'), plan.nextMilestone ? [plan.nextMilestone] : []),
+      ...section(this.text('planWaiting'), plan.waiting.map((item) => this.text('planFrom', item))),
+      ...section(this.text('planNormal'), plan.normal.map((item) => this.text('planUntil', item))),
+      ...section(this.text('planNoLonger'), plan.noLongerExpected),
+    );
   }
 
   setClinicPhone(phone) {
@@ -325,6 +395,10 @@ class AftercareChat {
 
   receive(payload) {
     const reply = readBotPayload(payload);
+    if (reply.plan !== undefined) {
+      this.renderPlan(reply.plan); // shown when the panel is open; a plan asked in words also refreshes it
+      return;
+    }
     if (reply.escalation) {
       this.escalate(reply.escalation, reply.phone);
       return;

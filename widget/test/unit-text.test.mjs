@@ -95,3 +95,26 @@ test('a too-light clinic colour is darkened until white text on it passes AA', (
   assert.ok(light.ratio >= 4.5);
   assert.equal(readableAccent('not a colour', DEFAULT_ACCENT).color, DEFAULT_ACCENT);
 });
+
+test('the plan payload becomes the panel fields, keeping only text (null while the time is unknown)', async () => {
+  const { readPlan } = await import('../src/messages.js');
+  const payload = {
+    custom: {
+      aftercare_plan: {
+        day: 1,
+        elapsed: 'about 1 day',
+        fine_now: ['make-up', '<img src=x onerror=alert(1)>', 7],
+        waiting: [{ label: 'workouts', from: 'around 6 am tomorrow' }, { label: 'no time' }],
+        normal: [{ label: 'redness', until: 'around 6 am on Tue 1 Dec' }],
+        next_milestone: 'around 6 am tomorrow (48 hours after your treatment): workouts',
+      },
+    },
+  };
+  const { plan } = readBotPayload(payload);
+  assert.deepEqual(plan.fineNow, ['make-up', '<img src=x onerror=alert(1)>']); // shown as text, never parsed
+  assert.deepEqual(plan.waiting, [{ label: 'workouts', when: 'around 6 am tomorrow' }]);
+  assert.equal(plan.day, 1);
+  assert.equal(readBotPayload({ aftercare_plan: null }).plan, null);
+  assert.equal(readBotPayload({ text: 'hi' }).plan, undefined);
+  assert.equal(readPlan({ day: -3 }).day, 0);
+});
