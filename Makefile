@@ -11,7 +11,7 @@ MODEL := models/aftercare.tar.gz
 # The NLU components read aftercare's parsers and their vocabularies (procedure times, warning signs, topics).
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	$(wildcard aftercare/procedure_time.* aftercare/warning_signs.* aftercare/topic*.* aftercare/assertion.py \
-	aftercare/timestamps.py aftercare/clinic.py)
+	aftercare/timestamps.py aftercare/clinic.py aftercare/languages/*)
 
 # Settings read by deploy/endpoints.server.yml and the servers; override on the command line or in the environment.
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook

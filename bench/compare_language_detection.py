@@ -69,8 +69,10 @@ def main() -> None:
         memory = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - memory_before) / 1024
         for min_words in (1, 2):
             for threshold in THRESHOLDS:
-                wrong = [m for m, (w, p) in zip(english, english_scores) if w >= min_words and p >= threshold]
-                missed = [m for m, (w, p) in zip(spanish, spanish_scores) if w < min_words or p < threshold]
+                english_pairs = zip(english, english_scores, strict=True)
+                spanish_pairs = zip(spanish, spanish_scores, strict=True)
+                wrong = [m for m, (w, p) in english_pairs if w >= min_words and p >= threshold]
+                missed = [m for m, (w, p) in spanish_pairs if w < min_words or p < threshold]
                 print(
                     f"{name:8} {min_words:>9} {threshold:>9.1f} {len(wrong):>5}/{len(english):<5} "
                     f"{len(spanish) - len(missed):>6}/{len(spanish):<6} wrong: {', '.join(wrong[:3]) or '-'}; "
