@@ -77,7 +77,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             entities = message.get(ENTITIES, [])
             english_signs = any(entity.get("entity") == SIGN_ENTITY for entity in entities)
-            reading = read_message(text, self._languages, english_signs)
+            reading = read_message(text, self._languages)
             added = [sign_entity(sign) for sign in reading.signs]
             if reading.code != ENGLISH:
                 added.append(rule_entity(ENTITY, reading.code, 0, len(text)))

@@ -120,16 +120,17 @@ def load_languages(folder: Path = LANGUAGES_FOLDER) -> Mapping[str, Language]:
     return {language.code: language for language in (load_language(path) for path in language_files(folder))}
 
 
-def read_message(text: str, languages: Mapping[str, Language], english_signs_found: bool) -> MessageLanguage:
+def read_message(text: str, languages: Mapping[str, Language]) -> MessageLanguage:
     """The message's language and the sign mentions in its words.
 
-    The detector decides, except that a sign in another language's words marks a message the English detector
-    found nothing in as that language, however short ("me desmayé" is too short for the detector).
+    The detector decides, except that a sign in another language's words marks a message as that language,
+    however short ("me desmayé" is too short for the detector), when the English lexicon finds no mention at all
+    in it (so an English question about pus, which the English lexicon reads as general, stays English).
     """
     code = detect_language(text, languages)
     if code != ENGLISH:
         return MessageLanguage(code, tuple(find_sign_mentions(text, languages[code].lexicon)))
-    if not english_signs_found:
+    if not find_sign_mentions(text):
         for language in languages.values():
             found = MessageLanguage(language.code, tuple(find_sign_mentions(text, language.lexicon)))
             if found.signs:
