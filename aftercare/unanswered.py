@@ -73,8 +73,8 @@ def closest_intent(parse_data: Mapping[str, Any]) -> tuple[str, Any]:
 def bucket(reason: str, parse_data: Mapping[str, Any]) -> str:
     """The topic-less bucket of an unanswered turn (see the module docstring)."""
     if reason == OTHER_LANGUAGE:
-        languages = [e.get("value") for e in parse_data.get("entities") or [] if e.get("entity") == "language"]
-        return f"language {languages[0] if languages else 'unknown'}"
+        language = parse_data.get("language")  # set by components/language_detector.py
+        return f"language {language if isinstance(language, str) and language else 'unknown'}"
     name, confidence = closest_intent(parse_data)
     return f"closest intent {name}, confidence {confidence_band(confidence)}"
 

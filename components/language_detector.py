@@ -1,8 +1,9 @@
 """Rasa adapter for other languages (aftercare/languages/): marks a message's language and its signs.
 
 Placed after WarningSignDetector, so it sees the English detector's signs and the intent it set, and only ever
-raises an escalation (aftercare.languages.language_intent): a message in a supported language (Spanish) gets a
-`language` entity; the signs its own lexicon finds become `warning_sign` entities and escalate; without a sign it
+raises an escalation (aftercare.languages.language_intent): a message in a supported language (Spanish) gets its
+code under the parse data's `language` key (kept in the tracker's `latest_message` for the actions; not an entity,
+which would need a span); the signs its own lexicon finds become `warning_sign` entities and escalate; without a sign it
 becomes `other_language`, answered in that language with the clinic's numbers (actions/languages.py).
 """
 
@@ -22,9 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.clinic import ConfigError
-from aftercare.languages import ENTITY, Intents, Language, language_intent, load_languages, read_message
+from aftercare.languages import LANGUAGE_KEY, Intents, Language, language_intent, load_languages, read_message
 from aftercare.languages.detection import ENGLISH, preload
-from components.entities import rule_entity
 from components.warning_sign_detector import ENTITY_NAME as SIGN_ENTITY
 from components.warning_sign_detector import sign_entity
 
@@ -72,7 +72,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         return cls({**cls.get_default_config(), **config}, languages)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Adds the `language` entity and the language's signs, and sets the intent (see the module docstring)."""
+        """Adds the `language` key and the language's signs, and sets the intent (see the module docstring)."""
         for message in messages:
             text = message.get(TEXT) or ""
             entities = message.get(ENTITIES, [])
@@ -80,7 +80,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             reading = read_message(text, self._languages)
             added = [sign_entity(sign) for sign in reading.signs]
             if reading.code != ENGLISH:
-                added.append(rule_entity(ENTITY, reading.code, 0, len(text)))
+                message.set(LANGUAGE_KEY, reading.code, add_to_output=True)
             if added:
                 message.set(ENTITIES, entities + self.add_extractor_name(added), add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

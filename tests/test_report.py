@@ -25,7 +25,7 @@ FALLBACK_PARSE = {
 }
 SPANISH_PARSE = {
     "intent": {"name": "other_language", "confidence": 1.0},
-    "entities": [{"entity": "language", "value": "es"}],
+    "language": "es",
 }
 
 

@@ -26,7 +26,7 @@ from aftercare.languages.detection import ENGLISH, detect_language
 from aftercare.warning_signs import SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 
 LANGUAGES_FOLDER = Path(__file__).resolve().parent
-ENTITY = "language"  # the entity that carries a message's language to the actions
+LANGUAGE_KEY = "language"  # the parsed message's key that carries its language to the actions
 REDIRECT, WARNING_SIGN = "redirect", "warning_sign"
 TEXT_KEYS = (REDIRECT, WARNING_SIGN, EMERGENCY)
 PLACEHOLDERS = frozenset({"clinic_name", "injector_name", "phone", "hours", "emergency_number"})
@@ -174,12 +174,10 @@ def language_intent(
     return None if predicted == intents.other_language else intents.other_language
 
 
-def message_language(latest_message: Mapping[str, Any]) -> str:
-    """The language a parsed message was written in (its `language` entity), "en" when it has none."""
-    for entity in latest_message.get("entities") or []:
-        if isinstance(entity, Mapping) and entity.get("entity") == ENTITY and isinstance(entity.get("value"), str):
-            return entity["value"]
-    return ENGLISH
+def message_language(parse_data: Mapping[str, Any]) -> str:
+    """The language a parsed message was written in (its `language` key), "en" when it has none."""
+    language = parse_data.get(LANGUAGE_KEY)
+    return language if isinstance(language, str) and language else ENGLISH
 
 
 def reply_text(

@@ -170,10 +170,7 @@ def test_an_english_sign_keeps_an_english_message_english():
     assert read_message("I have pus", load_languages()).code == ENGLISH
 
 
-def test_the_language_entity_is_read_from_the_parsed_message():
-    assert (
-        message_language({"entities": [{"entity": "topic", "value": "x"}, {"entity": "language", "value": "es"}]})
-        == "es"
-    )
-    assert message_language({"entities": None}) == ENGLISH
+def test_the_language_is_read_from_the_parsed_message():
+    assert message_language({"language": "es", "entities": []}) == "es"
+    assert message_language({"language": None}) == ENGLISH
     assert message_language({}) == ENGLISH

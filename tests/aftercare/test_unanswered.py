@@ -18,11 +18,11 @@ DAY = 86400.0
 NOW = 1_000 * DAY
 
 
-def said(sender: str, text: str, at: float, intent: str = "nlu_fallback", ranking=(), entities=()) -> StoredEvent:
+def said(sender: str, text: str, at: float, intent: str = "nlu_fallback", ranking=(), language=None) -> StoredEvent:
     parse_data = {
         "intent": {"name": intent, "confidence": 0.5},
         "intent_ranking": list(ranking),
-        "entities": list(entities),
+        "language": language,
     }
     return StoredEvent(sender, "user", at, None, {"text": text, "parse_data": parse_data})
 
@@ -56,7 +56,7 @@ def test_answered_turns_do_not_count_and_each_turn_counts_once():
 def test_interleaved_conversations_are_kept_apart():
     events = [
         said("a", "one", NOW, ranking=MAKEUP_GUESS),
-        said("b", "dos palabras", NOW, intent="other_language", entities=[{"entity": "language", "value": "es"}]),
+        said("b", "dos palabras", NOW, intent="other_language", language="es"),
         ran("b", "action_answer_other_language", NOW + 1),
         ran("a", "action_say_not_covered", NOW + 1),
     ]
