@@ -7,13 +7,16 @@ lexicon marks them: aftercare.languages.read_message).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
 
 from aftercare.languages import load_languages, read_message
 from aftercare.languages.detection import ENGLISH, detect_language, word_count
+from tests.strategies import ANY_TEXT
 
 HELD_OUT = yaml.safe_load((Path(__file__).parents[1] / "held_out" / "languages.yml").read_text(encoding="utf-8"))
 ENGLISH_MESSAGES = [str(message) for message in HELD_OUT["english"]]
@@ -60,3 +63,11 @@ def test_odd_text_does_not_crash():
 
 def test_word_count_ignores_numbers_emoji_and_initials():
     assert word_count("Dr. P 3 😊 no") == 2
+
+
+@settings(max_examples=150, deadline=timedelta(seconds=2), database=None)
+@given(ANY_TEXT)
+def test_reading_any_text_never_raises_and_names_a_supported_language(text):
+    reading = read_message(text, load_languages())
+    assert reading.code in (ENGLISH, "es")
+    assert all(0 <= sign.start <= sign.end <= len(text) for sign in reading.signs)
