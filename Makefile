@@ -7,27 +7,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 RASA := $(BIN)/rasa
-MODEL := models/aftercare.tar.gz
-# The NLU components read aftercare's parsers and their vocabularies (procedure times, warning signs, topics).
-TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
-	$(wildcard aftercare/procedure_time.* aftercare/warning_signs.* aftercare/topic*.* aftercare/assertion.py \
-	aftercare/timestamps.py aftercare/clinic.py aftercare/languages/*)
+# Every setting's default (ports, model, conversation store, quiet logs), written once in aftercare/defaults.env: a
+# variable set in the environment or on the command line wins.
+DEFAULTS_FILE := aftercare/defaults.env
+$(foreach setting,$(shell grep -E '^[A-Z][A-Z0-9_]*=' $(DEFAULTS_FILE)),\
+  $(eval $(firstword $(subst =, ,$(setting))) ?= $(patsubst $(firstword $(subst =, ,$(setting)))=%,%,$(setting))))
+export RASA_PORT ACTION_PORT DEMO_PORT CONSOLE_PORT TRACKER_STORE_URL MODEL \
+  RASA_TELEMETRY_ENABLED SQLALCHEMY_SILENCE_UBER_WARNING TF_CPP_MIN_LOG_LEVEL PYTHONWARNINGS
+# What `rasa train` reads (scripts/training_inputs.py, also used by the bench): a change to one of them retrains.
+TRAINING_INPUTS := $(shell python3 scripts/training_inputs.py)
 
 # Settings read by deploy/endpoints.server.yml and the servers; override on the command line or in the environment.
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
-export TRACKER_STORE_URL ?= sqlite:///conversations.db
 # The action server answers only calls carrying this token (deploy/endpoints.server.yml): a fresh one per `make` run
 # unless it is set (.env.example).
 ifeq ($(strip $(ACTION_SERVER_TOKEN)),)
 ACTION_SERVER_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 endif
 export ACTION_SERVER_TOKEN
-RASA_PORT ?= 5005
-ACTION_PORT ?= 5055
-export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export RASA_TELEMETRY_ENABLED := false
-export TF_CPP_MIN_LOG_LEVEL := 3
-export PYTHONWARNINGS := ignore
 
 .PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
 	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock \
@@ -38,7 +35,7 @@ help:
 	@echo "make shell  the same, then talk to it in this terminal"
 	@echo "make test   everything CI runs"
 
-$(VENV)/.installed: requirements.txt .python-version
+$(VENV)/.installed: requirements.txt pyproject.toml .python-version
 	@echo "==> Creating $(VENV) with Python $(PYTHON_VERSION) and the pinned dependencies (about 3 minutes the first time)"
 	@python=$$(pyenv prefix $(PYTHON_VERSION) 2>/dev/null)/bin/python; \
 	  [ -x "$$python" ] || python=$$(command -v python3.10); \
@@ -46,6 +43,8 @@ $(VENV)/.installed: requirements.txt .python-version
 	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
 	$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.txt
+	@echo "==> Installing this project into $(VENV) (editable: aftercare/, actions/, components/, channels/, console/)"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@touch $@
 
 install: $(VENV)/.installed
@@ -81,7 +80,7 @@ lint: install
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"
-	$(BIN)/pytest -q tests --ignore=tests/servers --ignore=tests/robustness --ignore=tests/scale
+	$(BIN)/pytest -q -m unit
 
 validate: install
 	@echo "==> rasa data validate"
@@ -101,16 +100,16 @@ test-nlu: $(MODEL)
 # Fails below 100% escalation recall, above 2% false alarms or below 97% procedure-time attribution (~25 s).
 eval-components: $(MODEL)
 	@echo "==> Rule-based components and end-to-end escalation on the held-out lists"
-	$(PY) scripts/eval_components.py --model $(MODEL)
+	$(PY) -m scripts.eval_components --model $(MODEL)
 
 test-servers: $(MODEL)
 	@echo "==> End-to-end tests against real Rasa and action servers"
-	$(BIN)/pytest -q tests/servers
+	$(BIN)/pytest -q -m servers
 
 # Bad input, faults, a small load test, privacy and security; the tests start their servers (ports 5306-5359).
 test-robustness: $(MODEL)
 	@echo "==> Robustness: bad input, a 1,000-message fuzz, faults, load, privacy and security against real servers (about 4 minutes)"
-	$(BIN)/pytest -q tests/robustness
+	$(BIN)/pytest -q -m robustness
 
 # 50 simulated patients x 10 turns against servers it starts on ports 5305/5355, e.g. `make loadtest PATIENTS=100`.
 loadtest: $(MODEL)
@@ -160,7 +159,7 @@ test-widget: $(MODEL) browser
 test-scale: $(MODEL)
 	@echo "==> Scale-out: two Rasa replicas sharing PostgreSQL and Redis, behind nginx (about 3 minutes)"
 	deploy/install_services.sh
-	AFTERCARE_SCALE_TESTS=1 $(BIN)/pytest -q tests/scale
+	$(BIN)/pytest -q -m scale
 
 # Reply latency, memory, start-up, training time and NLU accuracy next to a bare `rasa init` bot (~10 min).
 bench: $(MODEL)

@@ -22,6 +22,7 @@ from aftercare.escalation import EMERGENCY, more_urgent, report_level
 from aftercare.languages import level_text, message_language, reply_text  # other languages (issue 16)
 from aftercare.opening_hours import describe_moment
 from aftercare.timestamps import (
+    OLDEST_PLAUSIBLE,
     describe_elapsed,
     format_timestamp,
     is_valid_timezone,
@@ -102,10 +103,14 @@ TERMINAL_CHANNEL = "cmdline"  # `rasa shell`, which would print the payload as "
 def utter_escalation(dispatcher: CollectingDispatcher, tracker: Tracker, level: str) -> None:
     """Tells the widget (and REST clients) that this turn escalated, so it can make the call action prominent.
 
+    The payload carries the conversation's level (never lowered: an emergency earlier stays the level after a later
+    injector-level sign), so the widget shows what the server decided and keeps no copy of the levels' order.
     Not in `rasa shell`: the patient there reads the words, which already say whom to call.
     """
+    current = tracker.get_slot("escalation")
+    conversation_level = level if more_urgent(current, level) else current
     if tracker.get_latest_input_channel() != TERMINAL_CHANNEL:
-        dispatcher.utter_message(json_message={"escalation": level, "phone": CLINIC.phone})
+        dispatcher.utter_message(json_message={"escalation": conversation_level, "phone": CLINIC.phone})
 
 
 def offer_callback_if_closed(dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -232,7 +237,11 @@ class ActionAnswerQuestion(Action):
             value = parse_timestamp(rejected)
             problem = plausibility_problem(value, now)
             response = "utter_procedure_time_future" if problem == "future" else "utter_procedure_time_too_old"
-            dispatcher.utter_message(response=response, understood=describe_date(value, patient_timezone(tracker)))
+            dispatcher.utter_message(
+                response=response,
+                understood=describe_date(value, patient_timezone(tracker)),
+                oldest_plausible=f"{OLDEST_PLAUSIBLE.days} days",
+            )
             ask_procedure_time(dispatcher)
             return [SlotSet("rejected_procedure_time", None), SlotSet("pending_topic", " ".join(topic_names) or None)]
 

@@ -14,8 +14,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import CLINIC, person_is_answering
-from aftercare.clinic import ConfigError
 from aftercare.languages import REDIRECT, load_languages, message_language, reply_text
+from aftercare.yaml_files import ConfigError
 
 logger = logging.getLogger(__name__)
 

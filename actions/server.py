@@ -34,6 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from aftercare import log_redaction, private_files
+from aftercare.environment import DEFAULTS
 from aftercare.secret_files import SecretError, load_secret_files, read_token
 
 logger = logging.getLogger("actions.server")  # not "__main__" under python -m
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     """Starts the action server (see the module docstring)."""
     parser = create_argument_parser()
     parser.prog = "python -m actions.server"
-    parser.set_defaults(actions="actions", port=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.set_defaults(actions="actions", port=int(os.environ.get("ACTION_PORT") or DEFAULTS["ACTION_PORT"]))
     args = parser.parse_args(argv)
 
     private_files.restrict_new_files()  # a --log-file holds what actions were asked about

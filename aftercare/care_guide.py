@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aftercare.clinic import ConfigError, read_yaml_mapping
+from aftercare.procedure_time.vocabulary import today_offset_hours
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
 TEMPLATE_FIELDS = frozenset({"until", "clinic_name", "injector_name", "phone", "hours", "emergency_number"})
 
@@ -161,7 +162,10 @@ def _load_time_buttons(path: Path, raw: Any) -> tuple[TimeButton, ...]:
     for index, button in enumerate(raw, start=1):
         if not isinstance(button, dict) or not isinstance(button.get("title"), str) or not button["title"].strip():
             raise ConfigError(f"{path}: time_question button {index} needs a 'title'")
-        hours_ago = _number(path, f"time_question button {index}: 'hours_ago'", button.get("hours_ago"))
+        if button.get("hours_ago") == "today":  # what the time vocabulary takes "earlier today" to mean
+            hours_ago = today_offset_hours()
+        else:
+            hours_ago = _number(path, f"time_question button {index}: 'hours_ago'", button.get("hours_ago"))
         buttons.append(TimeButton(button["title"].strip(), hours_ago))
     return tuple(buttons)
 

@@ -8,21 +8,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from aftercare.opening_hours import OpeningHours, OpeningHoursError, parse_opening_hours
-from aftercare.timestamps import is_valid_timezone, load_timezone
+from aftercare.timestamps import DATE_ORDERS, is_valid_timezone, load_timezone
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
-DATE_ORDERS = ("MDY", "DMY")
+__all__ = ["Clinic", "ConfigError", "clinic_file", "load_clinic"]
+
 REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "timezone")
 OPTIONAL_KEYS = ("emergency_number", "date_order", "care_guide", "closed_dates", "address")
 # Links patients may follow: https only (http for a clinic testing on localhost), so a typo cannot send them elsewhere.
 LINK_KEYS = ("booking_url", "prices_url")
 STRUCTURED_KEYS = ("opening_hours",)
-
-
-class ConfigError(Exception):
-    """A configuration file is missing, unreadable or wrong; the message names the file, key and problem."""
 
 
 @dataclass(frozen=True)
@@ -55,21 +51,6 @@ class Clinic:
             "hours": self.hours,
             "emergency_number": self.emergency_number,
         }
-
-
-def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """Reads a YAML file that must hold a mapping, raising ConfigError with the file name otherwise."""
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error})") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: is not valid YAML ({error})") from None
-    if not isinstance(content, dict):
-        raise ConfigError(f"{path}: must be a mapping of keys to values")
-    return content
 
 
 def _text(path: Path, content: dict[str, Any], key: str, default: str | None = None) -> str:

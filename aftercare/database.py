@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
-DEFAULT_DATABASE_URL = "sqlite:///conversations.db"
+from aftercare.environment import DEFAULTS
+
+DEFAULT_DATABASE_URL = DEFAULTS["TRACKER_STORE_URL"]
 
 
 def database_url(environ: Mapping[str, str]) -> str:

@@ -15,6 +15,8 @@ UTC = datetime_timezone.utc
 NOW_ENV_VAR = "AFTERCARE_NOW"
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks disagree a little; "just now" must not be future
 OLDEST_PLAUSIBLE = timedelta(days=365)
+# How numeric dates such as 03/04 are read (clinic.yml `date_order`): March 4 or 3 April.
+DATE_ORDERS = ("MDY", "DMY")
 # Python's datetimes end at years 1 and 9999; a parsed time keeps this much room on either side, so that showing
 # it in any time zone (offsets reach 26 hours) or moving it by a day never raises OverflowError.
 CALENDAR_MARGIN = timedelta(days=2)
@@ -90,7 +92,7 @@ def is_valid_timezone(name: object) -> bool:
 def plausibility_problem(value: datetime, now: datetime) -> str | None:
     """Why a procedure time cannot be right, or None when it is plausible.
 
-    "future" when it is more than 5 minutes after `now`, "too_old" when more than 365 days before.
+    "future" when it is more than FUTURE_TOLERANCE after `now`, "too_old" when more than OLDEST_PLAUSIBLE before.
     """
     if value - now > FUTURE_TOLERANCE:
         return "future"

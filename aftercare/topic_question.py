@@ -9,9 +9,8 @@ import functools
 import re
 from pathlib import Path
 
-import yaml
-
 from aftercare.assertion import Assertion
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
 DEFAULT_PHRASES_PATH = Path(__file__).with_name("topic_questions.yml")
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc`\u00b4", "'"))
@@ -25,12 +24,12 @@ def _pattern(phrases: list[str]) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=4)
 def _load(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = read_yaml_mapping(path)
     for key in ("general", "has_it_now"):
-        if not isinstance(data, dict) or not isinstance(data.get(key), list) or not data[key]:
-            raise ValueError(f"{path}: key '{key}' must be a non-empty list of phrases")
+        if not isinstance(data.get(key), list) or not data[key]:
+            raise ConfigError(f"{path}: key '{key}' must be a non-empty list of phrases")
         if not all(isinstance(phrase, str) for phrase in data[key]):
-            raise ValueError(f"{path}: '{key}' must hold text only; put yes/no/on/off in quotes")
+            raise ConfigError(f"{path}: '{key}' must hold text only; put yes/no/on/off in quotes")
     return _pattern(data["general"]), _pattern(data["has_it_now"])
 
 

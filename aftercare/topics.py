@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
 DEFAULT_TOPICS_PATH = Path(__file__).with_name("topics.yml")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -44,17 +44,17 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=4)
 def load_topic_words(path: Path | str = DEFAULT_TOPICS_PATH) -> TopicWords:
-    """Reads and compiles a topics file; ValueError naming the file and key when it is malformed."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    topics = data.get("topics") if isinstance(data, dict) else None
+    """Reads and compiles a topics file; ConfigError naming the file and key when it is malformed."""
+    data = read_yaml_mapping(path)
+    topics = data.get("topics")
     if not isinstance(topics, dict) or not topics:
-        raise ValueError(f"{path}: key 'topics' must map each topic to a list of phrases")
+        raise ConfigError(f"{path}: key 'topics' must map each topic to a list of phrases")
     for topic, phrases in topics.items():
         if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) for p in phrases):
-            raise ValueError(f"{path}: topic '{topic}' must have a non-empty list of phrases (quote yes/no/on/off)")
+            raise ConfigError(f"{path}: topic '{topic}' must have a non-empty list of phrases (quote yes/no/on/off)")
     fillers = data.get("follow_up_fillers") or []
     if not isinstance(fillers, list) or not all(isinstance(word, str) for word in fillers):
-        raise ValueError(f"{path}: key 'follow_up_fillers' must be a list of words")
+        raise ConfigError(f"{path}: key 'follow_up_fillers' must be a list of words")
     return TopicWords(
         patterns={str(topic): _phrase_pattern(phrases) for topic, phrases in topics.items()},
         follow_up_fillers=frozenset(word for phrase in fillers for word in _WORD.findall(phrase.lower())),

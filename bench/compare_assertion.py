@@ -1,6 +1,6 @@
 """The project's assertion cues against medspaCy's ConText and negspacy's NegEx, on the held-out messages.
 
-Each method gets the same sign mentions (aftercare/warning_signs.py finds them) and decides which ones the
+Each method gets the same sign mentions (aftercare/warning_signs/ finds them) and decides which ones the
 patient has now; a message escalates when one of its signs does (no classifier: the detector alone). Needs
 medspaCy and negspacy, which the project does not install: run it in a copy of the venv,
 

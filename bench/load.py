@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
-import numpy as np
+
+from scripts.percentiles import percentile
 
 # A conversation is a list of (message, metadata) made when it starts, so metadata times are current.
 Conversation = Callable[[], list[tuple[str, dict]]]
@@ -98,15 +99,15 @@ async def _run_level(
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency), timeout=timeout) as session:
         await asyncio.gather(*(patient(session) for _ in range(concurrency)))
     seconds = time.monotonic() - started
-    ms = np.array(latencies) * 1000 if latencies else np.array([float("nan")])
+    ms = [latency * 1000 for latency in latencies]
     return LevelResult(
         concurrency=concurrency,
         sent=len(latencies),
         errors=len(errors),
-        p50_ms=float(np.percentile(ms, 50)),
-        p95_ms=float(np.percentile(ms, 95)),
-        p99_ms=float(np.percentile(ms, 99)),
-        mean_ms=float(ms.mean()),
+        p50_ms=percentile(ms, 0.50),
+        p95_ms=percentile(ms, 0.95),
+        p99_ms=percentile(ms, 0.99),
+        mean_ms=sum(ms) / len(ms) if ms else float("nan"),
         messages_per_second=len(latencies) / seconds,
         seconds=seconds,
         error_examples=errors[:5],
@@ -140,5 +141,5 @@ def long_conversation(url: str, messages: list[tuple[str, dict]], turns: int, se
         return latencies, errors
 
     latencies, errors = asyncio.run(talk())
-    first, last = float(np.percentile(latencies[:window], 50)), float(np.percentile(latencies[-window:], 50))
+    first, last = percentile(latencies[:window], 0.5), percentile(latencies[-window:], 0.5)
     return {"turns": turns, "errors": errors, "first_p50_ms": first, "last_p50_ms": last, "ratio": last / first}

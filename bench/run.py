@@ -22,9 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from aftercare.environment import QUIET
 from bench import training
 from bench.load import BARE_CONVERSATIONS, PROJECT_CONVERSATIONS, LevelResult, long_conversation, run_level
-from bench.processes import Server, answers
+from scripts.processes import ManagedProcess, answers
+from scripts.servers import MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -45,13 +47,7 @@ def load_average() -> str:
 
 
 def base_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "PYTHONWARNINGS": "ignore",
-    }
+    return {**os.environ, **QUIET}
 
 
 def measure_training(work: Path, log_dir: Path, figures: dict) -> dict:
@@ -118,7 +114,7 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
         f"tracker_store:\n  type: SQL\n  url: sqlite:///{work / 'bare.db'}\n", encoding="utf-8"
     )
     model = work / "aftercare.tar.gz"
-    shutil.copy2(ROOT / "models" / "aftercare.tar.gz", model)  # a copy: others may retrain meanwhile
+    shutil.copy2(MODEL, model)  # a copy: others may retrain meanwhile
 
     project_env = {
         **env,
@@ -128,32 +124,27 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
         "MODEL": str(model),
         "RASA_PORT": str(PROJECT_PORT),
     }
-    actions = Server(
-        "actions", [sys.executable, "-m", "actions.server", "--port", str(ACTION_PORT)], ROOT, project_env, log_dir
-    )
-    project = Server("project", [sys.executable, str(ROOT / "scripts" / "rasa_server.py")], ROOT, project_env, log_dir)
-    bare = Server(
-        "bare",
-        [RASA, "run", "--model", "models", "--port", str(BARE_PORT)]
-        + ["--credentials", "credentials.yml", "--endpoints", "endpoints_bench.yml"],
-        bare_dir,
-        env,
-        log_dir,
-    )
+    action_args = [sys.executable, "-m", "actions.server", "--port", str(ACTION_PORT)]
+    actions = ManagedProcess("actions", action_args, log_dir / "actions.log", env=project_env)
+    project_args = [sys.executable, str(ROOT / "scripts" / "rasa_server.py")]
+    project = ManagedProcess("project", project_args, log_dir / "project.log", env=project_env)
+    bare_args = [RASA, "run", "--model", "models", "--port", str(BARE_PORT)]
+    bare_args += ["--credentials", "credentials.yml", "--endpoints", "endpoints_bench.yml"]
+    bare = ManagedProcess("bare", bare_args, log_dir / "bare.log", cwd=bare_dir, env=env)
     servers = [actions, project, bare]
     try:
         # One at a time, so each start-up time is measured without the others competing for the two cores.
         say(f"starting the action server (port {ACTION_PORT}) ...")
         actions.start()
-        actions_start = actions.wait_for(lambda: answers(f"http://localhost:{ACTION_PORT}/health"), 120)
+        actions_start = actions.wait_until(lambda: answers(f"http://localhost:{ACTION_PORT}/health"), 120)
         say(f"   action server answers /health after {actions_start:.1f} s")
         say(f"starting the project's Rasa server (port {PROJECT_PORT}) ...")
         project.start()
-        project_start = project.wait_for(first_answer_probe(PROJECT_PORT))
+        project_start = project.wait_until(first_answer_probe(PROJECT_PORT), 300)
         say(f"   first answer after {project_start:.1f} s")
         say(f"starting the bare bot's Rasa server (port {BARE_PORT}) ...")
         bare.start()
-        bare_start = bare.wait_for(first_answer_probe(BARE_PORT))
+        bare_start = bare.wait_until(first_answer_probe(BARE_PORT), 300)
         say(f"   first answer after {bare_start:.1f} s")
 
         say("warming up (10 unmeasured messages each) ...")

@@ -10,33 +10,19 @@ from pathlib import Path
 
 import yaml
 
+from scripts.training_inputs import training_files
+
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "tests" / "nlu_held_out.yml"
-# What `rasa train` and `rasa test nlu` read (the time extractor reads clinic.yml); the copy gets its own graph
-# cache (.rasa/cache), so the first run is from scratch.
-PROJECT_FILES = (
-    "config.yml",
-    "domain.yml",
-    "data",
-    "components",
-    "aftercare",
-    "actions",
-    "clinic.yml",
-    "care_guide.yml",
-)
 # The one-line change: a new training example appended to the last intent of this file.
 CHANGED_FILE = Path("data") / "nlu" / "care.yml"
 
 
 def copy_project(destination: Path) -> Path:
-    """Copies what training needs into `destination` (no models, no cache)."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, destination / name)
+    """Copies what training reads (scripts/training_inputs.py) into `destination`: no models, so no cache."""
+    for relative in training_files(ROOT):
+        (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, destination / relative)
     return destination
 
 

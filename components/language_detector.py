@@ -22,9 +22,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from aftercare.clinic import ConfigError
 from aftercare.languages import LANGUAGE_KEY, Intents, Language, language_intent, load_languages, read_message
 from aftercare.languages.detection import ENGLISH, preload
+from aftercare.yaml_files import ConfigError
 from components.warning_sign_detector import ENTITY_NAME as SIGN_ENTITY
 from components.warning_sign_detector import sign_entity
 

@@ -3,13 +3,13 @@
 A time that is not about the procedure but says since when a symptom has lasted ("bleeding since this
 morning") becomes a `symptom_onset` entity instead, which the care guide may use to escalate.
 
-The reading itself is aftercare/procedure_time.py (spaCy Matcher rules over a blank English
+The reading itself is aftercare/procedure_time/ (spaCy Matcher rules over a blank English
 pipeline, with its own tokenizer); this component only picks the reference time and time zone for
 each message and adds the entity. Configure it in config.yml:
 
     - name: components.time_extractor.ProcedureTimeExtractor
       clinic_file: clinic.yml                            # timezone and date_order; default: CLINIC_FILE
-      expressions_file: aftercare/procedure_time.yml  # the words it understands
+      expressions_file: aftercare/procedure_time/vocabulary.yml  # the words it understands
 
 Both paths are relative to the directory the assistant runs in; the files are read when the model
 is loaded, so edit them and restart.
@@ -65,7 +65,7 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
             # own: CLINIC_FILE, else clinic.yml.
             "clinic_file": None,
             # The words for times the extractor understands.
-            "expressions_file": "aftercare/procedure_time.yml",
+            "expressions_file": "aftercare/procedure_time/vocabulary.yml",
         }
 
     def __init__(

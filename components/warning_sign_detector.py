@@ -1,4 +1,4 @@
-"""Rasa adapter for the warning-sign detector (aftercare/warning_signs.py).
+"""Rasa adapter for the warning-sign detector (aftercare/warning_signs/).
 
 Placed last in the NLU pipeline: every sign the patient reports now (present or uncertain-present)
 becomes a `warning_sign` entity and overrides the predicted intent (`report_emergency` for an emergency
@@ -53,7 +53,7 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         """The component's default config (see parent class for full docstring)."""
         return {
             # The lexicon, relative to the directory Rasa runs in (the repository root).
-            "lexicon_file": "aftercare/warning_signs.yml",
+            "lexicon_file": "aftercare/warning_signs/lexicon.yml",
             # Intent set when at least one sign is an emergency.
             "emergency_intent": "report_emergency",
             # Intent set when there are signs and none is an emergency.

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.database import database_url
-from aftercare.environment import SettingError, read_port
+from aftercare.environment import DEFAULTS, SettingError, read_port
 
-DEFAULT_PORT = 8090
+DEFAULT_PORT = int(DEFAULTS["CONSOLE_PORT"])
 
 
 @dataclass(frozen=True)

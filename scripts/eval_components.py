@@ -1,6 +1,6 @@
 """The rule-based NLU components, and what decides escalation end to end, on held-out lists.
 
-Run from the repository root: `python scripts/eval_components.py [--model models/aftercare.tar.gz]` (or
+Run from the repository root: `python -m scripts.eval_components [--model models/aftercare.tar.gz]` (or
 `make eval-components`). It prints precision and recall of the procedure-time extractor and the warning-sign
 detector, then runs every message of tests/held_out/messages.yml through the trained model's NLU pipeline
 (DIET, the time extractor, the warning-sign detector) and the rule that turns its result into an escalation,
@@ -27,17 +27,16 @@ from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from aftercare.assertion import Assertion  # noqa: E402
-from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_level  # noqa: E402
-from aftercare.procedure_time import find_procedure_time  # noqa: E402
-from aftercare.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem  # noqa: E402
-from aftercare.topic_question import topic_question_status  # noqa: E402
-from aftercare.warning_signs import detect_warning_signs  # noqa: E402
+from aftercare.assertion import Assertion
+from aftercare.environment import DEFAULTS
+from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_level
+from aftercare.procedure_time import find_procedure_time
+from aftercare.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem
+from aftercare.topic_question import topic_question_status
+from aftercare.warning_signs import detect_warning_signs
 
 HELD_OUT = Path("tests/held_out")
-DEFAULT_MODEL = Path("models/aftercare.tar.gz")
+DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02
 MIN_TIME_ATTRIBUTION = 0.97

@@ -40,7 +40,8 @@ import sqlalchemy as sa
 
 from aftercare.database import database_url
 from aftercare.secret_files import SecretError, load_secret_files
-from scripts.servers import Servers
+from scripts.percentiles import percentile
+from scripts.servers import MODEL, Servers
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFE_REPLY_START = "Sorry, I can't answer that right now because of a technical problem"
@@ -103,10 +104,7 @@ class Report:
 
     def percentile(self, share: float) -> float:
         """Nearest-rank percentile of the reply latency, in seconds."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+        return percentile(self.latencies, share)
 
     @property
     def messages_per_second(self) -> float:
@@ -315,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rasa-port", type=int, default=5305)
     parser.add_argument("--action-port", type=int, default=5355)
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "aftercare.tar.gz")
+    parser.add_argument("--model", type=Path, default=MODEL)
     args = parser.parse_args(argv)
     if min(args.patients, args.turns, args.concurrency) < 1 or args.time_limit <= 0:
         parser.error("--patients, --turns and --concurrency must be at least 1, --time-limit above 0")

@@ -33,16 +33,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # actions/, channels/ and components/, wherever this is started from
-from aftercare import database  # noqa: E402
-from aftercare.environment import SettingError, read_flag  # noqa: E402
-from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files  # noqa: E402
+from aftercare import database
+from aftercare.environment import DEFAULTS, SettingError, action_server_url, read_flag
+from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files
 
-DEFAULT_CORS_ORIGINS = "http://localhost:8080"
+ROOT = Path(__file__).resolve().parents[1]
+
+DEFAULT_CORS_ORIGINS = f"http://localhost:{DEFAULTS['DEMO_PORT']}"  # the demo page
 DEFAULT_ENDPOINTS = "deploy/endpoints.server.yml"  # settings from the environment; plain `rasa run` uses endpoints.yml
 ENDPOINT_DEFAULTS = {
-    "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
+    "ACTION_SERVER_URL": action_server_url({}),
     "ACTION_SERVER_TOKEN": "",
     "TRACKER_STORE_URL": database.DEFAULT_DATABASE_URL,
 }
@@ -65,13 +65,13 @@ def cors_origins(environ: Mapping[str, str]) -> list[str]:
 
 def rasa_arguments(environ: Mapping[str, str]) -> list[str]:
     """The `rasa run` arguments for these settings; SettingError for a setting that is wrong or unsafe."""
-    port = environ.get("RASA_PORT", "5005").strip()  # set but empty is refused, unlike read_port
+    port = environ.get("RASA_PORT", DEFAULTS["RASA_PORT"]).strip()  # set but empty is refused, unlike read_port
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise SettingError(f"RASA_PORT must be a port number, not {port!r}")
     arguments = [
         "run",
         "--model",
-        environ.get("MODEL", "models/aftercare.tar.gz"),
+        environ.get("MODEL", DEFAULTS["MODEL"]),
         "--port",
         port,
         "--interface",

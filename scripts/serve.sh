@@ -5,27 +5,27 @@
 #   scripts/serve.sh                 serve until Ctrl-C
 #   scripts/serve.sh -- CMD ARGS...  serve, run CMD (e.g. the widget's browser tests), exit with its status
 #
-# Settings from the environment: RASA_PORT (5005), ACTION_PORT (5055), DEMO_PORT (8080), CONSOLE_PORT (8090),
-# TRACKER_STORE_URL
-# (sqlite:///conversations.db), EXTRA_CORS_ORIGINS (space-separated origins allowed besides the demo page's),
-# MODEL (models/aftercare.tar.gz), LOG_DIR (results/logs: one log file per server), and the alert settings
-# (ALERT_WEBHOOK_URL, SMTP_HOST, ...: aftercare/alerts/settings.py), which add the alert dispatcher.
+# Settings from the environment, with their defaults in aftercare/defaults.env: RASA_PORT, ACTION_PORT, DEMO_PORT,
+# CONSOLE_PORT, TRACKER_STORE_URL, MODEL; also EXTRA_CORS_ORIGINS (space-separated origins allowed besides the demo
+# page's), LOG_DIR (results/logs: one log file per server), and the alert settings (ALERT_WEBHOOK_URL, SMTP_HOST,
+# ...: aftercare/alerts/settings.py), which add the alert dispatcher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The conversation database and the logs are about patients: every file created from here on is readable by
 # its owner only (the servers keep this umask; the Rasa server also fixes an existing database).
 umask 077
 
-export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055} DEMO_PORT=${DEMO_PORT:-8080}
-export CONSOLE_PORT=${CONSOLE_PORT:-8090}
+# Every setting's default comes from aftercare/defaults.env (NAME=value lines); a variable already set wins.
+while IFS= read -r line; do
+  if [[ $line =~ ^([A-Z][A-Z0-9_]*)=([^[:space:]]*)$ && -z ${!BASH_REMATCH[1]:-} ]]; then
+    export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+  fi
+done < aftercare/defaults.env
 # The staff console's address, for the link in every alert (aftercare/alerts/settings.py).
 export CONSOLE_URL=${CONSOLE_URL:-http://localhost:${CONSOLE_PORT}}
 export ACTION_SERVER_URL="http://localhost:${ACTION_PORT}/webhook"
 # The action server answers only the Rasa server: a token for this run unless one is set.
 export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
-export TRACKER_STORE_URL=${TRACKER_STORE_URL:-sqlite:///conversations.db}
-export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
-export MODEL=${MODEL:-models/aftercare.tar.gz}
 LOG_DIR=${LOG_DIR:-results/logs}
 BIN=.venv/bin
 DEMO_URL="http://localhost:${DEMO_PORT}"

@@ -9,32 +9,22 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import sqlite3
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from aftercare.environment import DEFAULTS
+from scripts.processes import ROOT, ManagedProcess
+
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "aftercare.tar.gz"
+MODEL = ROOT / DEFAULTS["MODEL"]
 
 
-def wait_for(url: str, process: subprocess.Popen, limit: float = 180) -> None:
-    """Waits for `url` to answer, failing early if the process died (its log is in the work directory)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(1)
-    raise RuntimeError(f"{url} did not answer within {limit:.0f}s")
+def wait_for(url: str, process: ManagedProcess, limit: float = 180) -> None:
+    """Waits for `url` to answer, failing early (with the end of its log) if the process died."""
+    process.wait_for_url(url, limit)
 
 
 class Servers:
@@ -54,17 +44,13 @@ class Servers:
             "RASA_PORT": str(rasa_port),
             **env,
         }
-        self.actions: subprocess.Popen | None = None
-        self.rasa: subprocess.Popen | None = None
-        self.demo: subprocess.Popen | None = None
-        self.dispatcher: subprocess.Popen | None = None
+        self.actions: ManagedProcess | None = None
+        self.rasa: ManagedProcess | None = None
+        self.demo: ManagedProcess | None = None
+        self.dispatcher: ManagedProcess | None = None
 
-    def _start(self, args: list[str], log_name: str, env: dict[str, str]) -> subprocess.Popen:
-        # The logs are about patients' conversations: readable by their owner only, even if they existed.
-        descriptor = os.open(self.workdir / log_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.fchmod(descriptor, 0o600)
-        with open(descriptor, "ab") as log:  # the child keeps its own copy
-            return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    def _start(self, args: list[str], log_name: str, env: dict[str, str]) -> ManagedProcess:
+        return ManagedProcess(log_name.removesuffix(".log"), args, self.workdir / log_name, env=env).start()
 
     def start_actions(self, wait: bool = True) -> None:
         args = [sys.executable, "-m", "actions.server", "--port", str(self.action_port)]
@@ -116,14 +102,9 @@ class Servers:
         return (self.workdir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
 
     @staticmethod
-    def stop(process: subprocess.Popen | None) -> None:
-        if process and process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    def stop(process: ManagedProcess | None) -> None:
+        if process is not None:
+            process.stop()
 
     def restart_rasa(self, **env: str) -> None:
         self.stop(self.rasa)

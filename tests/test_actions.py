@@ -293,8 +293,10 @@ def test_an_emergency_sign_gives_the_emergency_number_first_and_nothing_else(int
 
 
 def test_escalation_is_never_lowered_within_a_conversation():
-    _, events = run(ActionEscalate(), tracker("report_warning_sign", escalation="emergency"))
+    messages, events = run(ActionEscalate(), tracker("report_warning_sign", escalation="emergency"))
     assert slot(events, "escalation") == "unset"
+    # The widget shows the level the payload carries: still the emergency, not this turn's injector level.
+    assert {"escalation": "emergency", "phone": CLINIC.phone} in responses(messages)
 
 
 def test_asking_for_a_person_gives_the_clinic_contact_details():

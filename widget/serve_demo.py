@@ -28,13 +28,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from aftercare import log_redaction
+from aftercare.clinic import Clinic, ConfigError, load_clinic
+from aftercare.messages import MAX_MESSAGE_CHARACTERS
+from aftercare.timestamps import format_timestamp, parse_timestamp, reference_now
+
 WIDGET_DIR = Path(__file__).resolve().parent
 ROOT = WIDGET_DIR.parent
-sys.path.insert(0, str(ROOT))
-
-from aftercare import log_redaction  # noqa: E402
-from aftercare.clinic import Clinic, ConfigError, load_clinic  # noqa: E402
-from aftercare.timestamps import format_timestamp, parse_timestamp, reference_now  # noqa: E402
 
 PAGE = WIDGET_DIR / "demo" / "index.html"
 STATIC = {
@@ -90,6 +90,7 @@ def render_page(template: str, clinic: Clinic, server_url: str, procedure_time: 
         "server_url": server_url,
         "procedure_time": procedure_time,
         "booking_note": booking_note(procedure_time, clinic),
+        "max_message_length": str(MAX_MESSAGE_CHARACTERS),  # the channel's limit, so the widget keeps no copy
     }
     page = template
     for name, value in values.items():

@@ -26,10 +26,10 @@ from email.utils import parseaddr
 from urllib.parse import quote, urlsplit
 
 from aftercare.database import database_url
-from aftercare.environment import SettingError, read_flag, read_port
+from aftercare.environment import DEFAULTS, SettingError, read_flag, read_port
 from aftercare.secret_files import SecretError, load_secret_files
 
-DEFAULT_CONSOLE_URL = "http://localhost:8090"
+DEFAULT_CONSOLE_URL = f"http://localhost:{DEFAULTS['CONSOLE_PORT']}"
 DEFAULT_SMTP_PORT = 587
 MIN_SECRET_LENGTH = 16
 # The secrets alert senders read, each of which may come from NAME_FILE (Docker secrets).

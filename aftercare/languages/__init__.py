@@ -2,7 +2,7 @@
 
 Each language the assistant recognises is data, one file per language in this folder (`es.yml`): its name, the
 three texts (`redirect`, `warning_sign`, `emergency`) with clinic.yml's placeholders, and a warning-sign lexicon
-in the format of aftercare/warning_signs.yml, read by the same engine. Adding a language is adding a file.
+in the format of aftercare/warning_signs/lexicon.yml, read by the same engine. Adding a language is adding a file.
 
 `read_message` decides a message's language and the signs it reports in it; `language_intent` turns that into
 the intent the dialogue acts on (never lowering an escalation); `reply_text` gives the text for a reply.
@@ -20,10 +20,10 @@ from typing import Any
 import yaml
 
 from aftercare.assertion import EMERGENCY, classifier_may_escalate
-from aftercare.clinic import ConfigError, read_yaml_mapping
 from aftercare.escalation import EMERGENCY as ESCALATION_EMERGENCY
 from aftercare.languages.detection import ENGLISH, detect_language
 from aftercare.warning_signs import SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
 LANGUAGES_FOLDER = Path(__file__).resolve().parent
 LANGUAGE_KEY = "language"  # the parsed message's key that carries its language to the actions

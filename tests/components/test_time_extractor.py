@@ -14,7 +14,6 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import components.time_extractor
 from aftercare.procedure_time import DEFAULT_EXPRESSIONS_FILE
@@ -177,12 +176,6 @@ def test_an_invalid_fixed_clock_means_no_entity(tmp_path: Path, monkeypatch: pyt
     extractor = create_extractor(tmp_path)
     monkeypatch.setenv(NOW_ENV_VAR, "not a time")
     assert process(extractor, "yesterday") == []
-
-
-def test_training_data_is_left_unchanged(tmp_path: Path) -> None:
-    training_data = TrainingData([Message(data={TEXT: "had it yesterday"})])
-    assert create_extractor(tmp_path).process_training_data(training_data) is training_data
-    assert training_data.training_examples[0].get(ENTITIES) is None
 
 
 def test_default_config_reads_the_repositorys_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

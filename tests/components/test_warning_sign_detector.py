@@ -16,7 +16,6 @@ from rasa.shared.data import TrainingType
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.warning_sign_detector import WarningSignDetector
 
@@ -170,11 +169,6 @@ def test_a_missing_or_broken_lexicon_stops_the_assistant(tmp_path: Path, content
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InvalidConfigException, match=reason):
         create_detector(tmp_path, lexicon_file=str(path))
-
-
-def test_training_data_is_left_unchanged(tmp_path: Path) -> None:
-    training_data = TrainingData([Message(data={TEXT: "there's pus", INTENT: "report_warning_sign"})])
-    assert create_detector(tmp_path).process_training_data(training_data) is training_data
 
 
 def test_rasa_accepts_it_last_in_the_pipeline() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from aftercare.alerts.outbox import Outbox, new_alert
 from aftercare.staff.store import StaffStore, connect
-from scripts.servers import wait_for
+from scripts.processes import ManagedProcess
 from tests.console.client import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,14 +59,12 @@ def console(tmp_path_factory):
     env = {**os.environ, "TRACKER_STORE_URL": url, "CONSOLE_PORT": str(PORT), "STAFF_EMAIL": EMAIL}
     env |= {"STAFF_NAME": NAME, "STAFF_PASSWORD": PASSWORD}
     subprocess.run([sys.executable, "-m", "console.accounts"], cwd=ROOT, env=env, check=True, capture_output=True)
-    with open(workdir / "console.log", "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "console"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    process = ManagedProcess("console", [sys.executable, "-m", "console"], workdir / "console.log", env=env).start()
     try:
-        wait_for(f"http://127.0.0.1:{PORT}/health", process, limit=60)
+        process.wait_for_url(f"http://127.0.0.1:{PORT}/health", limit=60)
         yield {"url": f"http://127.0.0.1:{PORT}", "database": database, "store": store, "log": workdir / "console.log"}
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        process.stop()
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from scripts.servers import ROOT, Servers, wait_for
+from scripts.processes import ManagedProcess
+from scripts.servers import ROOT
 from tests.robustness.conftest import ALLOWED_ORIGIN
 
 ACTION_CALL = {
@@ -101,18 +102,12 @@ def test_cors_allows_the_configured_origin_only(servers):
 def test_without_a_token_the_action_server_says_so_loudly_and_a_short_one_is_refused(servers, tmp_path):
     environment = {**servers.env, "ACTION_SERVER_TOKEN": ""}
     log_path = tmp_path / "actions-without-token.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "actions.server", "--port", "5359"],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for("http://localhost:5359/health", process, limit=120)
-        finally:
-            Servers.stop(process)
+    args = [sys.executable, "-m", "actions.server", "--port", "5359"]
+    process = ManagedProcess("actions", args, log_path, env=environment).start()
+    try:
+        process.wait_for_url("http://localhost:5359/health", limit=120)
+    finally:
+        process.stop()
     assert "ACTION_SERVER_TOKEN is not set: the action server accepts calls from ANY process" in log_path.read_text()
 
     short = subprocess.run(

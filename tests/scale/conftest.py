@@ -30,11 +30,13 @@ import aiohttp
 import pytest
 import socketio
 
+from aftercare.environment import DEFAULTS, QUIET
 from aftercare.secret_files import SECRET_VARIABLES
+from scripts.processes import ManagedProcess, url_answers
 from tests.alerts.receivers import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "aftercare.tar.gz"
+MODEL = ROOT / DEFAULTS["MODEL"]
 DEPLOY = ROOT / "deploy"
 PORTS = {
     "replica-1": 5405,
@@ -182,19 +184,19 @@ class ScaleStack:
             path = base / "secrets" / name.lower()
             path.write_text(value + "\n")
             path.chmod(0o600)
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.processes: dict[str, ManagedProcess] = {}
         self.seen: dict[int, str] = {}  # every process of every tree (pid: start time), for the leftover check
         self.model = base / "aftercare.tar.gz"
         shutil.copy2(MODEL, self.model)  # a copy: someone may retrain models/ meanwhile
 
     # --- starting ---------------------------------------------------------------------------------------------
 
-    def _start(self, name: str, args: list[str], **options) -> subprocess.Popen:
-        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen(
-            args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, **options
-        )
-        self.processes[name] = process
+    def _start(self, name: str, args: list[str], cwd: Path = ROOT, env=None, **options) -> ManagedProcess:
+        # PostgreSQL's fast shutdown is SIGINT; the others stop cleanly on SIGTERM.
+        stop_signal = signal.SIGINT if name == "postgres" else signal.SIGTERM
+        log = self.logs / f"{name}.log"
+        process = ManagedProcess(name, args, log, cwd=cwd, env=env, stop_signal=stop_signal, popen_options=options)
+        self.processes[name] = process.start()
         self.seen |= process_tree(process.pid)
         return process
 
@@ -202,19 +204,8 @@ class ScaleStack:
         return (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
 
     def wait_until(self, name: str, ready, limit: float) -> None:
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.processes[name].poll() is not None:
-                raise RuntimeError(f"{name} exited with {self.processes[name].returncode}:\n{self.log_tail(name)}")
-            try:
-                is_ready = ready()
-            except Exception:  # noqa: BLE001 - not listening yet
-                is_ready = False
-            if is_ready:
-                self.seen |= process_tree(self.processes[name].pid)
-                return
-            time.sleep(0.5)
-        raise RuntimeError(f"{name} was not ready within {limit:.0f}s:\n{self.log_tail(name)}")
+        self.processes[name].wait_until(ready, limit)
+        self.seen |= process_tree(self.processes[name].pid)
 
     def start_postgres(self) -> None:
         """initdb and postgres as the `postgres` user when run as root (PostgreSQL refuses root)."""
@@ -306,9 +297,7 @@ class ScaleStack:
             "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME),
             **{f"{name}_FILE": self.secret_file(name) for name in self.secret_files},
             "ALERT_WEBHOOK_URL": self.alert_receiver.url,
-            "RASA_TELEMETRY_ENABLED": "false",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "TF_CPP_MIN_LOG_LEVEL": "3",
+            **QUIET,
         }
 
     def start_action_server(self, name: str) -> None:
@@ -328,15 +317,7 @@ class ScaleStack:
         for name in ACTION_SERVERS:
             self.wait_until(name, lambda name=name: port_is_open(PORTS[name]), 120)
         for name in REPLICAS:
-            self.wait_until(name, lambda name=name: self._answers(f"http://127.0.0.1:{PORTS[name]}/"), 300)
-
-    @staticmethod
-    def _answers(url: str) -> bool:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return False
+            self.wait_until(name, lambda name=name: url_answers(f"http://127.0.0.1:{PORTS[name]}/"), 300)
 
     def start_nginx(self) -> None:
         directory = self.base / "nginx"
@@ -498,8 +479,7 @@ http {{
         process = self.processes[name]
         self.seen |= process_tree(process.pid)
         signalled_at = time.monotonic()
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        process.kill()
         return signalled_at, time.monotonic()
 
     def stop(self) -> None:
@@ -507,17 +487,8 @@ http {{
         self.alert_receiver.stop()
         for process in self.processes.values():
             self.seen |= process_tree(process.pid)
-        for name, process in reversed(list(self.processes.items())):
-            if process.poll() is not None:
-                continue
-            try:
-                os.killpg(process.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
-            except ProcessLookupError:
-                pass
+        for process in reversed(list(self.processes.values())):
+            process.stop()
 
     def leftovers(self) -> list[str]:
         """Processes this stack started (or their children) still alive, waiting up to 10 s for them to go."""
@@ -532,8 +503,6 @@ http {{
 
 @pytest.fixture(scope="session")
 def stack(request):
-    if os.environ.get("AFTERCARE_SCALE_TESTS") != "1":
-        pytest.skip("scale-out tests start PostgreSQL, Redis, nginx and three servers: run `make test-scale`")
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
     busy = [f"{name} ({port})" for name, port in PORTS.items() if port_is_open(port)]

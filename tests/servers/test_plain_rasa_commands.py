@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
-import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from scripts.servers import MODEL, ROOT, wait_for
+from scripts.processes import ManagedProcess
+from scripts.servers import MODEL, ROOT
 
 RASA = str(Path(sys.executable).parent / "rasa")
 ACTION_PORT = 5055  # endpoints.yml's
@@ -43,25 +44,17 @@ def plain_rasa(tmp_path_factory):
     env.pop("PYTHONPATH", None)
     logs = folder / "logs"
     logs.mkdir()
-    processes = []
+    actions = ManagedProcess("actions", [RASA, "run", "actions"], logs / "actions.log", cwd=folder, env=env)
+    rasa_args = [RASA, "run", "--model", str(MODEL), "--port", str(RASA_PORT)]
+    rasa = ManagedProcess("rasa", rasa_args, logs / "rasa.log", cwd=folder, env=env, stop_signal=signal.SIGTERM)
     try:
-        for name, args in (
-            ("actions", [RASA, "run", "actions"]),
-            ("rasa", [RASA, "run", "--model", str(MODEL), "--port", str(RASA_PORT)]),
-        ):
-            with open(logs / f"{name}.log", "wb") as log:
-                processes.append(subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT))
-        wait_for(f"http://localhost:{ACTION_PORT}/health", processes[0], limit=120)
-        wait_for(f"http://localhost:{RASA_PORT}/", processes[1], limit=240)
+        actions.start(), rasa.start()
+        actions.wait_for_url(f"http://localhost:{ACTION_PORT}/health", limit=120)
+        rasa.wait_for_url(f"http://localhost:{RASA_PORT}/", limit=240)
         yield folder
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        rasa.stop()
+        actions.stop()
 
 
 def test_rasa_run_actions_and_rasa_run_answer_with_nothing_exported(plain_rasa):

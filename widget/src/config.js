@@ -50,6 +50,12 @@ export function parseProcedureTime(value) {
   return text;
 }
 
+/** A whole number above 0 from a data attribute, else null. */
+function positiveInteger(value) {
+  const number = Number(String(value ?? '').trim());
+  return Number.isInteger(number) && number > 0 ? number : null;
+}
+
 /** Fills {clinic_name}, {phone}, {emergency_number} and {count} in a UI string. */
 export function fill(template, values) {
   return String(template).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
@@ -76,6 +82,9 @@ export function readConfig(dataset = {}) {
     phone: String(dataset.phone || '').trim(),
     emergencyNumber: String(dataset.emergencyNumber || '911').trim(),
     procedureTime: parseProcedureTime(dataset.procedureTime),
+    // The channel's limit, written into the page by the server that serves it (serve_demo.py); without it the
+    // widget sends any length and the channel answers an over-long message with its own clear refusal.
+    maxMessageLength: positiveInteger(dataset.maxMessageLength),
     accentColor: accent.color,
     texts,
     storageKey: `aftercare-widget:v1:${serverUrl}`,

@@ -1,6 +1,8 @@
 // How the widget reads what the assistant sends over Rasa's socketio channel.
 
-export const ESCALATION_LEVELS = ['injector', 'emergency']; // in order of urgency, as in actions/actions.py
+// The levels the action server sends (aftercare/escalation.py); it sends the conversation's level, never lowered,
+// so the widget needs no order of its own.
+export const ESCALATION_LEVELS = ['injector', 'emergency'];
 
 /**
  * What a bot_uttered payload means for the widget. The escalation signal is the action server's custom json

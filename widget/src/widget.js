@@ -6,13 +6,12 @@
 import css from './styles.css';
 import { fill, readConfig } from './config.js';
 import { linkify, telHref } from './linkify.js';
-import { ESCALATION_LEVELS, readBotPayload } from './messages.js';
+import { readBotPayload } from './messages.js';
 import { newId, Store } from './storage.js';
 import { ChatConnection } from './transport.js';
 
 const ELEMENT_NAME = 'aftercare-widget';
 const GREETING_PAYLOAD = '/greet'; // starts the conversation: the disclaimer, then the greeting
-const MAX_MESSAGE_LENGTH = 1000;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const ICONS = {
   chat: ['M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-5A8 8 0 1 1 21 12z'],
@@ -166,7 +165,7 @@ class AftercareChat {
       placeholder: t('placeholder'),
       enterkeyhint: 'send',
       autocomplete: 'off',
-      maxlength: String(MAX_MESSAGE_LENGTH),
+      maxlength: this.config.maxMessageLength,
     });
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -289,12 +288,12 @@ class AftercareChat {
 
   /** Shows `title` as the patient's message and sends `payload` (the same text, or a button's payload). */
   sendMessage(title, payload) {
-    const message = { id: newId(), from: 'user', text: title.slice(0, MAX_MESSAGE_LENGTH), ts: Date.now(), pending: true };
+    const message = { id: newId(), from: 'user', text: this.limited(title), ts: Date.now(), pending: true };
     this.retireQuickReplies();
     this.store.state.messages.push(message);
     this.appendMessage(message);
     this.scrollToEnd();
-    this.connection.send({ id: message.id, payload: payload.slice(0, MAX_MESSAGE_LENGTH), metadata: this.metadata() });
+    this.connection.send({ id: message.id, payload: this.limited(payload), metadata: this.metadata() });
   }
 
   markDelivered(item) {
@@ -350,10 +349,15 @@ class AftercareChat {
     }
   }
 
+  /** The text cut to the channel's limit when the page gave one (config.maxMessageLength). */
+  limited(text) {
+    return this.config.maxMessageLength ? text.slice(0, this.config.maxMessageLength) : text;
+  }
+
   escalate(level, phone) {
     const state = this.store.state;
-    // Never lowered: an emergency stays an emergency for the rest of the conversation.
-    if (ESCALATION_LEVELS.indexOf(level) > ESCALATION_LEVELS.indexOf(state.escalation)) state.escalation = level;
+    // The server sends the conversation's level, never lowered (actions/actions.py utter_escalation).
+    state.escalation = level;
     if (phone) state.escalationPhone = phone;
     this.store.save();
     this.renderEscalation();

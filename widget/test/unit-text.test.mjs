@@ -76,6 +76,11 @@ test('data-text-* overrides the interface strings; the procedure time must be IS
   assert.equal(parseProcedureTime('yesterday'), null);
 });
 
+test('the message limit comes from the page (data-max-message-length), else the widget sets none', () => {
+  assert.equal(readConfig({ maxMessageLength: '1200' }).maxMessageLength, 1200);
+  for (const value of [undefined, '', 'lots', '-5', '0', '2.5']) assert.equal(readConfig({ maxMessageLength: value }).maxMessageLength, null);
+});
+
 test('the default accent passes WCAG AA (4.5:1) as text on white and under white text', () => {
   const white = [255, 255, 255];
   const accent = parseHexColor(DEFAULT_ACCENT);

@@ -1,0 +1,334 @@
+"""The warning-sign lexicon (lexicon.yml): categories, cues and settings, compiled into spaCy Matchers."""
+
+import functools
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+
+from aftercare.assertion import Assertion
+from aftercare.warning_signs.text import sanitise
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
+
+EMERGENCY = "emergency"
+CATEGORIES: tuple[str, ...] = (
+    EMERGENCY,
+    "infection",
+    "cold_sore",
+    "allergy",
+    "bleeding",
+    "worsening",
+    "lump",
+    "pigmentation",
+    "scarring",
+)
+# A symptom that is not a warning sign on its own ("swollen", "hot"): its mentions get a status too, so the
+# classifier's report_* guess can be weighed against "not swollen, not hot" (aftercare/assertion.py).
+SYMPTOM = "symptom"
+DEFAULT_LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+
+GAP = "..."
+TokenSpec = dict[str, Any]
+Span = tuple[int, int]
+
+# Keys of the cue matcher (one matcher for all non-sign phrase lists).
+NEGATION = "negation"
+PSEUDO = "pseudo_negation"
+RESOLVED_AFTER = "resolved_after"
+RESOLVED_AFTER_FINAL = "resolved_after_final"
+RESOLVED_BEFORE = "resolved_before"
+FRAME_ANY = "frame_any"
+FRAME_ANY_AFTER = "frame_any_after"
+FRAME_QUESTION_BEFORE = "frame_question_before"
+FRAME_QUESTION_AFTER = "frame_question_after"
+BENIGN = "benign"
+REPORTING = "reporting_determiner"
+PAST = "past"
+PRESENT_NOW = "present_now"
+OTHER_PERSON = "other_person"
+REPORTED_SPEECH = "reported_speech"
+UNCERTAIN = "uncertain"
+CUE_KEYS = (
+    NEGATION,
+    PSEUDO,
+    RESOLVED_AFTER,
+    RESOLVED_AFTER_FINAL,
+    RESOLVED_BEFORE,
+    FRAME_ANY,
+    FRAME_ANY_AFTER,
+    FRAME_QUESTION_BEFORE,
+    FRAME_QUESTION_AFTER,
+    BENIGN,
+    REPORTING,
+    PAST,
+    PRESENT_NOW,
+    OTHER_PERSON,
+    REPORTED_SPEECH,
+    UNCERTAIN,
+)
+# spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
+
+
+@dataclass(frozen=True)
+class WarningSign:
+    """One warning sign mentioned in a message: its category, where it is (character offsets), and its status."""
+
+    category: str
+    start: int
+    end: int
+    text: str
+    status: Assertion = Assertion.PRESENT
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Distances (in words) that bound negation, frames and resolution; see the YAML."""
+
+    gap_size: int = 3
+    negation_window: int = 4
+    frame_reach: int = 4
+    resolution_window: int = 5
+    resolution_before_window: int = 3
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """The compiled lexicon: a tokenizer, the sign and cue matchers, and the word sets."""
+
+    nlp: Language
+    signs: Matcher
+    cues: Matcher
+    settings: Settings
+    negation_words: frozenset[str]
+    interjections: frozenset[str]
+    negation_fillers: frozenset[str]
+    scope_stoppers: frozenset[str]
+    list_continuers: frozenset[str]
+    clause_breaks: frozenset[str]
+    conjunctions: frozenset[str]
+    clause_starters: frozenset[str]
+    question_starters: frozenset[str]
+    frame_fillers: frozenset[str]
+    never_suppressed: frozenset[str]
+    list_joiners: frozenset[str]
+    first_person: frozenset[str]
+    resolution_pronouns: frozenset[str]
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and compiling the lexicon
+
+
+def load_lexicon(path: Path | str = DEFAULT_LEXICON_PATH) -> Lexicon:
+    """Reads and compiles a lexicon file; compiled once per path.
+
+    Raises:
+        ValueError: when the file names an unknown category or word group, or holds a list
+            entry that is not text.
+
+    """
+    return _load_lexicon_cached(str(Path(path).resolve()))
+
+
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped beside this module."""
+    return load_lexicon(DEFAULT_LEXICON_PATH)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_lexicon_cached(path: str) -> Lexicon:
+    data = read_yaml_mapping(path)
+    try:
+        return compile_lexicon(data)
+    except ConfigError:
+        raise
+    except ValueError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def _reject_non_strings(value: Any, where: str = "lexicon") -> None:
+    """Lists must hold text: YAML reads an unquoted no/on/off/yes as true/false."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _reject_non_strings(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError(f"{where}: {item!r} is not text; put it in quotes")
+
+
+def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
+    """Compiles the parsed YAML of a lexicon (see warning_signs.yml for the format).
+
+    Raises:
+        ValueError: when it is not a mapping, on an unknown category or word group, or a list entry that is not
+            text.
+
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError("the lexicon must be a mapping of sections (signs, negation, clause, ...)")
+    _reject_non_strings(data)
+    nlp = spacy.blank("en")
+    groups = _normalised_groups(data.get("word_groups") or {}, nlp)
+    settings = Settings(**(data.get("settings") or {}))
+    negation = data["negation"]
+    clause = data["clause"]
+    resolution = data["resolution"]
+    general = data["general_question"]
+    past = data.get("past") or {}
+    other_person = data.get("other_person") or {}
+    negation_words = _first_norms(negation["cues"], nlp)
+    stop_words = negation_words | _all_norms(clause["breaks"], nlp)
+    compile_args = (groups, nlp, settings.gap_size, stop_words)
+
+    signs = Matcher(nlp.vocab)
+    unknown = set(data["signs"]) - set(CATEGORIES)
+    if unknown:
+        raise ValueError(f"Unknown warning-sign categories in lexicon: {sorted(unknown)}")
+    for category in CATEGORIES:
+        patterns = _compile_all(data["signs"].get(category) or [], *compile_args)
+        if patterns:
+            signs.add(category, patterns)
+    symptoms = _compile_all(data.get("symptoms") or [], *compile_args)
+    if symptoms:
+        signs.add(SYMPTOM, symptoms)
+
+    cues = Matcher(nlp.vocab)
+    cue_lists = {
+        NEGATION: negation["cues"],
+        PSEUDO: negation.get("pseudo") or [],
+        RESOLVED_AFTER: resolution.get("after_sign") or [],
+        RESOLVED_AFTER_FINAL: resolution.get("after_sign_final") or [],
+        RESOLVED_BEFORE: resolution.get("before_sign") or [],
+        FRAME_ANY: general.get("frames_any") or [],
+        FRAME_ANY_AFTER: general.get("frames_any_after") or [],
+        FRAME_QUESTION_BEFORE: general.get("frames_question_before") or [],
+        FRAME_QUESTION_AFTER: general.get("frames_question_after") or [],
+        BENIGN: data.get("benign") or [],
+        REPORTING: general.get("reporting_determiners") or [],
+        PAST: past.get("cues") or [],
+        PRESENT_NOW: past.get("present_cues") or [],
+        OTHER_PERSON: other_person.get("cues") or [],
+        REPORTED_SPEECH: other_person.get("reporting_verbs") or [],
+        UNCERTAIN: data.get("uncertainty") or [],
+    }
+    for key, phrases in cue_lists.items():
+        patterns = _compile_all(phrases, *compile_args)
+        if patterns:
+            cues.add(key, patterns)
+
+    return Lexicon(
+        nlp=nlp,
+        signs=signs,
+        cues=cues,
+        settings=settings,
+        negation_words=negation_words,
+        interjections=_first_norms(negation.get("interjections") or [], nlp),
+        negation_fillers=_all_norms(negation.get("fillers") or [], nlp),
+        scope_stoppers=_all_norms(negation.get("scope_stoppers") or [], nlp),
+        list_continuers=_first_norms(negation.get("list_continuers") or [], nlp),
+        clause_breaks=_all_norms(clause["breaks"], nlp),
+        conjunctions=_first_norms(clause.get("conjunctions") or [], nlp),
+        clause_starters=_first_norms(clause.get("starters") or [], nlp),
+        question_starters=_first_norms(general.get("question_starters") or [], nlp),
+        frame_fillers=_all_norms(general.get("fillers") or [], nlp),
+        never_suppressed=frozenset(general.get("never_suppressed") or []),
+        list_joiners=_first_norms(general.get("list_joiners") or [], nlp),
+        first_person=_all_norms(other_person.get("first_person") or [], nlp),
+        resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
+    )
+
+
+def _norms(phrase: str, nlp: Language) -> tuple[str, ...]:
+    """The normalised tokens of a phrase, tokenised exactly like a message."""
+    return tuple(t.norm_ for t in nlp.make_doc(sanitise(str(phrase))) if not t.is_space)
+
+
+def _first_norms(words: Iterable[str], nlp: Language) -> frozenset[str]:
+    return frozenset(n[0] for n in (_norms(w, nlp) for w in words) if n)
+
+
+def _all_norms(words: Iterable[str], nlp: Language) -> frozenset[str]:
+    return frozenset(itertools.chain.from_iterable(_norms(w, nlp) for w in words))
+
+
+def _normalised_groups(groups: Mapping[str, Sequence[str]], nlp: Language) -> dict[str, list[tuple[str, ...]]]:
+    return {name: [n for n in (_norms(entry, nlp) for entry in entries) if n] for name, entries in groups.items()}
+
+
+def _compile_all(
+    phrases: Iterable[str],
+    groups: Mapping[str, list[tuple[str, ...]]],
+    nlp: Language,
+    gap_size: int,
+    stop_words: frozenset[str],
+) -> list[list[TokenSpec]]:
+    patterns: list[list[TokenSpec]] = []
+    for phrase in phrases:
+        patterns.extend(compile_phrase(str(phrase), groups, nlp, gap_size, stop_words))
+    return patterns
+
+
+def compile_phrase(
+    phrase: str,
+    groups: Mapping[str, list[tuple[str, ...]]],
+    nlp: Language,
+    gap_size: int = 3,
+    stop_words: frozenset[str] = frozenset(),
+) -> list[list[TokenSpec]]:
+    """Turns one lexicon phrase into spaCy Matcher patterns.
+
+    Slots are separated by spaces: `word`, `a|b_c|{group}` (`_` joins the words of one
+    alternative), `...` (a gap of up to `gap_size` words that are not punctuation nor in
+    `stop_words`), each optionally followed by `?`.
+    """
+    slot_variants = [
+        _gap_variants(gap_size, stop_words) if raw == GAP else _slot_variants(raw, groups, nlp)
+        for raw in phrase.split()
+    ]
+    patterns = []
+    for combination in itertools.product(*slot_variants):
+        pattern = [spec for variant in combination for spec in variant]
+        if any(spec.get("OP") != "?" for spec in pattern):
+            patterns.append(pattern)
+    return patterns
+
+
+def _gap_variants(gap_size: int, stop_words: frozenset[str]) -> list[list[TokenSpec]]:
+    wildcard = {
+        "IS_PUNCT": False,
+        "IS_SPACE": False,
+        "NORM": {"NOT_IN": sorted(stop_words)},
+        "OP": "?",
+    }
+    return [[dict(wildcard) for _ in range(gap_size)]]
+
+
+def _slot_variants(raw: str, groups: Mapping[str, list[tuple[str, ...]]], nlp: Language) -> list[list[TokenSpec]]:
+    """The token-spec sequences one slot can stand for (single words merged into one IN-set)."""
+    optional = len(raw) > 1 and raw.endswith("?")
+    alternatives: list[tuple[str, ...]] = []
+    for alternative in (raw[:-1] if optional else raw).split("|"):
+        if alternative.startswith("{") and alternative.endswith("}"):
+            name = alternative[1:-1]
+            if name not in groups:
+                raise ValueError(f"Unknown word group {{{name}}} in lexicon pattern '{raw}'")
+            alternatives.extend(groups[name])
+        elif alternative:
+            alternatives.append(_norms(alternative.replace("_", " "), nlp))
+    single = sorted({a[0] for a in alternatives if len(a) == 1})
+    multi = sorted({a for a in alternatives if len(a) > 1})
+    variants: list[list[TokenSpec]] = [[{"NORM": token} for token in a] for a in multi]
+    if single:
+        spec: TokenSpec = {"NORM": {"IN": single}}
+        if optional:
+            spec["OP"] = "?"
+        variants.append([spec])
+    elif optional:
+        variants.append([])
+    return variants

@@ -1,0 +1,300 @@
+"""Detection: the rules giving each sign mention its status (negated, resolved, general, past, someone else's)."""
+
+from collections.abc import Mapping, Sequence
+
+from aftercare.assertion import Assertion
+from aftercare.warning_signs.lexicon import (
+    BENIGN,
+    FRAME_ANY,
+    FRAME_ANY_AFTER,
+    FRAME_QUESTION_AFTER,
+    FRAME_QUESTION_BEFORE,
+    NEGATION,
+    OTHER_PERSON,
+    PAST,
+    PRESENT_NOW,
+    PSEUDO,
+    REPORTED_SPEECH,
+    REPORTING,
+    RESOLVED_AFTER,
+    RESOLVED_AFTER_FINAL,
+    RESOLVED_BEFORE,
+    SYMPTOM,
+    UNCERTAIN,
+    Lexicon,
+    Span,
+    WarningSign,
+    default_lexicon,
+)
+from aftercare.warning_signs.matching import (
+    Candidate,
+    Tokens,
+    cue_spans,
+    drop_overlaps,
+    find_candidates,
+    spans_between,
+    token_facts,
+)
+from aftercare.warning_signs.text import sanitise
+
+# --------------------------------------------------------------------------------------------
+# Detection
+
+
+def detect_warning_signs(text: str, lexicon: Lexicon | None = None) -> list[WarningSign]:
+    """Finds the warning signs a patient reports in `text` now (present or uncertain), in order of position.
+
+    Negated, resolved, hypothetical, general, past and someone else's mentions are left out (see the module
+    docstring). Never raises on odd text (emoji, very long text, right-to-left or control characters).
+    """
+    return [sign for sign in find_sign_mentions(text, lexicon) if sign.status.escalates and sign.category != SYMPTOM]
+
+
+def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[WarningSign]:
+    """Every mention of a warning sign or a symptom in `text`, in order of position, each with its status.
+
+    A symptom (category `symptom`) is never a warning sign on its own, whatever its status.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    lexicon = lexicon or default_lexicon()
+    clean = sanitise(text)
+    doc = lexicon.nlp.make_doc(clean)
+    tokens = token_facts(doc, lexicon)
+    cues = cue_spans(doc, lexicon)
+    candidates = drop_overlaps(find_candidates(doc, lexicon, tokens, cues[BENIGN]))
+    negations = _active_negations(cues, tokens, lexicon)
+    signs = []
+    for candidate in candidates:
+        status = _status(candidate, cues, negations, tokens, lexicon)
+        start, end = doc[candidate.start].idx, doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
+        signs.append(WarningSign(candidate.category, start, end, text[start:end], status))
+    return signs
+
+
+def _status(
+    candidate: Candidate,
+    cues: Mapping[str, Sequence[Span]],
+    negations: Sequence[Span],
+    tokens: Tokens,
+    lexicon: Lexicon,
+) -> Assertion:
+    """The assertion status of one mention; the checks run from the most to the least specific cue."""
+    if _is_negated(candidate, negations, tokens, lexicon):
+        return Assertion.NEGATED
+    if _is_resolved(candidate, cues, tokens, lexicon):
+        return Assertion.RESOLVED
+    there_now = _in_sentence(candidate, cues[PRESENT_NOW], tokens)
+    if not there_now and _in_sentence(candidate, cues[PAST], tokens):
+        return Assertion.PAST
+    suppressible = candidate.category not in lexicon.never_suppressed
+    if suppressible and _is_someone_elses(candidate, cues, tokens, lexicon):
+        return Assertion.OTHER_PERSON
+    general = _general_frame(candidate, cues, tokens, lexicon) if suppressible else None
+    if general is not None:
+        return general
+    if _in_sentence(candidate, cues[UNCERTAIN], tokens, before_only=True):
+        return Assertion.UNCERTAIN
+    return Assertion.PRESENT
+
+
+def _in_sentence(candidate: Candidate, spans: Sequence[Span], tokens: Tokens, before_only: bool = False) -> bool:
+    """Whether one of the cue spans lies in the mention's sentence (before it, with `before_only`)."""
+    sentence = tokens.sentence[candidate.start]
+    return any(
+        tokens.sentence[start] == sentence
+        and (end <= candidate.start or not before_only)
+        and not (candidate.start <= start < candidate.end)
+        for start, end in spans
+    )
+
+
+def _is_someone_elses(
+    candidate: Candidate, cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon
+) -> bool:
+    """A person cue earlier in the sentence, not reporting speech, and no first-person word up to the sign."""
+    sentence = tokens.sentence[candidate.start]
+    for start, end in cues[OTHER_PERSON]:
+        if end > candidate.start or tokens.sentence[start] != sentence:
+            continue
+        if any(end <= r_start <= end + 3 for r_start, _ in cues[REPORTED_SPEECH]):
+            continue  # "my husband says it's oozing": the patient's own skin
+        if not any(tokens.norms[i] in lexicon.first_person for i in range(end, candidate.start)):
+            return True
+    return False
+
+
+def _active_negations(cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> list[Span]:
+    """Negation cues that really negate: not part of "not sure"..., not an answering "no,"."""
+    active = []
+    for start, end in cues[NEGATION]:
+        if any(p_start < end and start < p_end for p_start, p_end in cues[PSEUDO]):
+            continue
+        if tokens.norms[start] in lexicon.interjections and end - start == 1:
+            following = _next_index(tokens, end - 1)
+            if following is None or tokens.breaks[following]:
+                continue
+            if tokens.norms[following] in lexicon.clause_starters:
+                continue
+        active.append((start, end))
+    return active
+
+
+def _next_index(tokens: Tokens, i: int) -> int | None:
+    for j in range(i + 1, len(tokens.norms)):
+        if not tokens.skip[j]:
+            return j
+    return None
+
+
+def _reaches(
+    tokens: Tokens,
+    start: int,
+    end: int,
+    window: int,
+    fillers: frozenset[str],
+    stoppers: frozenset[str] = frozenset(),
+    continuers: frozenset[str] = frozenset(),
+    only_fillers: bool = False,
+    joiners: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether tokens[start:end] stay inside one clause and hold at most `window` counted words.
+
+    Fillers are not counted. With `only_fillers`, any non-filler word blocks, except an item of a list
+    (a word followed by one of `joiners`: "the risk of breakouts or infection"). A comma followed by
+    one of `continuers` does not end the clause (a list of symptoms).
+    """
+    counted = 0
+    for i in range(start, end):
+        if tokens.skip[i]:
+            continue
+        if tokens.breaks[i]:
+            if tokens.commas[i] and tokens.norms[_next_index(tokens, i) or i] in continuers:
+                continue
+            return False
+        norm = tokens.norms[i]
+        if norm in stoppers:
+            return False
+        if norm in fillers:
+            continue
+        if only_fillers:
+            following = _next_index(tokens, i)
+            if following is not None and following < end and tokens.norms[following] in joiners:
+                continue
+            return False
+        counted += 1
+        if counted > window:
+            return False
+    return True
+
+
+def _is_negated(candidate: Candidate, negations: Sequence[Span], tokens: Tokens, lexicon: Lexicon) -> bool:
+    for _, cue_end in spans_between(negations, candidate.start - 40, candidate.start - 1):
+        if cue_end <= candidate.start and _reaches(
+            tokens,
+            cue_end,
+            candidate.start,
+            lexicon.settings.negation_window,
+            lexicon.negation_fillers,
+            lexicon.scope_stoppers,
+            lexicon.list_continuers,
+        ):
+            return True
+    return False
+
+
+def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """Whether one of the two words before a cue negates it ("hasn't gone away")."""
+    seen = 0
+    for i in range(start - 1, -1, -1):
+        if tokens.skip[i]:
+            continue
+        if tokens.breaks[i]:
+            return False
+        if tokens.norms[i] in lexicon.negation_words:
+            return True
+        seen += 1
+        if seen == 2:
+            return False
+    return False
+
+
+def _next_clause_start(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> int | None:
+    """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it")."""
+    i = _next_index(tokens, candidate.end - 1)
+    for _ in range(lexicon.settings.resolution_window):  # the rest of the sign's clause: "last night"
+        if i is None or tokens.breaks[i]:
+            break
+        i = _next_index(tokens, i)
+    seen_break = False
+    while i is not None and tokens.breaks[i] and not tokens.new_clause[i]:
+        seen_break = True
+        i = _next_index(tokens, i)
+    if i is not None and tokens.new_clause[i]:
+        seen_break, i = True, _next_index(tokens, i)
+    if seen_break and i is not None and tokens.norms[i] in lexicon.resolution_pronouns:
+        return i
+    return None
+
+
+def _is_resolved(candidate: Candidate, cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> bool:
+    settings = lexicon.settings
+    fillers = lexicon.negation_fillers
+    pronoun = _next_clause_start(candidate, tokens, lexicon)
+    for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
+        for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
+            same_clause = _reaches(tokens, candidate.end, start, settings.resolution_window, fillers)
+            # In the next clause only when the cue takes no object: "but it stopped itching" is another symptom.
+            next_clause = (
+                pronoun is not None
+                and _reaches(tokens, pronoun, start, settings.resolution_window, fillers)
+                and not tokens.norms[_next_index(tokens, end - 1) or end - 1].endswith("ing")
+            )
+            if not (same_clause or next_clause):
+                continue
+            if not (cancellable and _cue_is_negated(start, tokens, lexicon)):
+                return True
+    for start, end in spans_between(cues[RESOLVED_BEFORE], candidate.start - 40, candidate.start - 1):
+        window = settings.resolution_before_window
+        if end <= candidate.start and _reaches(tokens, end, candidate.start, window, fillers):
+            if not _cue_is_negated(start, tokens, lexicon):
+                return True
+    return False
+
+
+def _general_frame(
+    candidate: Candidate, cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon
+) -> Assertion | None:
+    """HYPOTHETICAL for a prevention or supposition frame, GENERAL for a question frame, else None."""
+    reach = lexicon.settings.frame_reach
+    fillers = lexicon.frame_fillers
+    joiners = lexicon.list_joiners
+    question = tokens.sentence[candidate.start] in tokens.question
+
+    def before(key: str) -> bool:
+        return any(
+            end <= candidate.start
+            and _reaches(tokens, end, candidate.start, reach, fillers, only_fillers=True, joiners=joiners)
+            for _, end in spans_between(cues[key], candidate.start - 40, candidate.start - 1)
+        )
+
+    def after(key: str) -> bool:
+        return any(
+            _reaches(tokens, candidate.end, start, reach, fillers, only_fillers=True)
+            for start, _ in spans_between(cues[key], candidate.end, candidate.end + 40)
+        )
+
+    if before(FRAME_ANY) or after(FRAME_ANY_AFTER):
+        return Assertion.HYPOTHETICAL
+    if not question:
+        return None
+    if before(FRAME_QUESTION_BEFORE):
+        return Assertion.GENERAL
+    if not _is_reported(candidate, cues[REPORTING]) and after(FRAME_QUESTION_AFTER):
+        return Assertion.GENERAL
+    return None
+
+
+def _is_reported(candidate: Candidate, determiners: Sequence[Span]) -> bool:
+    """A sign right after "my", "these", "the"... is the patient's own."""
+    return any(end == candidate.start for _, end in spans_between(determiners, candidate.start - 4, candidate.start))
