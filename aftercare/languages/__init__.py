@@ -86,12 +86,14 @@ def load_language(path: Path) -> Language:
     if not isinstance(lexicon_name, str) or not lexicon_name.strip():
         raise ConfigError(f"{path}: key 'warning_signs': the warning-sign lexicon's file name is missing")
     lexicon_path = path.parent / lexicon_name
+    if not lexicon_path.is_file():
+        raise ConfigError(f"{path}: key 'warning_signs': {lexicon_path} not found")
     try:
         lexicon = load_lexicon(lexicon_path)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: key 'warning_signs': {lexicon_path} not found") from None
+    except ConfigError as error:
+        raise ConfigError(f"{path}: key 'warning_signs': invalid warning-sign lexicon: {error}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, TypeError) as error:
-        raise ConfigError(f"{lexicon_path}: invalid warning-sign lexicon ({error!r})") from None
+        raise ConfigError(f"{path}: key 'warning_signs': invalid warning-sign lexicon ({error!r})") from None
     return Language(code, name.strip(), texts, lexicon)
 
 
