@@ -6,7 +6,8 @@ PYTHON_VERSION := $(shell cat .python-version)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-RASA := $(BIN)/rasa
+# `rasa` without the dependency DeprecationWarnings it would print at every start (scripts/rasa_cli.py).
+RASA := $(PY) -m scripts.rasa_cli
 # Every setting's default (ports, model, conversation store, quiet logs), written once in aftercare/defaults.env: a
 # variable set in the environment or on the command line wins.
 DEFAULTS_FILE := aftercare/defaults.env

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from aftercare import database
 from aftercare.environment import DEFAULTS, SettingError, action_server_url, read_flag
 from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files
+from scripts.rasa_cli import quiet_dependency_deprecations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 
     restrict_new_files()  # conversations.db and any --log-file: readable by their owner only (the channels too)
     sys.argv = ["rasa", *arguments, *extra]
+    quiet_dependency_deprecations()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
