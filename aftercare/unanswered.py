@@ -61,10 +61,14 @@ def confidence_band(confidence: Any) -> str:
 
 
 def closest_intent(parse_data: Mapping[str, Any]) -> tuple[str, Any]:
-    """The classifier's best intent other than the fallback, and its confidence (("unknown", None) if none)."""
+    """The classifier's best intent other than the fallback, and its confidence (("unknown", None) if none).
+
+    Read from the classifier's ranking first: the final intent of a "not covered" turn is the one the coverage
+    gate set (out_of_scope), while the ranking keeps the topic the classifier guessed and the gate did not accept.
+    """
     ranking = parse_data.get("intent_ranking") or []
     intent = parse_data.get("intent") or {}
-    for candidate in [intent, *ranking]:
+    for candidate in [*ranking, intent]:
         if isinstance(candidate, Mapping) and candidate.get("name") and candidate.get("name") != FALLBACK_INTENT:
             return str(candidate["name"]), candidate.get("confidence")
     return "unknown", None

@@ -107,3 +107,11 @@ def test_the_patients_words_are_shown_only_when_asked():
 
 def test_an_empty_period_says_so():
     assert format_report(build_report([], NOW - DAY, NOW)).endswith(": 0")
+
+
+def test_a_not_covered_turn_counts_under_the_topic_the_classifier_guessed_not_the_gates_intent():
+    parse_data = {
+        "intent": {"name": "out_of_scope", "confidence": 1.0},
+        "intent_ranking": [{"name": "ask_hydration", "confidence": 0.41}, {"name": "out_of_scope", "confidence": 0.2}],
+    }
+    assert bucket(NOT_COVERED, parse_data) == "closest intent ask_hydration, confidence 0.3-0.5"

@@ -1,0 +1,46 @@
+"""Questions about the clinic, and questions the care guide does not cover (issue 16).
+
+Appointments, prices, opening hours, the address and who treated me are answered by aftercare/logistics.py from
+clinic.yml; neither action asks for the procedure time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import CLINIC, person_is_answering
+from aftercare.logistics import QUESTIONS, logistics_answer
+from aftercare.timestamps import reference_now
+
+
+class ActionAnswerLogistics(Action):
+    """Answers a `clinic_*` question from clinic.yml, pointing to the phone when a detail is missing."""
+
+    def name(self) -> str:
+        return "action_answer_logistics"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if person_is_answering(dispatcher, tracker):
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in QUESTIONS:  # only reached by a rule for these intents; say something useful anyway
+            dispatcher.utter_message(response="utter_contact_clinic", **CLINIC.contact_details())
+            return []
+        dispatcher.utter_message(text=logistics_answer(intent, CLINIC, reference_now()))
+        return []
+
+
+class ActionSayNotCovered(Action):
+    """A question the care guide does not cover: say so honestly and give the clinic's number, never a guess."""
+
+    def name(self) -> str:
+        return "action_say_not_covered"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not person_is_answering(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_not_covered", **CLINIC.contact_details())
+        return []
