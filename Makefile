@@ -28,7 +28,8 @@ endif
 export ACTION_SERVER_TOKEN
 
 .PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
-	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock
+	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock \
+	report
 
 help:
 	@echo "make run    install if needed, train if needed, serve the assistant on http://localhost:$(RASA_PORT)"
@@ -125,6 +126,15 @@ purge-conversations: export PURGE_DAYS := $(value DAYS)
 purge-conversations: export PURGE_SENDER := $(value SENDER)
 purge-conversations: install
 	@$(PY) -m scripts.purge_conversations --from-environment
+
+# Unanswered questions (issue 16): the last DAYS (7) days' fallbacks, "not covered" and other-language turns from
+# TRACKER_STORE_URL, counted by bucket; the patients' words only with WORDS=1 (README: Unanswered questions). Like
+# purge-conversations' settings, DAYS and WORDS reach the script through the environment as typed.
+unexport WORDS
+report: export REPORT_DAYS := $(value DAYS)
+report: export REPORT_WORDS := $(value WORDS)
+report: install
+	@$(PY) -m scripts.report --from-environment
 
 # Creates a staff console account, or resets its name and password and unlocks it (README: Staff console). The
 # password comes from STAFF_PASSWORD, else it is asked for on the terminal. EMAIL and NAME reach the script through

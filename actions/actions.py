@@ -19,6 +19,7 @@ from aftercare.assertion import Assertion
 from aftercare.care_guide import CareGuide, advise, load_care_guide
 from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.escalation import EMERGENCY, more_urgent, report_level
+from aftercare.languages import level_text, message_language, reply_text  # other languages (issue 16)
 from aftercare.opening_hours import describe_moment
 from aftercare.timestamps import (
     OLDEST_PLAUSIBLE,
@@ -333,14 +334,17 @@ class ActionEscalate(Action):
         signs = {
             e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "warning_sign"
         }
-        if report_level(intent, signs) == EMERGENCY:
+        # Other languages (issue 16, aftercare/languages/): the same escalation in the patient's language.
+        level = "emergency" if report_level(intent, signs) == EMERGENCY else "injector"
+        in_language = reply_text(message_language(tracker.latest_message), level_text(level), CLINIC.contact_details())
+        if in_language is not None:
+            dispatcher.utter_message(text=in_language)
+        elif level == "emergency":
             # No reassurance and nothing before the emergency number.
             dispatcher.utter_message(response="utter_emergency", **CLINIC.contact_details())
-            level = "emergency"
         else:
             dispatcher.utter_message(response="utter_warning_sign", **CLINIC.contact_details())
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
-            level = "injector"
         utter_escalation(dispatcher, tracker, level)
         ALERTS.escalation(tracker, level)
         offer = offer_callback_if_closed(dispatcher) if level == "injector" else [SlotSet("callback_offered", False)]

@@ -105,10 +105,8 @@ def test_the_plan_reads_local_times_and_says_whom_to_contact_for_what_is_no_long
 def test_the_widget_payload_holds_day_fine_now_and_the_next_milestone():
     payload = plan_payload(plan_at(30), ZONE)
     assert payload["day"] == 1 and "make-up" in payload["fine_now"]
-    assert (
-        payload["next_milestone"]
-        == "around 6 am tomorrow (48 hours after your treatment): workouts and heavy sweating; a drink in moderation; flying"
-    )
+    two_days = "workouts and heavy sweating; a drink in moderation; flying"
+    assert payload["next_milestone"] == f"around 6 am tomorrow (48 hours after your treatment): {two_days}"
     assert payload["waiting"][0] == {"label": "workouts and heavy sweating", "from": "around 6 am tomorrow"}
 
 

@@ -1,0 +1,107 @@
+"""Prints the unanswered questions of the last days from the conversations' store, for the clinic.
+
+    .venv/bin/python -m scripts.report [--days 7] [--words] [--url URL]
+    make report [DAYS=7] [WORDS=1]   (passed as REPORT_DAYS / REPORT_WORDS, read with --from-environment)
+
+Every turn answered by the rephrase prompt, "not covered" or the other-language answer, counted by bucket
+(aftercare/unanswered.py), most common first. The patients' own words are printed only with --words
+(WORDS=1), to this terminal: never to a log. The store is the Rasa server's (aftercare/database.py's rule:
+TRACKER_STORE_URL, or the POSTGRES_* settings of deploy/); reading it is safe while the servers run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from aftercare.database import database_url
+from aftercare.environment import SettingError, read_flag
+from aftercare.unanswered import ACTION, UNANSWERED_ACTIONS, USER, StoredEvent, build_report, format_report
+
+EVENTS = sa.table(
+    "events",
+    sa.column("id"),
+    sa.column("sender_id"),
+    sa.column("type_name"),
+    sa.column("timestamp"),
+    sa.column("action_name"),
+    sa.column("data"),
+)
+DAYS_VARIABLE, WORDS_VARIABLE = "REPORT_DAYS", "REPORT_WORDS"
+DEFAULT_DAYS = 7.0
+
+
+def read_events(engine: sa.engine.Engine, since: float) -> Iterator[StoredEvent]:
+    """The user messages and unanswered actions stored since `since`, in stored order."""
+    query = (
+        sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.action_name, EVENTS.c.data)
+        .where(EVENTS.c.timestamp >= since)
+        .where(
+            (EVENTS.c.type_name == USER)
+            | ((EVENTS.c.type_name == ACTION) & EVENTS.c.action_name.in_(sorted(UNANSWERED_ACTIONS)))
+        )
+        .order_by(EVENTS.c.id)
+    )
+    with engine.connect() as connection:
+        for sender_id, type_name, timestamp, action_name, data in connection.execute(query):
+            # Only a user message's data is read (its parse data and text); a row that is not JSON counts without it.
+            try:
+                parsed = json.loads(data) if type_name == USER and data else {}
+            except ValueError:
+                parsed = {}
+            yield StoredEvent(sender_id, type_name, float(timestamp or 0), action_name, parsed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prints the report; 0 on success, 1 if the store cannot be read, 2 on bad settings."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=float, default=DEFAULT_DAYS, help="how many days back (default 7)")
+    parser.add_argument("--words", action="store_true", help="also print what the patients wrote (clinic only)")
+    parser.add_argument(
+        "--from-environment",
+        action="store_true",
+        help=f"take the days from {DAYS_VARIABLE} and whether to show words from {WORDS_VARIABLE} (make report)",
+    )
+    parser.add_argument("--url", default=database_url(os.environ), help="the tracker store (default: as Rasa's)")
+    args = parser.parse_args(argv)
+    if args.from_environment:
+        days = os.environ.get(DAYS_VARIABLE, "").strip()
+        try:
+            args.days = float(days) if days else DEFAULT_DAYS
+            args.words = read_flag(os.environ, WORDS_VARIABLE, default=False)
+        except SettingError as error:
+            parser.error(str(error))
+        except ValueError:
+            parser.error(f"DAYS must be a number of days, not {days!r}")
+    if not args.days > 0:
+        parser.error("--days must be more than 0")
+
+    url = sa.engine.make_url(args.url)
+    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+        print(f"No conversations store at {url.database}: no conversations yet.")
+        return 0
+    until = time.time()
+    since = until - args.days * 86400
+    engine = sa.create_engine(url)
+    try:
+        if not sa.inspect(engine).has_table("events"):
+            print("The conversations store holds no conversations yet.")
+            return 0
+        report = build_report(read_events(engine, since), since, until)
+    except sa.exc.SQLAlchemyError as error:
+        print(f"Could not read the conversations store: {error.__class__.__name__}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(format_report(report, show_words=args.words))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""`make report` on a real Rasa SQL tracker store (scripts/report.py): counts, the period, words only if asked."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from scripts.report import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DAY = 86400
+NOW = time.time()
+FALLBACK_PARSE = {
+    "intent": {"name": "nlu_fallback", "confidence": 0.5},
+    "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_hydration", "confidence": 0.35}],
+}
+SPANISH_PARSE = {
+    "intent": {"name": "other_language", "confidence": 1.0},
+    "language": "es",
+}
+
+
+def turn(text: str, parse_data: dict, action: str, at: float) -> list:
+    return [
+        UserUttered(text, parse_data=parse_data, timestamp=at),
+        ActionExecuted("action_extract_procedure_time", timestamp=at + 0.1),
+        ActionExecuted(action, timestamp=at + 0.2),
+        BotUttered("...", timestamp=at + 0.3),
+        ActionExecuted("action_listen", timestamp=at + 0.4),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    """Three conversations: two fallbacks and a Spanish message this week, an answered question, an old fallback."""
+    path = tmp_path / "conversations.db"
+    tracker_store = SQLTrackerStore(Domain.empty(), host=f"sqlite:///{path}")
+    conversations = {
+        "anna": turn("can I drink alcohol tonight", FALLBACK_PARSE, "action_ask_rephrase", NOW - DAY)
+        + turn(
+            "can I wear make-up",
+            {"intent": {"name": "ask_makeup", "confidence": 0.9}},
+            "action_answer_question",
+            NOW - DAY + 60,
+        ),
+        "bea": turn("is wine ok", FALLBACK_PARSE, "action_ask_rephrase", NOW - 2 * DAY)
+        + turn("¿puedo usar maquillaje mañana?", SPANISH_PARSE, "action_answer_other_language", NOW - 2 * DAY + 60),
+        "old": turn("can I fly", FALLBACK_PARSE, "action_ask_rephrase", NOW - 10 * DAY),
+    }
+    for sender, events in conversations.items():
+        asyncio.run(tracker_store.save(DialogueStateTracker.from_events(sender, events)))
+    tracker_store.engine.dispose()
+    return path
+
+
+def test_the_report_counts_this_weeks_unanswered_turns_by_bucket(store, capsys):
+    assert main(["--url", f"sqlite:///{store}"]) == 0
+    printed = capsys.readouterr().out
+    assert ": 3\n" in printed.splitlines()[0] + "\n"
+    assert "    2  fallback: closest intent ask_hydration, confidence 0.3-0.5" in printed
+    assert "    1  other language: language es" in printed
+    assert "alcohol" not in printed and "maquillaje" not in printed
+
+
+def test_days_widens_the_period(store, capsys):
+    assert main(["--url", f"sqlite:///{store}", "--days", "30"]) == 0
+    assert "    3  fallback: closest intent ask_hydration" in capsys.readouterr().out
+
+
+def test_words_are_shown_only_with_words(store, capsys):
+    assert main(["--url", f"sqlite:///{store}", "--words"]) == 0
+    printed = capsys.readouterr().out
+    assert "'can I drink alcohol tonight'" in printed and "'¿puedo usar maquillaje mañana?'" in printed
+    assert "can I fly" not in printed  # outside the week
+
+
+def test_a_missing_store_says_there_is_nothing_yet(tmp_path, capsys):
+    assert main(["--url", f"sqlite:///{tmp_path / 'none.db'}"]) == 0
+    assert "no conversations yet" in capsys.readouterr().out
+
+
+def run_make(store: Path, *arguments: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TRACKER_STORE_URL": f"sqlite:///{store}"}
+    return subprocess.run(
+        ["make", "--no-print-directory", "report", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="make report needs the installed venv")
+def test_make_report_with_days_and_words_as_typed(store):
+    shown = run_make(store, "WORDS=1", "DAYS=30")
+    assert shown.returncode == 0, shown.stderr
+    assert "'can I fly'" in shown.stdout
+    hidden = run_make(store)
+    assert "    2  fallback" in hidden.stdout and "alcohol" not in hidden.stdout
+    refused = run_make(store, "DAYS=$(touch hacked)")
+    assert refused.returncode != 0 and "DAYS must be a number of days" in refused.stderr
+    assert not (ROOT / "hacked").exists()
