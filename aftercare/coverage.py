@@ -23,6 +23,7 @@ from aftercare.yaml_files import ConfigError, read_yaml_mapping
 DEFAULT_THRESHOLDS_PATH = Path(__file__).with_name("coverage.yml")
 TOPIC_PREFIX = "ask_"
 NOT_COVERED_INTENT = "out_of_scope"
+FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier's, below its confidence threshold
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,10 @@ def covered_intent(
     sure. Below it, a message that names other topics is answered about the first of them ("can I have wine?"
     guessed as hydration is about alcohol); one that names none is not covered.
     """
+    if intent == FALLBACK_INTENT:
+        # Too unsure to name an intent, but the message names a topic ("my face is still pretty red, normal?"): the
+        # topic's words are surer than the classifier, and its late windows send a lasting effect to the injector.
+        return f"{TOPIC_PREFIX}{named_topics[0]}" if named_topics else None
     if not intent.startswith(TOPIC_PREFIX):
         return None
     topic = intent[len(TOPIC_PREFIX) :]

@@ -20,7 +20,8 @@ THRESHOLDS = CoverageThresholds(default=0.6, per_topic={"shaving": 0.9})
         ("ask_makeup", 0.59, [], "out_of_scope"),
         ("report_warning_sign", 0.51, [], None),  # escalation is never the gate's business
         ("clinic_prices", 0.51, [], None),
-        ("nlu_fallback", 0.3, [], None),
+        ("nlu_fallback", 0.3, [], None),  # unsure and no topic named: the rephrase prompt
+        ("nlu_fallback", 0.5, ["redness"], "ask_redness"),  # "my face is still pretty red, normal?"
     ],
 )
 def test_a_guess_stands_only_when_the_message_or_the_confidence_backs_it(intent, confidence, named, expected):
