@@ -15,12 +15,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.coverage import DEFAULT_THRESHOLDS_PATH, CoverageThresholds, covered_intent, load_thresholds
+from components.config_files import load_or_refuse
 from components.topic_detector import ENTITY_NAME as TOPIC_ENTITY
 
 
@@ -48,11 +48,7 @@ class CoverageGate(GraphComponent):
     ) -> CoverageGate:
         """Creates the gate; InvalidConfigException naming the file when it is missing or invalid."""
         config = {**cls.get_default_config(), **config}
-        try:
-            thresholds = load_thresholds(config["thresholds_file"])
-        except (OSError, ValueError, AttributeError) as error:
-            raise InvalidConfigException(f"{config['thresholds_file']}: invalid thresholds file ({error})") from None
-        return cls(thresholds)
+        return cls(load_or_refuse("coverage thresholds file", load_thresholds, config["thresholds_file"]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Replaces an unsure care-topic guess (see the module docstring)."""

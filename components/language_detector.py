@@ -17,14 +17,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.languages import LANGUAGE_KEY, Intents, Language, language_intent, load_languages, read_message
 from aftercare.languages.detection import ENGLISH, preload
-from aftercare.yaml_files import ConfigError
+from components.config_files import load_or_refuse
 from components.warning_sign_detector import ENTITY_NAME as SIGN_ENTITY
 from components.warning_sign_detector import sign_entity
 
@@ -64,10 +63,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
     ) -> LanguageDetector:
         """Creates a new component (see parent class for full docstring); refuses invalid language files."""
-        try:
-            languages = load_languages()
-        except ConfigError as error:
-            raise InvalidConfigException(str(error)) from None
+        languages = load_or_refuse("language files", load_languages)
         preload(languages)
         return cls({**cls.get_default_config(), **config}, languages)
 

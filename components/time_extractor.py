@@ -26,7 +26,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
     METADATA,
@@ -35,7 +34,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.clinic import Clinic, clinic_file, load_clinic
 from aftercare.procedure_time import (
     TimeMention,
     TimePatterns,
@@ -44,6 +43,7 @@ from aftercare.procedure_time import (
     load_time_patterns,
 )
 from aftercare.timestamps import UTC, format_timestamp, is_valid_timezone, reference_now
+from components.config_files import load_or_refuse
 from components.entities import rule_entity
 
 logger = logging.getLogger(__name__)
@@ -89,11 +89,8 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
     ) -> ProcedureTimeExtractor:
         """Reads the clinic file and the vocabulary; raises InvalidConfigException when wrong."""
         config = {**cls.get_default_config(), **config}
-        try:
-            clinic = load_clinic(config["clinic_file"] or clinic_file())
-            patterns = load_time_patterns(config["expressions_file"])
-        except (ConfigError, ValueError) as error:
-            raise InvalidConfigException(str(error)) from None
+        clinic = load_or_refuse("clinic file", load_clinic, config["clinic_file"] or clinic_file())
+        patterns = load_or_refuse("time vocabulary", load_time_patterns, config["expressions_file"])
         return cls(config, clinic, patterns)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -17,7 +17,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -29,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.topics import DEFAULT_TOPICS_PATH, TopicWords, find_topics, is_topic_only, load_topic_words
+from components.config_files import load_or_refuse
 from components.entities import rule_entity
 
 ENTITY_NAME = "topic"
@@ -58,11 +58,7 @@ class TopicDetector(GraphComponent, EntityExtractorMixin):
     ) -> TopicDetector:
         """Creates a new component; InvalidConfigException naming the file when it is missing or invalid."""
         config = {**cls.get_default_config(), **config}
-        try:
-            words = load_topic_words(config["topics_file"])
-        except (OSError, ValueError, AttributeError) as error:
-            raise InvalidConfigException(f"{config['topics_file']}: invalid topics file ({error})") from None
-        return cls(config, words)
+        return cls(config, load_or_refuse("topics file", load_topic_words, config["topics_file"]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds a `topic` entity per topic named; a topic-only message becomes a question about its topic."""

@@ -16,13 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -36,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.assertion import classifier_may_escalate
 from aftercare.warning_signs import EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
+from components.config_files import load_or_refuse
 from components.entities import rule_entity
 
 ENTITY_NAME = "warning_sign"
@@ -82,14 +81,7 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         assistant must not run without its red-flag check.
         """
         config = {**cls.get_default_config(), **config}
-        path = lexicon_path(config["lexicon_file"])
-        try:
-            lexicon = load_lexicon(path)
-        except FileNotFoundError:
-            raise InvalidConfigException(f"{path}: warning-sign lexicon not found") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, TypeError) as error:
-            raise InvalidConfigException(f"{path}: invalid warning-sign lexicon ({error!r})") from None
-        return cls(config, lexicon)
+        return cls(config, load_or_refuse("warning-sign lexicon", load_lexicon, lexicon_path(config["lexicon_file"])))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds a `warning_sign` entity per sign reported now and sets the intent (see the module docstring)."""
