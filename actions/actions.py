@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.alerts import ClinicAlerts
-from actions.handoff import PERSON_IS_ANSWERING, Handoffs
+from actions import plan as plan_turns
+from actions import settings
+from actions.settings import CLINIC, GUIDE
+from actions.turns import (
+    TERMINAL_CHANNEL,
+    TIME_INTENT,
+    ask_procedure_time,
+    describe_date,
+    patient_timezone,
+    person_is_answering,
+    stored_procedure_time,
+)
 from aftercare.assertion import Assertion
-from aftercare.care_guide import CareGuide, advise, load_care_guide
-from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
+from aftercare.care_guide import advise
 from aftercare.escalation import EMERGENCY, more_urgent, report_level
 from aftercare.languages import level_text, message_language, reply_text  # other languages (issue 16)
 from aftercare.opening_hours import describe_moment
@@ -25,7 +31,6 @@ from aftercare.timestamps import (
     OLDEST_PLAUSIBLE,
     describe_elapsed,
     format_timestamp,
-    is_valid_timezone,
     parse_timestamp,
     plausibility_problem,
     reference_now,
@@ -35,44 +40,6 @@ from aftercare.topic_question import topic_question_status
 logger = logging.getLogger(__name__)
 
 CARRIED_OVER_SLOTS = ("procedure_time", "escalation", "aftercare_progress")  # kept when a new session starts
-TIME_INTENT = "inform_procedure_time"
-
-
-def known_topics(domain_file: Path) -> list[str]:
-    """The care-guide topics the assistant understands: its `ask_<topic>` intents."""
-    intents = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["intents"]
-    return [intent[len("ask_") :] for intent in intents if intent.startswith("ask_")]
-
-
-def load_settings() -> tuple[Clinic, CareGuide]:
-    """Loads clinic.yml and its care guide, or stops the action server saying what is wrong."""
-    try:
-        clinic = load_clinic(clinic_file())
-        guide = load_care_guide(clinic.care_guide, known_topics(Path("domain.yml")))
-    except ConfigError as error:
-        logger.critical("Refusing to start: %s", error)
-        raise SystemExit(f"Refusing to start the action server: {error}") from None
-    return clinic, guide
-
-
-CLINIC, GUIDE = load_settings()
-ALERTS = ClinicAlerts.from_environment()
-HANDOFFS = Handoffs.from_environment()
-
-
-def patient_timezone(tracker: Tracker) -> str:
-    """The browser's IANA time zone from message metadata when valid, else the clinic's."""
-    timezone = (tracker.latest_message.get("metadata") or {}).get("timezone")
-    return timezone if is_valid_timezone(timezone) else CLINIC.timezone
-
-
-def stored_procedure_time(tracker: Tracker) -> datetime | None:
-    """The procedure time slot as a datetime (None when unknown)."""
-    value = tracker.get_slot("procedure_time")
-    try:
-        return parse_timestamp(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def spoken_time(entities: list[dict[str, Any]], name: str) -> datetime | None:
@@ -86,18 +53,9 @@ def spoken_time(entities: list[dict[str, Any]], name: str) -> datetime | None:
     return None
 
 
-def describe_date(moment: datetime, timezone: str) -> str:
-    """A date as a patient would read it, e.g. 'Sat 5 Dec 2026'."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %Y}"
-
-
 def escalate_to(tracker: Tracker, level: str) -> list[EventType]:
     """Sets the escalation slot, never lowering it within a conversation (emergency outranks injector)."""
     return [SlotSet("escalation", level)] if more_urgent(tracker.get_slot("escalation"), level) else []
-
-
-TERMINAL_CHANNEL = "cmdline"  # `rasa shell`, which would print the payload as "Custom json: {...}"
 
 
 def utter_escalation(dispatcher: CollectingDispatcher, tracker: Tracker, level: str) -> None:
@@ -118,7 +76,7 @@ def offer_callback_if_closed(dispatcher: CollectingDispatcher) -> list[EventType
     now = reference_now()
     hours = CLINIC.opening_hours
     opening = hours.next_opening(now)
-    if not ALERTS.enabled or hours.is_open(now) or opening is None:
+    if not settings.ALERTS.enabled or hours.is_open(now) or opening is None:
         return []
     dispatcher.utter_message(
         response="utter_offer_callback",
@@ -126,24 +84,6 @@ def offer_callback_if_closed(dispatcher: CollectingDispatcher) -> list[EventType
         **CLINIC.contact_details(),
     )
     return [SlotSet("callback_offered", True)]
-
-
-def person_is_answering(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """While a person from the clinic answers this patient (actions/handoff.py), says so instead of answering."""
-    handoff = HANDOFFS.person_answering(tracker)
-    if handoff is None:
-        return False
-    dispatcher.utter_message(text=PERSON_IS_ANSWERING.format(staff_name=handoff.staff_name, **CLINIC.contact_details()))
-    return True
-
-
-def ask_procedure_time(dispatcher: CollectingDispatcher) -> None:
-    """Asks when the procedure was, with quick replies carrying how many hours ago they stand for."""
-    buttons = [
-        {"title": button.title, "payload": f'/{TIME_INTENT}{{"hours_ago": {button.hours_ago:g}}}'}
-        for button in GUIDE.time_buttons
-    ]
-    dispatcher.utter_message(response="utter_ask_procedure_time", buttons=buttons, **CLINIC.contact_details())
 
 
 class ActionSessionStart(Action):
@@ -156,8 +96,6 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRIED_OVER_SLOTS if tracker.get_slot(slot)]
         # Aftercare plan (issue 15): a visit that begins with the procedure time known may ask a due check-in.
-        from actions import plan as plan_turns  # here: actions/plan.py imports this module
-
         events += plan_turns.visit_started(tracker)
         dispatcher.utter_message(response="utter_disclaimer", **CLINIC.contact_details())
         events.append(ActionExecuted("action_listen"))
@@ -178,8 +116,8 @@ class ActionExtractProcedureTime(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         availability = []
-        if tracker.get_slot("callback_available") is not ALERTS.enabled:
-            availability = [SlotSet("callback_available", ALERTS.enabled)]
+        if tracker.get_slot("callback_available") is not settings.ALERTS.enabled:
+            availability = [SlotSet("callback_available", settings.ALERTS.enabled)]
         return availability + self._procedure_time_events(tracker)
 
     def _procedure_time_events(self, tracker: Tracker) -> list[EventType]:
@@ -275,9 +213,7 @@ class ActionAnswerQuestion(Action):
 
         events: list[EventType] = [SlotSet("pending_topic", " ".join(waiting) or None)]
         # --- Aftercare plan (issue 15): milestones first, then the answer, then a check-in or booking reminder. ---
-        # Never on a turn that escalates or asks for the time. Imported here: actions/plan.py imports this module.
-        from actions import plan as plan_turns
-
+        # Never on a turn that escalates or asks for the time.
         calm = not waiting and not any(advice.escalate for _, advice in answered)
         news = plan_turns.stage_news(tracker, procedure_time, now) if calm else None
         plan_turns.say_milestones(dispatcher, news)
@@ -287,7 +223,7 @@ class ActionAnswerQuestion(Action):
         if any(advice.escalate for _, advice in answered):
             dispatcher.utter_message(response="utter_contact_injector_now", **details)
             utter_escalation(dispatcher, tracker, "injector")
-            ALERTS.escalation(tracker, "injector")
+            settings.ALERTS.escalation(tracker, "injector")
             events += escalate_to(tracker, "injector")
         elif any(advice.if_still_there for _, advice in answered):
             dispatcher.utter_message(response="utter_if_still_there", **details)
@@ -346,8 +282,11 @@ class ActionEscalate(Action):
             dispatcher.utter_message(response="utter_warning_sign", **CLINIC.contact_details())
             dispatcher.utter_message(response="utter_contact_injector_now", **CLINIC.contact_details())
         utter_escalation(dispatcher, tracker, level)
-        ALERTS.escalation(tracker, level)
-        offer = offer_callback_if_closed(dispatcher) if level == "injector" else [SlotSet("callback_offered", False)]
+        settings.ALERTS.escalation(tracker, level)
+        # The callback form asks its questions in English: a patient writing in another language is told in it to
+        # call the clinic, or urgent care while it is closed, and is not offered the form.
+        offered = level == "injector" and in_language is None
+        offer = offer_callback_if_closed(dispatcher) if offered else [SlotSet("callback_offered", False)]
         return [SlotSet("pending_topic", None), *escalate_to(tracker, level), *offer]
 
 

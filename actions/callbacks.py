@@ -14,7 +14,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.actions import ALERTS, CLINIC
+from actions import settings
+from actions.settings import CLINIC
 from aftercare.callbacks import read_name, read_phone, read_time_to_call
 from aftercare.opening_hours import describe_moment
 from aftercare.timestamps import reference_now
@@ -80,7 +81,7 @@ class ActionSubmitCallback(Action):
         if tracker.get_slot("callback_consent") is True:
             name, phone = tracker.get_slot("callback_name"), tracker.get_slot("callback_phone")
             when = tracker.get_slot("callback_time")
-            if ALERTS.callback(tracker, name, phone, when):
+            if settings.ALERTS.callback(tracker, name, phone, when):
                 dispatcher.utter_message(
                     text=(
                         f"Thanks, {name}. I've asked {CLINIC.clinic_name} to call you on {phone} ({when}). Expect "

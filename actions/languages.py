@@ -13,7 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import CLINIC, person_is_answering
+from actions.settings import CLINIC
+from actions.turns import person_is_answering
 from aftercare.languages import REDIRECT, load_languages, message_language, reply_text
 from aftercare.yaml_files import ConfigError
 

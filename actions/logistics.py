@@ -12,7 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import CLINIC, person_is_answering
+from actions.settings import CLINIC
+from actions.turns import person_is_answering
 from aftercare.logistics import QUESTIONS, logistics_answer
 from aftercare.timestamps import reference_now
 

@@ -14,9 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (
-    CLINIC,
-    GUIDE,
+from actions.settings import CLINIC, GUIDE
+from actions.turns import (
     TERMINAL_CHANNEL,
     ask_procedure_time,
     describe_date,

@@ -22,6 +22,7 @@ class Assertion(str, Enum):
     GENERAL = "general"  # "what does an infected spot look like?"
     PAST = "past"  # "it bled during the treatment", "I had a cold sore last year"
     OTHER_PERSON = "other_person"  # "my sister had a reaction to it"
+    BENIGN = "benign"  # "acne scars", "a hot water bottle": a sign's words with another meaning (lexicon `benign`)
 
     @property
     def escalates(self) -> bool:
@@ -38,8 +39,8 @@ def classifier_may_escalate(emergency_guess: bool, mentions: Collection[tuple[st
 
     The guess is a second net for signs the detector does not know: it stands when the detector found nothing
     or something present (a sign, or a symptom such as "sore"), and cannot overrule the detector when every sign
-    and symptom it found is negated, resolved, hypothetical, general, past or someone else's. An emergency guess
-    is only overruled by such an emergency sign or symptom ("not swollen at all"): "no pus, I can't get air"
+    and symptom it found is negated, resolved, hypothetical, general, past, someone else's or benign. An emergency
+    guess is only overruled by such an emergency sign or symptom ("not swollen at all"): "no pus, I can't get air"
     still goes to the emergency number when the detector does not know the words.
     """
     if not mentions or any(status.escalates for _, status in mentions):

@@ -39,6 +39,9 @@ def read_name(text: str) -> str | None:
         return None
     if not any(character.isalpha() for character in name) or len(name.split()) > 5:
         return None
+    # A question ("how much is it?", "are you a bot?") is not a name, whatever the classifier made of it.
+    if "?" in name:
+        return None
     return name
 
 

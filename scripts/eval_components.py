@@ -129,7 +129,8 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     A `report_*` intent escalates (data/rules/escalation.yml, action_escalate); an `ask_<topic>` intent escalates
     when the care guide's window for the time since the procedure does (action_answer_question).
     """
-    from actions.actions import CLINIC, GUIDE, message_topics, spoken_time
+    from actions.actions import message_topics, spoken_time
+    from actions.settings import CLINIC, GUIDE
     from aftercare.care_guide import advise
 
     entities = parse.get("entities") or []

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 # The unit tests' actions store no alert for the staff console unless a test opens an outbox of its own, so that
-# importing actions.actions writes nothing into the working directory's conversations.db.
+# importing actions.settings writes nothing into the working directory's conversations.db.
 os.environ.setdefault("CONSOLE_ALERTS", "0")
 
 
@@ -20,3 +20,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         folder = Path(item.fspath).resolve().relative_to(HERE).parts[0]
         item.add_marker(GROUPS.get(folder, "unit"))
+
+
+@pytest.fixture
+def alerts(tmp_path, monkeypatch):
+    """Alerts on, to a webhook, with the outbox in a fresh SQLite database; the outbox is returned."""
+    from actions import settings
+    from actions.alerts import ClinicAlerts
+    from aftercare.alerts.outbox import Outbox, connect
+    from aftercare.alerts.settings import read_alert_settings
+
+    def switch_on(**environ):
+        alert_settings = read_alert_settings(
+            {"ALERT_WEBHOOK_URL": "http://127.0.0.1:9911/hook", "ALERT_WEBHOOK_SECRET": "x" * 20, **environ}
+        )
+        outbox = Outbox(connect(f"sqlite:///{tmp_path / 'conversations.db'}"))
+        monkeypatch.setattr(settings, "ALERTS", ClinicAlerts(alert_settings, outbox))
+        return outbox
+
+    return switch_on

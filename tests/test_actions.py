@@ -9,7 +9,6 @@ from rasa_sdk.events import SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
-    CLINIC,
     ActionAnswerQuestion,
     ActionAskRephrase,
     ActionEscalate,
@@ -17,6 +16,7 @@ from actions.actions import (
     ActionSessionStart,
     ActionShareContact,
 )
+from actions.settings import CLINIC
 
 NOW = "2026-11-29T17:00:00Z"
 THREE_HOURS_AGO = "2026-11-29T14:00:00Z"
@@ -312,25 +312,6 @@ def test_low_confidence_asks_to_rephrase_with_the_clinic_contact():
     assert messages[0]["phone"] == CLINIC.phone
 
 
-@pytest.fixture
-def alerts(tmp_path, monkeypatch):
-    """Alerts on, to a webhook, with the outbox in a fresh SQLite database; the outbox is returned."""
-    from actions import actions
-    from actions.alerts import ClinicAlerts
-    from aftercare.alerts.outbox import Outbox, connect
-    from aftercare.alerts.settings import read_alert_settings
-
-    def switch_on(**environ):
-        settings = read_alert_settings(
-            {"ALERT_WEBHOOK_URL": "http://127.0.0.1:9911/hook", "ALERT_WEBHOOK_SECRET": "x" * 20, **environ}
-        )
-        outbox = Outbox(connect(f"sqlite:///{tmp_path / 'conversations.db'}"))
-        monkeypatch.setattr(actions, "ALERTS", ClinicAlerts(settings, outbox))
-        return outbox
-
-    return switch_on
-
-
 def stored_alerts(outbox):
     return [json.loads(delivery.body) for delivery in outbox.claim()]
 
@@ -364,9 +345,9 @@ def test_a_late_effect_in_the_care_guide_alerts_like_a_reported_sign(alerts):
 
 
 def test_with_alerts_off_nothing_is_stored_and_the_patient_is_still_escalated():
-    from actions import actions
+    from actions import settings
 
-    assert actions.ALERTS.outbox is None  # nothing configured in the test environment
+    assert settings.ALERTS.outbox is None  # nothing configured in the test environment
     messages, events = run(ActionEscalate(), tracker("report_warning_sign"))
     assert "utter_contact_injector_now" in responses(messages)
 

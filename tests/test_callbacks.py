@@ -42,6 +42,8 @@ def test_reading_a_phone_number(text, phone):
         ("!!!", None),
         ("a" * 61, None),
         ("I would rather not tell you that at all", None),
+        ("how much is a session?", None),
+        ("are you a bot?", None),
     ],
 )
 def test_reading_a_name(text, name):
@@ -84,23 +86,11 @@ def submit(tracker):
     return dispatcher.messages, events
 
 
-@pytest.fixture
-def alerts(tmp_path, monkeypatch):
-    from actions import callbacks
-    from actions.alerts import ClinicAlerts
-    from aftercare.alerts.outbox import Outbox, connect
-    from aftercare.alerts.settings import read_alert_settings
-
-    settings = read_alert_settings({"ALERT_WEBHOOK_URL": "http://127.0.0.1:9/hook", "ALERT_WEBHOOK_SECRET": "x" * 20})
-    outbox = Outbox(connect(f"sqlite:///{tmp_path / 'conversations.db'}"))
-    monkeypatch.setattr(callbacks, "ALERTS", ClinicAlerts(settings, outbox))
-    return outbox
-
-
 def test_a_consented_callback_stores_an_alert_with_the_details_and_says_when(alerts, monkeypatch):
+    outbox = alerts()
     monkeypatch.setenv("AFTERCARE_NOW", "2026-12-02T04:00:00Z")  # 11 pm on a Tuesday in New York: closed
     messages, events = submit(form_tracker(**ANSWERS, callback_consent=True))
-    (alert,) = [json.loads(delivery.body) for delivery in alerts.claim()]
+    (alert,) = [json.loads(delivery.body) for delivery in outbox.claim()]
     assert alert["kind"] == "callback" and alert["level"] is None
     assert alert["callback"] == {"name": "Anna", "phone": "555 010 2030", "time": "after 5pm"}
     text = messages[0]["text"]
@@ -111,8 +101,9 @@ def test_a_consented_callback_stores_an_alert_with_the_details_and_says_when(ale
 
 
 def test_no_consent_stores_nothing(alerts):
+    outbox = alerts()
     messages, _ = submit(form_tracker(**ANSWERS, callback_consent=False))
-    assert alerts.claim() == []
+    assert outbox.claim() == []
     assert messages[0]["response"] == "utter_callback_cancelled"
 
 

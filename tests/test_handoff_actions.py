@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions import actions
+from actions import settings
 from actions.actions import ActionAnswerQuestion, ActionAskRephrase, ActionEscalate
 from actions.handoff import Handoffs
 from aftercare.staff.store import StaffStore, connect
@@ -14,7 +14,7 @@ CARE_GUIDE_ANSWER = "Not yet"
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'conversations.db'}"
-    monkeypatch.setattr(actions, "HANDOFFS", Handoffs(url))
+    monkeypatch.setattr(settings, "HANDOFFS", Handoffs(url))
     staff = StaffStore(connect(url))
     staff.save_account("nurse@example.org", "Nurse Jo", "not-a-real-hash")
     return staff
@@ -71,5 +71,5 @@ def test_a_warning_sign_during_a_handoff_still_escalates_to_the_injector(store):
 
 
 def test_an_unreadable_database_lets_the_assistant_answer(monkeypatch, tmp_path):
-    monkeypatch.setattr(actions, "HANDOFFS", Handoffs(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}"))
+    monkeypatch.setattr(settings, "HANDOFFS", Handoffs(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}"))
     assert makeup_answer().startswith(CARE_GUIDE_ANSWER)

@@ -6,8 +6,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import CLINIC, ActionEscalate
+from actions.actions import ActionEscalate
 from actions.languages import ActionAnswerOtherLanguage
+from actions.settings import CLINIC
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +61,13 @@ def test_a_spanish_warning_sign_names_the_injector_in_spanish():
 def test_an_english_escalation_is_unchanged():
     said, _ = texts(ActionEscalate(), tracker("report_emergency", None, ["emergency"]))
     assert said[0] == "utter_emergency"
+
+
+def test_a_spanish_warning_sign_is_not_offered_the_english_callback_form(alerts, monkeypatch):
+    alerts()
+    monkeypatch.setenv("AFTERCARE_NOW", "2026-12-02T04:00:00Z")  # 11 pm on a Tuesday in New York: closed
+    said, events = texts(ActionEscalate(), tracker("report_warning_sign", "es", ["infection"]))
+    assert "utter_offer_callback" not in said and "urgencias" in said[0]
+    assert {"event": "slot", "timestamp": None, "name": "callback_offered", "value": False} in events
+    english, _ = texts(ActionEscalate(), tracker("report_warning_sign", None, ["infection"]))
+    assert "utter_offer_callback" in english

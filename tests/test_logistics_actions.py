@@ -2,8 +2,9 @@
 
 import pytest
 
-from actions.actions import CLINIC, ActionAnswerQuestion
+from actions.actions import ActionAnswerQuestion
 from actions.logistics import ActionAnswerLogistics, ActionSayNotCovered
+from actions.settings import CLINIC
 from tests.test_actions import responses, run, slot, tracker
 
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from actions.actions import CLINIC, ActionAnswerQuestion, ActionSessionStart
+from actions.actions import ActionAnswerQuestion, ActionSessionStart
 from actions.plan import ActionAnswerCheckIn, ActionGivePlan
+from actions.settings import CLINIC
 from aftercare.plan import Progress
 from aftercare.timestamps import parse_timestamp
 from tests.test_actions import responses, run, slot, tracker

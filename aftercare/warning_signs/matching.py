@@ -88,19 +88,24 @@ def cue_spans(doc: Doc, lexicon: Lexicon) -> dict[str, list[Span]]:
     return {key: sorted(set(value)) for key, value in spans.items()}
 
 
-def find_candidates(doc: Doc, lexicon: Lexicon, tokens: Tokens, benign: Sequence[Span]) -> list[Candidate]:
-    """The longest sign matches of each category that stay in one clause and are not benign.
+def find_candidates(
+    doc: Doc, lexicon: Lexicon, tokens: Tokens, benign: Sequence[Span]
+) -> tuple[list[Candidate], list[Candidate]]:
+    """The longest sign matches of each category that stay in one clause, and apart those inside a benign phrase.
 
-    Gaps ("...") already exclude punctuation and break words; this also drops "and my ...".
+    Gaps ("...") already exclude punctuation and break words; this also drops "and my ...". A match found entirely
+    inside a benign phrase ("acne scars", "hot water bottle") is a word of a sign with another meaning.
     """
-    found = []
+    found, inside_benign = [], []
     for match_id, start, end in lexicon.signs(doc):
         if any(tokens.new_clause[i] for i in range(start + 1, end - 1)):
             continue
+        candidate = Candidate(lexicon.nlp.vocab.strings[match_id], start, end)
         if any(b_start <= start and end <= b_end for b_start, b_end in spans_between(benign, start - 12, end)):
-            continue
-        found.append(Candidate(lexicon.nlp.vocab.strings[match_id], start, end))
-    return _longest_per_category(found)
+            inside_benign.append(candidate)
+        else:
+            found.append(candidate)
+    return _longest_per_category(found), _longest_per_category(inside_benign)
 
 
 def _longest_per_category(candidates: Iterable[Candidate]) -> list[Candidate]:

@@ -62,11 +62,16 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
     doc = lexicon.nlp.make_doc(clean)
     tokens = token_facts(doc, lexicon)
     cues = cue_spans(doc, lexicon)
-    candidates = drop_overlaps(find_candidates(doc, lexicon, tokens, cues[BENIGN]))
+    found, inside_benign = find_candidates(doc, lexicon, tokens, cues[BENIGN])
+    candidates = drop_overlaps(found)
+    # A benign phrase's words are reported as such ("my boyfriend says I look hot"), so that they too overrule the
+    # classifier's report_* guess, unless they overlap a sign read as one.
+    benign = [c for c in inside_benign if not any(c.start < k.end and k.start < c.end for k in candidates)]
     negations = _active_negations(cues, tokens, lexicon)
     signs = []
-    for candidate in candidates:
-        status = _status(candidate, cues, negations, tokens, lexicon)
+    for candidate in sorted([*candidates, *benign], key=lambda c: (c.start, c.end)):
+        is_benign = candidate in benign
+        status = Assertion.BENIGN if is_benign else _status(candidate, cues, negations, tokens, lexicon)
         start, end = doc[candidate.start].idx, doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
         signs.append(WarningSign(candidate.category, start, end, text[start:end], status))
     return signs

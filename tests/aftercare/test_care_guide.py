@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.actions import known_topics
+from actions.settings import known_topics
 from aftercare.care_guide import Topic, Window, advise, describe_local_time, load_care_guide
 from aftercare.clinic import load_clinic
 

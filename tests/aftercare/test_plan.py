@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.actions import known_topics
+from actions.settings import known_topics
 from aftercare.care_guide import load_care_guide
 from aftercare.clinic import ConfigError, load_clinic
 from aftercare.plan import (

@@ -26,6 +26,10 @@ from aftercare.warning_signs import (
 MUST_FIRE: list[tuple[str, list[str]]] = [
     # infection: pus, oozing, crust, warmth, spreading redness, streaks, smell, "infected", fever
     ("there's pus coming out of one of the dots", ["infection"]),
+    ("my cheek was red yesterday and now it's spreading to my ear", ["infection"]),
+    ("a pimple by my nose has a green tip", ["infection"]),
+    ("i'm fighting for breath", [EMERGENCY]),
+    ("my chest feels heavy", [EMERGENCY]),
     ("I think there's a bit of puss in it", ["infection"]),
     ("it's oozing clear stuff", ["infection"]),
     ("my cheek keeps oozeing", ["infection"]),
@@ -118,6 +122,8 @@ MUST_FIRE: list[tuple[str, list[str]]] = [
     ("maybe a little oozing", ["infection"]),
     ("not sure but it could be a cold sore", ["cold_sore"]),
     ("I don't know if it's normal but there's pus", ["infection"]),
+    ("my face is swollen and im itchy all over", ["allergy"]),
+    ("my face feels itchy all over and i have hives", ["allergy"]),
     # signs inside other questions
     ("can I wear make-up over the pus?", ["infection"]),
     ("can I put make-up over the yellow crust?", ["infection"]),
@@ -166,6 +172,9 @@ MUST_NOT_FIRE: list[str] = [
     "what are the signs of infection?",
     "how do I avoid infection?",
     "what is the risk of infection?",
+    "infection chances after this?",
+    # itching is normal while the skin heals; itching all over the body is not (MUST_FIRE)
+    "my whole face is itchy all over today",
     "can microneedling cause cold sores?",
     "will it help my acne scars?",
     "will it help my dark spots?",
@@ -326,6 +335,13 @@ STATUSES: list[tuple[str, list[tuple[str, Assertion]]]] = [
     ("it was bleeding a lot during the treatment, is that usual?", [("bleeding", Assertion.PAST)]),
     ("I had cold sores as a teenager", [("cold_sore", Assertion.PAST)]),
     ("my brother has impetigo, can I see him?", [("infection", Assertion.OTHER_PERSON)]),
+    # another meaning of a symptom's word (lexicon `benign`): it also overrules the classifier's report_* guess
+    ("is a hot water bottle on my feet ok tonight", [("symptom", Assertion.BENIGN)]),
+    ("my husband thinks i look really hot with rosy cheeks", [("symptom", Assertion.BENIGN)]),
+    ("my face is hot after a hot shower", [("symptom", Assertion.PRESENT), ("symptom", Assertion.BENIGN)]),
+    # symptoms that tell the classifier's report_* guess it is wrong once they are gone
+    ("my temp has gone back down", [("symptom", Assertion.RESOLVED)]),
+    ("the little bumps have cleared up", [("symptom", Assertion.RESOLVED)]),
 ]
 
 

@@ -100,3 +100,12 @@ def test_an_emergency_during_the_form_gets_the_emergency_reply_and_ends_it(serve
     assert "Call 911 now" in said(replies) and "What name" not in said(replies)
     assert [alert["level"] for alert in alerts_for(alert_receiver, sender, 1)] == ["emergency"]
     assert servers.events(sender, "active_loop")[-1]["name"] is None
+
+
+def test_a_question_about_the_clinic_during_the_form_is_answered_not_taken_as_the_name(servers, alert_receiver):
+    sender = "callback-clinic-question"
+    servers.send(sender, "can someone call me back please?")
+    replies = said(servers.send(sender, "what are your opening hours?"))
+    assert "Mon-Fri 9am-6pm" in replies and "What name should the clinic ask for" in replies
+    assert "Which phone number" in said(servers.send(sender, "Dana"))
+    assert servers.slot_values(sender, "callback_name")[-1] == "Dana"

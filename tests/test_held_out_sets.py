@@ -1,0 +1,53 @@
+"""The held-out intent sets measure new wording only: no message in them is, word for word, a training example."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HELD_OUT = [ROOT / "tests" / "nlu_held_out.yml", ROOT / "tests" / "held_out" / "intents.yml"]
+ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
+
+
+def examples(path: Path) -> list[tuple[str, str]]:
+    """(intent, text) for every example of a Rasa NLU file, entity annotations reduced to their words."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        (block["intent"], ANNOTATION.sub(r"\1", line.strip()[2:]))
+        for block in data["nlu"]
+        if "intent" in block
+        for line in (block.get("examples") or "").splitlines()
+        if line.strip().startswith("- ")
+    ]
+
+
+def words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+TRAINING = {
+    words(text): intent for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for intent, text in examples(path)
+}
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.name)
+def test_no_held_out_message_is_a_training_example(path):
+    repeated = [text for _, text in examples(path) if words(text) in TRAINING]
+    assert repeated == []
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.name)
+def test_every_held_out_intent_is_one_the_assistant_knows(path):
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert {intent for intent, _ in examples(path)} <= set(domain["intents"])
+
+
+def test_the_fresh_set_has_every_typed_intent():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    typed = set(domain["intents"]) - {"other_language"}  # set by the language detector, never typed in English
+    counts = {}
+    for intent, _ in examples(HELD_OUT[1]):
+        counts[intent] = counts.get(intent, 0) + 1
+    assert set(counts) == typed and min(counts.values()) >= 4
