@@ -36,6 +36,7 @@ from aftercare.timestamps import (
     reference_now,
 )
 from aftercare.topic_question import topic_question_status
+from aftercare.topics import NOT_THERE_NOW_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -200,12 +201,15 @@ class ActionAnswerQuestion(Action):
 
         # Only a question of this message can be general: a pending topic answered by a time was asked earlier.
         in_general = topic_question_status(tracker.latest_message.get("text") or "") == Assertion.GENERAL
+        # "The swelling has gone down completely" on day 3: answered like a question in general, not escalated.
+        not_there_now = set(tracker.latest_message.get(NOT_THERE_NOW_KEY) or [])
         onset = spoken_time(tracker.latest_message.get("entities", []), "symptom_onset")
         timezone, details = patient_timezone(tracker), CLINIC.contact_details()
         answered, waiting = [], []
         for name in topic_names:
             topic = GUIDE.topics[name]
-            advice = advise(topic, procedure_time, now, timezone, details, in_general and name in asked, onset)
+            general = (in_general and name in asked) or name in not_there_now
+            advice = advise(topic, procedure_time, now, timezone, details, general, onset)
             if advice is None:
                 waiting.append(name)
             else:

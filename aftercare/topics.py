@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +83,24 @@ def is_topic_only(text: str, mentions: list[TopicMention], words: TopicWords | N
     for pattern in words.patterns.values():
         rest = pattern.sub(" ", rest)
     return all(word in words.follow_up_fillers for word in _WORD.findall(rest))
+
+
+# The parsed message's key that carries, from the warning-sign detector to the actions, the topics the patient says
+# are not there now ("the swelling has gone down completely"), so a window that escalates answers in general.
+NOT_THERE_NOW_KEY = "not_there_now"
+
+
+def topics_not_there_now(mentions: Iterable[tuple[str, bool]], words: TopicWords | None = None) -> list[str]:
+    """The topics named only by mentions that are not there now, from (mention text, escalates) pairs.
+
+    "the bleeding stopped" names bleeding, resolved: ['bleeding']. "the swelling went down but it is still swollen
+    on the left" names swelling both ways: [] (what is there now wins).
+    """
+    not_now, now = [], set()
+    for text, escalates in mentions:
+        named = [mention.topic for mention in find_topics(text, words)]
+        if escalates:
+            now.update(named)
+        else:
+            not_now += named
+    return [topic for topic in dict.fromkeys(not_now) if topic not in now]

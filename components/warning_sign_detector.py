@@ -9,6 +9,9 @@ found no sign at all, and is replaced when every sign the detector
 found is negated, resolved, hypothetical, general, past or someone else's (aftercare/assertion.py):
 then the best-ranked care question, or the side effects, which list the warning signs.
 The intent ranking is left as the classifier produced it.
+
+The care topics the patient says are not there now ("the swelling has gone down completely") go to the actions in
+the parse data's `not_there_now` (aftercare/topics.py), so a care-guide window that escalates answers in general.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.assertion import classifier_may_escalate
-from aftercare.warning_signs import EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
+from aftercare.topics import NOT_THERE_NOW_KEY, topics_not_there_now
+from aftercare.warning_signs import EFFECT, EMERGENCY, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 from components.config_files import load_or_refuse
 from components.entities import rule_entity
 
@@ -88,7 +92,10 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         reports = {self._config["emergency_intent"], self._config["warning_intent"]}
         for message in messages:
             mentions = find_sign_mentions(message.get(TEXT) or "", self._lexicon)
-            signs = [sign for sign in mentions if sign.status.escalates and sign.category != SYMPTOM]
+            signs = [sign for sign in mentions if sign.escalates]
+            not_there_now = topics_not_there_now((sign.text, sign.status.escalates) for sign in mentions)
+            if not_there_now:
+                message.set(NOT_THERE_NOW_KEY, not_there_now, add_to_output=True)
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
@@ -96,7 +103,8 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
                 intent = escalation_intent(signs, self._config["emergency_intent"], self._config["warning_intent"])
                 message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
             elif predicted in reports and not classifier_may_escalate(
-                predicted == self._config["emergency_intent"], [(sign.category, sign.status) for sign in mentions]
+                predicted == self._config["emergency_intent"],
+                [(sign.category, sign.status) for sign in mentions if sign.category != EFFECT],
             ):
                 message.set(INTENT, self._instead_of_report(message, reports), add_to_output=True)
         return messages

@@ -2,7 +2,7 @@
 
 Run from the repository root: `python -m scripts.eval_components [--model models/aftercare.tar.gz]` (or
 `make eval-components`). It prints precision and recall of the procedure-time extractor and the warning-sign
-detector, then runs every message of tests/held_out/messages.yml through the trained model's NLU pipeline
+detector, then runs every message of tests/held_out/messages.yml and messages_fresh.yml through the NLU pipeline
 (DIET, the time extractor, the warning-sign detector) and the rule that turns its result into an escalation,
 and exits 1 when a gate fails:
 - escalation recall below 100% on messages that must reach the injector or the emergency number (an emergency
@@ -33,9 +33,12 @@ from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_lev
 from aftercare.procedure_time import find_procedure_time
 from aftercare.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp, plausibility_problem
 from aftercare.topic_question import topic_question_status
+from aftercare.topics import NOT_THERE_NOW_KEY
 from aftercare.warning_signs import detect_warning_signs
 
 HELD_OUT = Path("tests/held_out")
+# The first set, and one written fresh on 2026-12-02 without looking at the lexicon, the first set or the training data.
+MESSAGE_FILES = (HELD_OUT / "messages.yml", HELD_OUT / "messages_fresh.yml")
 DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02
@@ -146,15 +149,16 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     onset = spoken_time(entities, "symptom_onset")
     for topic in topics:
         details = CLINIC.contact_details()
-        advice = advise(GUIDE.topics[topic], procedure_time, now, CLINIC.timezone, details, asked_in_general, onset)
+        general = asked_in_general or topic in (parse.get(NOT_THERE_NOW_KEY) or [])
+        advice = advise(GUIDE.topics[topic], procedure_time, now, CLINIC.timezone, details, general, onset)
         if advice is not None and advice.escalate:
             escalation = escalation or INJECTOR
     return Outcome(escalation, spoken, frozenset(topics), intent in REPORT_INTENTS and not signs)
 
 
-def evaluate_messages(model: Path) -> tuple[list[str], list[str]]:
-    """The per-category table and the gate failures for tests/held_out/messages.yml."""
-    held_out = yaml.safe_load((HELD_OUT / "messages.yml").read_text(encoding="utf-8"))
+def evaluate_messages(model: Path, messages: Path) -> tuple[list[str], list[str]]:
+    """The per-category table and the gate failures for one file of held-out messages."""
+    held_out = yaml.safe_load(messages.read_text(encoding="utf-8"))
     os.environ[NOW_ENV_VAR] = held_out["reference_time"]
     now = parse_timestamp(held_out["reference_time"])
     cases = held_out["cases"]
@@ -193,7 +197,8 @@ def evaluate_messages(model: Path) -> tuple[list[str], list[str]]:
             )
     total = sum(rows.values(), Counter())
     lines = [
-        f"Messages end to end (NLU pipeline of {model} + escalation rule): {total['messages']} held-out messages",
+        f"Messages end to end (NLU pipeline of {model} + escalation rule): {total['messages']} held-out messages"
+        f" of {messages.name}",
         f"    {'category':<22}{'n':>4}  {'escalated':>10}  {'false alarms':>13}  {'time right':>10}  {'topics':>8}",
     ]
     for category, row in [*sorted(rows.items()), ("all", total)]:
@@ -223,8 +228,11 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model (default: %(default)s)")
     model = parser.parse_args().model
     print("\n".join(evaluate_procedure_times() + evaluate_warning_signs()))
-    lines, failures = evaluate_messages(model)
-    print("\n".join(lines))
+    failures = []
+    for messages in MESSAGE_FILES:
+        lines, file_failures = evaluate_messages(model, messages)
+        print("\n".join(lines))
+        failures += [f"{messages.name}: {failure}" for failure in file_failures]
     for failure in failures:
         print(f"GATE FAILED: {failure}")
     return 1 if failures else 0

@@ -196,6 +196,15 @@ def test_still_having_it_past_the_expected_time_escalates():
     assert slot(events, "escalation") == "injector"
 
 
+def test_an_effect_the_patient_says_is_gone_past_the_expected_time_answers_without_escalating():
+    gone = tracker("ask_redness", text="the redness has faded now", procedure_time=FIVE_DAYS_AGO)
+    gone.latest_message["not_there_now"] = ["redness"]  # set by the warning-sign detector
+    messages, events = run(ActionAnswerQuestion(), gone)
+    assert "utter_contact_injector_now" not in responses(messages)
+    assert "utter_if_still_there" in responses(messages)
+    assert slot(events, "escalation") == "unset"
+
+
 def test_bleeding_since_this_morning_escalates_while_the_procedure_time_is_unknown():
     onset = {"entity": "symptom_onset", "value": THREE_HOURS_AGO, "start": 0, "end": 3}
     messages, events = run(ActionAnswerQuestion(), tracker("ask_bleeding", entities=[onset]))

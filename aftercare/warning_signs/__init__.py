@@ -34,6 +34,7 @@ spreading infection, and the clinic's response is the same.
 from aftercare.warning_signs.lexicon import (
     CATEGORIES,
     DEFAULT_LEXICON_PATH,
+    EFFECT,
     EMERGENCY,
     SYMPTOM,
     Lexicon,
@@ -49,6 +50,7 @@ from aftercare.warning_signs.rules import detect_warning_signs, find_sign_mentio
 __all__ = [
     "CATEGORIES",
     "DEFAULT_LEXICON_PATH",
+    "EFFECT",
     "EMERGENCY",
     "SYMPTOM",
     "Lexicon",

@@ -30,6 +30,9 @@ CATEGORIES: tuple[str, ...] = (
 # A symptom that is not a warning sign on its own ("swollen", "hot"): its mentions get a status too, so the
 # classifier's report_* guess can be weighed against "not swollen, not hot" (aftercare/assertion.py).
 SYMPTOM = "symptom"
+# An expected side effect ("redness"): never a sign and never weighed against the classifier; its mentions get a
+# status only so that "the redness has faded" on day 5 is not answered as redness that is still there.
+EFFECT = "effect"
 DEFAULT_LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 
 GAP = "..."
@@ -83,6 +86,11 @@ class WarningSign:
     end: int
     text: str
     status: Assertion = Assertion.PRESENT
+
+    @property
+    def escalates(self) -> bool:
+        """Whether this mention is a warning sign the patient has (or may have) now."""
+        return self.status.escalates and self.category not in (SYMPTOM, EFFECT)
 
 
 @dataclass(frozen=True)
@@ -197,6 +205,9 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     symptoms = _compile_all(data.get("symptoms") or [], *compile_args)
     if symptoms:
         signs.add(SYMPTOM, symptoms)
+    effects = _compile_all(data.get("expected_effects") or [], *compile_args)
+    if effects:
+        signs.add(EFFECT, effects)
 
     cues = Matcher(nlp.vocab)
     cue_lists = {

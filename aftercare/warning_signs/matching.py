@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from aftercare.warning_signs.lexicon import CATEGORIES, CUE_KEYS, EMERGENCY, SYMPTOM, Lexicon, Span
+from aftercare.warning_signs.lexicon import CATEGORIES, CUE_KEYS, EFFECT, EMERGENCY, SYMPTOM, Lexicon, Span
 
 SENTENCE_ENDS = frozenset({".", "?", "!", ";", "...", "…", "?!", "!?"})
 
@@ -138,7 +138,7 @@ def drop_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
         )
         if not covered or candidate.category == EMERGENCY:
             kept.append(candidate)
-    order = {category: rank for rank, category in enumerate((*CATEGORIES, SYMPTOM))}
+    order = {category: rank for rank, category in enumerate((*CATEGORIES, SYMPTOM, EFFECT))}
     return sorted(set(kept), key=lambda c: (c.start, order[c.category], c.end))
 
 

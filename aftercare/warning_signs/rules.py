@@ -19,7 +19,6 @@ from aftercare.warning_signs.lexicon import (
     RESOLVED_AFTER,
     RESOLVED_AFTER_FINAL,
     RESOLVED_BEFORE,
-    SYMPTOM,
     UNCERTAIN,
     Lexicon,
     Span,
@@ -47,7 +46,7 @@ def detect_warning_signs(text: str, lexicon: Lexicon | None = None) -> list[Warn
     Negated, resolved, hypothetical, general, past and someone else's mentions are left out (see the module
     docstring). Never raises on odd text (emoji, very long text, right-to-left or control characters).
     """
-    return [sign for sign in find_sign_mentions(text, lexicon) if sign.status.escalates and sign.category != SYMPTOM]
+    return [sign for sign in find_sign_mentions(text, lexicon) if sign.escalates]
 
 
 def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[WarningSign]:

@@ -31,3 +31,10 @@ def test_an_emergency_guess_is_only_overruled_by_an_emergency_sign_or_symptom_th
     assert classifier_may_escalate(True, [("infection", Assertion.NEGATED)])  # "no pus, I can't get air"
     assert not classifier_may_escalate(True, [("symptom", Assertion.NEGATED)])  # "my lips are not swollen"
     assert not classifier_may_escalate(True, [("emergency", Assertion.RESOLVED)])
+
+
+def test_an_emergency_sign_that_is_not_there_overrules_the_emergency_guess_beside_a_present_symptom() -> None:
+    # "my tongue isn't swollen, my cheeks are just a little puffy"
+    assert not classifier_may_escalate(True, [("emergency", Assertion.NEGATED), ("symptom", Assertion.PRESENT)])
+    assert classifier_may_escalate(True, [("emergency", Assertion.NEGATED), ("emergency", Assertion.PRESENT)])
+    assert classifier_may_escalate(False, [("emergency", Assertion.NEGATED), ("symptom", Assertion.PRESENT)])

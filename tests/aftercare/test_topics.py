@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aftercare.topics import find_topics, is_topic_only, load_topic_words
+from aftercare.topics import find_topics, is_topic_only, load_topic_words, topics_not_there_now
 
 
 def topics(text: str) -> list[str]:
@@ -46,3 +46,17 @@ def test_a_topics_file_with_an_unquoted_yes_is_refused(tmp_path: Path) -> None:
 def test_every_topic_in_the_shipped_file_is_a_care_guide_topic() -> None:
     guide = yaml.safe_load(Path("care_guide.yml").read_text(encoding="utf-8"))
     assert set(load_topic_words().patterns) <= set(guide["topics"])
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        ([("bleeding", False)], ["bleeding"]),  # "the bleeding stopped"
+        ([("swelling", False), ("swollen", True)], []),  # gone on one side, still there on the other: there now
+        ([("swelling", False), ("pus", True)], ["swelling"]),
+        ([("pain", False)], []),  # no care topic named
+        ([], []),
+    ],
+)
+def test_the_topics_not_there_now_are_those_only_named_by_mentions_that_do_not_escalate(mentions, expected):
+    assert topics_not_there_now(mentions) == expected

@@ -188,3 +188,11 @@ def test_rasa_accepts_it_last_in_the_pipeline() -> None:
     detector_node = model_config.predict_schema.nodes["run_components.warning_sign_detector.WarningSignDetector3"]
     assert detector_node.needs["messages"] == "run_FallbackClassifier2"
     assert detector_node.fn == "process"
+
+
+def test_the_topics_the_patient_says_are_gone_go_to_the_actions(tmp_path: Path) -> None:
+    detector = create_detector(tmp_path)
+    gone = process(detector, classified_message("the swelling has gone down completely"))
+    assert gone.get("not_there_now") == ["swelling"]
+    assert gone.as_dict_nlu()["not_there_now"] == ["swelling"]  # in the parse data the actions read
+    assert process(detector, classified_message("my face is still swollen")).get("not_there_now") is None
