@@ -90,15 +90,18 @@ def is_topic_only(text: str, mentions: list[TopicMention], words: TopicWords | N
 NOT_THERE_NOW_KEY = "not_there_now"
 
 
-def topics_not_there_now(mentions: Iterable[tuple[str, bool]], words: TopicWords | None = None) -> list[str]:
-    """The topics named only by mentions that are not there now, from (mention text, escalates) pairs.
+def topics_not_there_now(
+    mentions: Iterable[tuple[str, str | None, bool]], words: TopicWords | None = None
+) -> list[str]:
+    """The topics named only by mentions that are not there now, from (text, topic or None, there now) triples.
 
-    "the bleeding stopped" names bleeding, resolved: ['bleeding']. "the swelling went down but it is still swollen
-    on the left" names swelling both ways: [] (what is there now wins).
+    A mention names its topic, else the topics its words name. "the bleeding stopped" names bleeding, resolved:
+    ['bleeding']. "the swelling went down but it is still swollen on the left" names swelling both ways: [] (what is
+    there now wins).
     """
     not_now, now = [], set()
-    for text, escalates in mentions:
-        named = [mention.topic for mention in find_topics(text, words)]
+    for text, topic, escalates in mentions:
+        named = [topic] if topic else [mention.topic for mention in find_topics(text, words)]
         if escalates:
             now.update(named)
         else:

@@ -93,7 +93,7 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
         for message in messages:
             mentions = find_sign_mentions(message.get(TEXT) or "", self._lexicon)
             signs = [sign for sign in mentions if sign.escalates]
-            not_there_now = topics_not_there_now((sign.text, sign.status.escalates) for sign in mentions)
+            not_there_now = topics_not_there_now((sign.text, sign.topic, sign.status.escalates) for sign in mentions)
             if not_there_now:
                 message.set(NOT_THERE_NOW_KEY, not_there_now, add_to_output=True)
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])

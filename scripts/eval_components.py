@@ -2,9 +2,9 @@
 
 Run from the repository root: `python -m scripts.eval_components [--model models/aftercare.tar.gz]` (or
 `make eval-components`). It prints precision and recall of the procedure-time extractor and the warning-sign
-detector, then runs every message of tests/held_out/messages.yml and messages_fresh.yml through the NLU pipeline
+detector, then runs every message of tests/held_out/messages*.yml through the trained model's NLU pipeline
 (DIET, the time extractor, the warning-sign detector) and the rule that turns its result into an escalation,
-and exits 1 when a gate fails:
+and exits 1 when a gate fails over all the message files together:
 - escalation recall below 100% on messages that must reach the injector or the emergency number (an emergency
   must reach the emergency number);
 - false alarms on more than 2% of the messages that must not escalate;
@@ -37,8 +37,8 @@ from aftercare.topics import NOT_THERE_NOW_KEY
 from aftercare.warning_signs import detect_warning_signs
 
 HELD_OUT = Path("tests/held_out")
-# The first set, and one written fresh on 2026-12-02 without looking at the lexicon, the first set or the training data.
-MESSAGE_FILES = (HELD_OUT / "messages.yml", HELD_OUT / "messages_fresh.yml")
+# The first set, and two written on 2026-12-02 without looking at the lexicon, the other sets or the training data.
+MESSAGE_FILES = (HELD_OUT / "messages.yml", HELD_OUT / "messages_fresh.yml", HELD_OUT / "messages_third.yml")
 DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02
@@ -156,8 +156,8 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     return Outcome(escalation, spoken, frozenset(topics), intent in REPORT_INTENTS and not signs)
 
 
-def evaluate_messages(model: Path, messages: Path) -> tuple[list[str], list[str]]:
-    """The per-category table and the gate failures for one file of held-out messages."""
+def evaluate_messages(model: Path, messages: Path) -> tuple[list[str], Counter]:
+    """The per-category table for one file of held-out messages, and its totals."""
     held_out = yaml.safe_load(messages.read_text(encoding="utf-8"))
     os.environ[NOW_ENV_VAR] = held_out["reference_time"]
     now = parse_timestamp(held_out["reference_time"])
@@ -212,6 +212,11 @@ def evaluate_messages(model: Path, messages: Path) -> tuple[list[str], list[str]
         f"{total['must']} messages that must escalate, raised {total['net_false_alarms']} of "
         f"{total['false_alarms']} false alarms"
     )
+    return lines + misses, total
+
+
+def gate_failures(total: Counter) -> list[str]:
+    """What fails the gates over all message files together."""
     failures = []
     if total["escalated"] < MIN_ESCALATION_RECALL * total["must"]:
         failures.append(f"escalation recall {ratio(total['escalated'], total['must'])} is below 100%")
@@ -219,7 +224,7 @@ def evaluate_messages(model: Path, messages: Path) -> tuple[list[str], list[str]
         failures.append(f"false alarms {ratio(total['false_alarms'], total['must_not'])} exceed 2%")
     if total["times_right"] < MIN_TIME_ATTRIBUTION * total["times"]:
         failures.append(f"procedure-time attribution {ratio(total['times_right'], total['times'])} is below 97%")
-    return lines + misses, failures
+    return failures
 
 
 def main() -> int:
@@ -228,11 +233,16 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model (default: %(default)s)")
     model = parser.parse_args().model
     print("\n".join(evaluate_procedure_times() + evaluate_warning_signs()))
-    failures = []
+    total = Counter()
     for messages in MESSAGE_FILES:
-        lines, file_failures = evaluate_messages(model, messages)
+        lines, file_total = evaluate_messages(model, messages)
         print("\n".join(lines))
-        failures += [f"{messages.name}: {failure}" for failure in file_failures]
+        total += file_total
+    print(
+        f"All {total['messages']} messages: recall {ratio(total['escalated'], total['must'])}, "
+        f"false alarms {ratio(total['false_alarms'], total['must_not'])}"
+    )
+    failures = gate_failures(total)
     for failure in failures:
         print(f"GATE FAILED: {failure}")
     return 1 if failures else 0

@@ -31,8 +31,10 @@ CATEGORIES: tuple[str, ...] = (
 # classifier's report_* guess can be weighed against "not swollen, not hot" (aftercare/assertion.py).
 SYMPTOM = "symptom"
 # An expected side effect ("redness"): never a sign and never weighed against the classifier; its mentions get a
-# status only so that "the redness has faded" on day 5 is not answered as redness that is still there.
+# status and the care topic they name, so that "the redness has faded" on day 5 is not answered as redness still
+# there. Compiled per topic as "effect:<topic>".
 EFFECT = "effect"
+EFFECT_PREFIX = EFFECT + ":"
 DEFAULT_LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 
 GAP = "..."
@@ -86,6 +88,7 @@ class WarningSign:
     end: int
     text: str
     status: Assertion = Assertion.PRESENT
+    topic: str | None = None  # the care topic an expected effect names ("redness")
 
     @property
     def escalates(self) -> bool:
@@ -205,9 +208,13 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     symptoms = _compile_all(data.get("symptoms") or [], *compile_args)
     if symptoms:
         signs.add(SYMPTOM, symptoms)
-    effects = _compile_all(data.get("expected_effects") or [], *compile_args)
-    if effects:
-        signs.add(EFFECT, effects)
+    effects = data.get("expected_effects") or {}
+    if not isinstance(effects, Mapping):
+        raise ValueError("expected_effects must map each care topic to its patterns")
+    for topic, topic_patterns in effects.items():
+        patterns = _compile_all(topic_patterns or [], *compile_args)
+        if patterns:
+            signs.add(EFFECT_PREFIX + str(topic), patterns)
 
     cues = Matcher(nlp.vocab)
     cue_lists = {

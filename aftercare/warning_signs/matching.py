@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from aftercare.warning_signs.lexicon import CATEGORIES, CUE_KEYS, EFFECT, EMERGENCY, SYMPTOM, Lexicon, Span
+from aftercare.warning_signs.lexicon import CATEGORIES, CUE_KEYS, EMERGENCY, SYMPTOM, Lexicon, Span
 
 SENTENCE_ENDS = frozenset({".", "?", "!", ";", "...", "…", "?!", "!?"})
 
@@ -138,8 +138,8 @@ def drop_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
         )
         if not covered or candidate.category == EMERGENCY:
             kept.append(candidate)
-    order = {category: rank for rank, category in enumerate((*CATEGORIES, SYMPTOM, EFFECT))}
-    return sorted(set(kept), key=lambda c: (c.start, order[c.category], c.end))
+    order = {category: rank for rank, category in enumerate((*CATEGORIES, SYMPTOM))}
+    return sorted(set(kept), key=lambda c: (c.start, order.get(c.category, len(order)), c.end))  # effects last
 
 
 def spans_between(spans: Sequence[Span], low: int, high: int) -> Sequence[Span]:

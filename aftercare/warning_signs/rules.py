@@ -72,7 +72,8 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
         is_benign = candidate in benign
         status = Assertion.BENIGN if is_benign else _status(candidate, cues, negations, tokens, lexicon)
         start, end = doc[candidate.start].idx, doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
-        signs.append(WarningSign(candidate.category, start, end, text[start:end], status))
+        category, _, topic = candidate.category.partition(":")  # "effect:redness"
+        signs.append(WarningSign(category, start, end, text[start:end], status, topic or None))
     return signs
 
 

@@ -51,10 +51,11 @@ def test_every_topic_in_the_shipped_file_is_a_care_guide_topic() -> None:
 @pytest.mark.parametrize(
     ("mentions", "expected"),
     [
-        ([("bleeding", False)], ["bleeding"]),  # "the bleeding stopped"
-        ([("swelling", False), ("swollen", True)], []),  # gone on one side, still there on the other: there now
-        ([("swelling", False), ("pus", True)], ["swelling"]),
-        ([("pain", False)], []),  # no care topic named
+        ([("bleeding", None, False)], ["bleeding"]),  # "the bleeding stopped"
+        ([("swelling", None, False), ("swollen", None, True)], []),  # gone on one side, still there on the other
+        ([("swelling", None, False), ("pus", None, True)], ["swelling"]),
+        ([("red", "redness", False)], ["redness"]),  # an expected effect names its topic: "no longer red"
+        ([("pain", None, False)], []),  # no care topic named
         ([], []),
     ],
 )

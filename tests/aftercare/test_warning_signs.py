@@ -15,6 +15,7 @@ from aftercare.assertion import Assertion
 from aftercare.warning_signs import (
     CATEGORIES,
     DEFAULT_LEXICON_PATH,
+    EFFECT,
     EMERGENCY,
     WarningSign,
     compile_lexicon,
@@ -347,7 +348,8 @@ STATUSES: list[tuple[str, list[tuple[str, Assertion]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), STATUSES)
 def test_every_mention_gets_its_assertion_status(text: str, expected: list[tuple[str, Assertion]]) -> None:
-    assert [(sign.category, sign.status) for sign in find_sign_mentions(text)] == expected
+    signs_and_symptoms = [sign for sign in find_sign_mentions(text) if sign.category != EFFECT]
+    assert [(sign.category, sign.status) for sign in signs_and_symptoms] == expected
 
 
 @pytest.mark.parametrize(
@@ -369,3 +371,16 @@ def test_detect_warning_signs_keeps_only_mentions_that_escalate() -> None:
     text = "no fever, but there is pus"
     assert [sign.status for sign in find_sign_mentions(text)] == [Assertion.NEGATED, Assertion.PRESENT]
     assert [sign.text for sign in detect_warning_signs(text)] == ["pus"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "status"),
+    [
+        ("the bruise on my cheek has faded", "bruising", Assertion.RESOLVED),
+        ("not red any more", "redness", Assertion.NEGATED),
+        ("my face is still a bit pink", "redness", Assertion.PRESENT),
+    ],
+)
+def test_an_expected_effect_names_its_care_topic_and_never_escalates(text: str, topic: str, status: Assertion) -> None:
+    [effect] = [sign for sign in find_sign_mentions(text) if sign.category == EFFECT]
+    assert (effect.topic, effect.status, effect.escalates) == (topic, status, False)
