@@ -41,12 +41,8 @@ def classifier_may_escalate(emergency_guess: bool, mentions: Collection[tuple[st
     or something present (a sign, or a symptom such as "sore"), and cannot overrule the detector when every sign
     and symptom it found is negated, resolved, hypothetical, general, past, someone else's or benign. An emergency
     guess is only overruled by such an emergency sign or symptom ("not swollen at all"): "no pus, I can't get air"
-    still goes to the emergency number when the detector does not know the words; an emergency sign that is not
-    there overrules it even beside a symptom that is.
+    still goes to the emergency number when the detector does not know the words.
     """
-    emergency_statuses = [status for category, status in mentions if category == EMERGENCY]
-    if emergency_guess and emergency_statuses and not any(status.escalates for status in emergency_statuses):
-        return False  # "no swelling in my lips or throat, just my cheeks are a bit puffy"
     if not mentions or any(status.escalates for _, status in mentions):
         return True
     return emergency_guess and not any(category in (EMERGENCY, SYMPTOM) for category, _ in mentions)
