@@ -36,4 +36,3 @@ def test_an_emergency_guess_is_only_overruled_by_an_emergency_sign_or_symptom_th
 def test_a_present_symptom_keeps_the_emergency_guess_beside_an_emergency_sign_that_is_not_there() -> None:
     # "my lips aren't swollen but my chest feels weird and sore": the guess may be an emergency the lexicon lacks
     assert classifier_may_escalate(True, [("emergency", Assertion.NEGATED), ("symptom", Assertion.PRESENT)])
-
