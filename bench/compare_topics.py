@@ -13,7 +13,7 @@ import re
 import yaml
 
 from aftercare.topics import find_topics
-from scripts.eval_components import DEFAULT_MODEL, HELD_OUT, parse_messages
+from scripts.eval_components import DEFAULT_MODEL, HELD_OUT, nlu_parser
 
 CLAUSE_BREAK = re.compile(r"[?,;.!]|\b(?:and|also|plus)\b", re.IGNORECASE)
 
@@ -29,8 +29,9 @@ def main() -> None:
     cases = yaml.safe_load((HELD_OUT / "messages.yml").read_text(encoding="utf-8"))["cases"]
     cases = [case for case in cases if "topics" in case]
     clauses = [[part.strip() for part in CLAUSE_BREAK.split(case["text"]) if part.strip()] for case in cases]
-    whole = parse_messages(DEFAULT_MODEL, [case["text"] for case in cases])
-    flat = parse_messages(DEFAULT_MODEL, [clause for parts in clauses for clause in parts])
+    parse = nlu_parser(DEFAULT_MODEL)
+    whole = parse([case["text"] for case in cases])
+    flat = parse([clause for parts in clauses for clause in parts])
     per_clause, index = [], 0
     for parts in clauses:
         per_clause.append(set().union(*(intent_topic(parse) for parse in flat[index : index + len(parts)])))

@@ -6,7 +6,7 @@ sign, `report_warning_sign` otherwise), whatever DIET or the FallbackClassifier 
 
 The classifier's own `report_*` guess is a second net, not an override: it stands when the detector
 found no sign at all, and is replaced when every sign the detector
-found is negated, resolved, hypothetical, general, past or someone else's (aftercare/assertion.py):
+found is negated, resolved, hypothetical, general, past, someone else's or benign (aftercare/assertion.py):
 then the best-ranked care question, or the side effects, which list the warning signs.
 The intent ranking is left as the classifier produced it.
 

@@ -19,7 +19,7 @@ import asyncio
 import os
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -111,8 +111,14 @@ class Outcome:
     by_classifier: bool  # escalated on the classifier's report_* guess alone (the detector found no sign)
 
 
-def parse_messages(model: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
-    """The trained model's NLU result for each text (DIET and the rule-based components, as the server runs)."""
+Parser = Callable[[Iterable[str]], list[dict[str, Any]]]
+
+
+def nlu_parser(model: Path) -> Parser:
+    """Loads the trained model once, for a function giving its NLU result for each text.
+
+    The result is DIET's and the rule-based components', as the server runs them.
+    """
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     import logging
 
@@ -122,10 +128,18 @@ def parse_messages(model: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
     configure_structlog(logging.WARNING)  # otherwise Rasa's structlog prints a debug line per parsed message
     agent = Agent.load(str(model))
 
-    async def parse_all() -> list[dict[str, Any]]:
-        return [await agent.parse_message(text) for text in texts]
+    def parse(texts: Iterable[str]) -> list[dict[str, Any]]:
+        async def parse_all() -> list[dict[str, Any]]:
+            return [await agent.parse_message(text) for text in texts]
 
-    return asyncio.run(parse_all())
+        return asyncio.run(parse_all())
+
+    return parse
+
+
+def parse_messages(model: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
+    """The trained model's NLU result for each text, loading the model for this call only."""
+    return nlu_parser(model)(texts)
 
 
 def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datetime) -> Outcome:
@@ -158,13 +172,13 @@ def turn_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datet
     return Outcome(escalation, spoken, frozenset(topics), intent in REPORT_INTENTS and not signs)
 
 
-def evaluate_messages(model: Path, messages: Path) -> tuple[list[str], Counter]:
+def evaluate_messages(parse: Parser, messages: Path) -> tuple[list[str], Counter]:
     """The per-category table for one file of held-out messages, and its totals."""
     held_out = yaml.safe_load(messages.read_text(encoding="utf-8"))
     os.environ[NOW_ENV_VAR] = held_out["reference_time"]
     now = parse_timestamp(held_out["reference_time"])
     cases = held_out["cases"]
-    parses = parse_messages(model, [case["text"] for case in cases])
+    parses = parse([case["text"] for case in cases])
     rows: dict[str, Counter] = defaultdict(Counter)
     misses = []
     for case, parse in zip(cases, parses, strict=True):
@@ -199,8 +213,7 @@ def evaluate_messages(model: Path, messages: Path) -> tuple[list[str], Counter]:
             )
     total = sum(rows.values(), Counter())
     lines = [
-        f"Messages end to end (NLU pipeline of {model} + escalation rule): {total['messages']} held-out messages"
-        f" of {messages.name}",
+        f"Messages end to end (NLU pipeline + escalation rule): {total['messages']} held-out messages of {messages}",
         f"    {'category':<22}{'n':>4}  {'escalated':>10}  {'false alarms':>13}  {'time right':>10}  {'topics':>8}",
     ]
     for category, row in [*sorted(rows.items()), ("all", total)]:
@@ -235,9 +248,10 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model (default: %(default)s)")
     model = parser.parse_args().model
     print("\n".join(evaluate_procedure_times() + evaluate_warning_signs()))
-    total = Counter()
+    parse, total = nlu_parser(model), Counter()
+    print(f"NLU pipeline of {model}")
     for messages in MESSAGE_FILES:
-        lines, file_total = evaluate_messages(model, messages)
+        lines, file_total = evaluate_messages(parse, messages)
         print("\n".join(lines))
         total += file_total
     print(

@@ -14,9 +14,6 @@ topic), and with --write stores the thresholds that differ from the default in a
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ import yaml
 
 from aftercare.coverage import DEFAULT_THRESHOLDS_PATH, TOPIC_PREFIX, CoverageThresholds, covered_intent
 from aftercare.topics import find_topics, is_topic_only
+from scripts.eval_components import parse_messages
 
 HELD_OUT = Path("tests/nlu_held_out.yml")
 DEFAULT_MODEL = Path("models/aftercare.tar.gz")
@@ -45,21 +43,6 @@ def held_out_messages(path: Path = HELD_OUT) -> list[tuple[str, str]]:
     return cases
 
 
-def parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
-    """The trained model's NLU result for each text."""
-    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(str(model))
-
-    async def parse() -> list[dict[str, Any]]:
-        return [await agent.parse_message(text) for text in texts]
-
-    return asyncio.run(parse())
-
-
 def classifier_guess(parse: dict[str, Any]) -> tuple[str, float]:
     """DIET's best intent and its confidence (nlu_fallback when the FallbackClassifier stepped in)."""
     ranking = parse.get("intent_ranking") or []
@@ -76,7 +59,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="store the thresholds in aftercare/coverage.yml")
     args = parser.parse_args()
     cases = held_out_messages()
-    parses = parse_all(args.model, [text for text, _ in cases])
+    parses = parse_messages(args.model, [text for text, _ in cases])
     default = yaml.safe_load(DEFAULT_THRESHOLDS_PATH.read_text(encoding="utf-8"))["default"]
     # Per topic: (confidence, named topics, expected intent, the intent the pipeline ended with) of each guess.
     guesses: dict[str, list[tuple[float, list[str], str, str]]] = defaultdict(list)

@@ -6,21 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts.measure_coverage import held_out_messages
+
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = [ROOT / "tests" / "nlu_held_out.yml", ROOT / "tests" / "held_out" / "intents.yml"]
-ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
-
-
-def examples(path: Path) -> list[tuple[str, str]]:
-    """(intent, text) for every example of a Rasa NLU file, entity annotations reduced to their words."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [
-        (block["intent"], ANNOTATION.sub(r"\1", line.strip()[2:]))
-        for block in data["nlu"]
-        if "intent" in block
-        for line in (block.get("examples") or "").splitlines()
-        if line.strip().startswith("- ")
-    ]
 
 
 def words(text: str) -> str:
@@ -28,26 +17,26 @@ def words(text: str) -> str:
 
 
 TRAINING = {
-    words(text): intent for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for intent, text in examples(path)
+    words(text) for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for text, _ in held_out_messages(path)
 }
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.name)
 def test_no_held_out_message_is_a_training_example(path):
-    repeated = [text for _, text in examples(path) if words(text) in TRAINING]
+    repeated = [text for text, _ in held_out_messages(path) if words(text) in TRAINING]
     assert repeated == []
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.name)
 def test_every_held_out_intent_is_one_the_assistant_knows(path):
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    assert {intent for intent, _ in examples(path)} <= set(domain["intents"])
+    assert {intent for _, intent in held_out_messages(path)} <= set(domain["intents"])
 
 
 def test_the_fresh_set_has_every_typed_intent():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     typed = set(domain["intents"]) - {"other_language"}  # set by the language detector, never typed in English
     counts = {}
-    for intent, _ in examples(HELD_OUT[1]):
+    for _, intent in held_out_messages(HELD_OUT[1]):
         counts[intent] = counts.get(intent, 0) + 1
     assert set(counts) == typed and min(counts.values()) >= 4
