@@ -105,3 +105,40 @@ class ActionDeclineCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_callback_declined", **CLINIC.contact_details())
         return [SlotSet("callback_offered", False)]
+
+
+class ActionSayClinicResponse(Action):
+    """Utters one domain response filled with the clinic's details, where a rule or a form would leave them unfilled.
+
+    Rasa fills a response's {placeholders} from slots only; the clinic's name and numbers come from clinic.yml.
+    """
+
+    response = ""
+
+    def name(self) -> str:
+        return "action_say_" + self.response.removeprefix("utter_")
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(response=self.response, **CLINIC.contact_details())
+        return []
+
+
+class ActionSayCallbackUnavailable(ActionSayClinicResponse):
+    """A callback asked for while alerts do not reach the clinic: its number instead."""
+
+    response = "utter_callback_unavailable"
+
+
+class ActionSayCallbackCancelled(ActionSayClinicResponse):
+    """The callback form stopped with "never mind": the clinic's number."""
+
+    response = "utter_callback_cancelled"
+
+
+class ActionAskCallbackConsent(ActionSayClinicResponse):
+    """The form's consent question, which names the clinic (Rasa calls action_ask_<slot> instead of utter_ask_)."""
+
+    response = "utter_ask_callback_consent"
+
+    def name(self) -> str:
+        return "action_ask_callback_consent"

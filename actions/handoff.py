@@ -18,11 +18,6 @@ from aftercare.staff.store import StaffStore, connect
 
 logger = logging.getLogger(__name__)
 
-PERSON_IS_ANSWERING = (
-    "{staff_name} from {clinic_name} is with you in this chat and will answer here. If you have trouble breathing, "
-    "swelling of the lips, tongue or throat, or feel faint, call {emergency_number} now."
-)
-
 
 class Handoffs:
     """Reads whether a person is answering a conversation; the database is opened on first use."""

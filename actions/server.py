@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import os
 import sys
@@ -33,8 +34,11 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.settings import CLINIC
 from aftercare import log_redaction, private_files
 from aftercare.environment import DEFAULTS
+from aftercare.placeholders import replace_unfilled
+from aftercare.replies import CONTACT
 from aftercare.secret_files import SecretError, load_secret_files, read_token
 
 logger = logging.getLogger("actions.server")  # not "__main__" under python -m
@@ -60,6 +64,29 @@ def patient_values(call: Any) -> list[Any]:
     return values
 
 
+def replace_unfilled_replies(request: Request, answer: HTTPResponse) -> HTTPResponse | None:
+    """An action's reply that would show a patient "{phone}" is replaced by the clinic's contact text, and logged.
+
+    Only the placeholders' and the action's names are logged, never the text (it may quote the patient).
+    """
+    if request.path != "/webhook" or answer.status != 200 or not answer.body:
+        return None
+    try:
+        call, result = request.json, json.loads(answer.body)
+    except ValueError:
+        return None
+    if not isinstance(call, dict) or not isinstance(result, dict):
+        return None
+    replaced = replace_unfilled(call, result, CONTACT.format(**CLINIC.contact_details()))
+    for missing in replaced:
+        logger.error(
+            "Action %r sent a reply with unfilled placeholders %s: sent the clinic's contact text instead.",
+            call.get("next_action"),
+            sorted(missing),
+        )
+    return response.json(result) if replaced else None
+
+
 def create_action_server(token: str, action_package: str = "actions") -> Sanic:
     """rasa-sdk's app with the token check and an error handler that does not echo the request."""
     app = create_app(action_package, cors_origins=None)
@@ -82,6 +109,10 @@ def create_action_server(token: str, action_package: str = "actions") -> Sanic:
         except Exception:  # noqa: BLE001 - rasa-sdk answers a body that is not JSON itself
             return
         log_redaction.remember(*patient_values(call))
+
+    @app.middleware("response")
+    async def refuse_unfilled_placeholders(request: Request, answer: HTTPResponse) -> HTTPResponse | None:
+        return replace_unfilled_replies(request, answer)
 
     @app.listener("before_server_start")
     async def redact_late_log_handlers(_: Sanic, __: Any) -> None:

@@ -1,23 +1,25 @@
-"""What the action modules share about the turn in hand.
+"""The adapter around the turn decision (aftercare/turn.py): tracker in, messages and slot events out.
 
-The patient's time zone and procedure time, asking for the time, and whether a person from the clinic answers instead.
+Also what the action modules share about the turn in hand: the patient's time zone, the stored procedure time and
+whether a person from the clinic answers instead.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import settings
-from actions.handoff import PERSON_IS_ANSWERING
 from actions.settings import CLINIC, GUIDE
-from aftercare.timestamps import is_valid_timezone, parse_timestamp
+from aftercare.plan import Progress
+from aftercare.timestamps import is_valid_timezone, parse_timestamp, reference_now
+from aftercare.turn import PERSON_IS_ANSWERING, Decision, Reading, State, decide_turn
 
-TIME_INTENT = "inform_procedure_time"
-TERMINAL_CHANNEL = "cmdline"  # `rasa shell`, which would print the payload as "Custom json: {...}"
+TERMINAL_CHANNEL = "cmdline"  # `rasa shell`, which would print a JSON payload as "Custom json: {...}"
 
 
 def patient_timezone(tracker: Tracker) -> str:
@@ -26,19 +28,18 @@ def patient_timezone(tracker: Tracker) -> str:
     return timezone if is_valid_timezone(timezone) else CLINIC.timezone
 
 
-def stored_procedure_time(tracker: Tracker) -> datetime | None:
-    """The procedure time slot as a datetime (None when unknown)."""
-    value = tracker.get_slot("procedure_time")
+def slot_time(tracker: Tracker, name: str) -> datetime | None:
+    """A timestamp slot as a datetime (None when unset or unreadable)."""
+    value = tracker.get_slot(name)
     try:
         return parse_timestamp(value) if isinstance(value, str) else None
     except ValueError:
         return None
 
 
-def describe_date(moment: datetime, timezone: str) -> str:
-    """A date as a patient would read it, e.g. 'Sat 5 Dec 2026'."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %Y}"
+def stored_procedure_time(tracker: Tracker) -> datetime | None:
+    """The procedure time slot as a datetime (None when unknown)."""
+    return slot_time(tracker, "procedure_time")
 
 
 def person_is_answering(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -50,10 +51,43 @@ def person_is_answering(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
     return True
 
 
-def ask_procedure_time(dispatcher: CollectingDispatcher) -> None:
-    """Asks when the procedure was, with quick replies carrying how many hours ago they stand for."""
-    buttons = [
-        {"title": button.title, "payload": f'/{TIME_INTENT}{{"hours_ago": {button.hours_ago:g}}}'}
-        for button in GUIDE.time_buttons
-    ]
-    dispatcher.utter_message(response="utter_ask_procedure_time", buttons=buttons, **CLINIC.contact_details())
+def reading(tracker: Tracker) -> Reading:
+    """What the NLU read in the patient's latest message."""
+    return Reading.from_parse(tracker.latest_message, GUIDE.topics)
+
+
+def conversation_state(tracker: Tracker) -> State:
+    """What the conversation knows, from its slots, the message's channel and metadata, and the staff handoff."""
+    handoff = settings.HANDOFFS.person_answering(tracker)
+    return State(
+        procedure_time=stored_procedure_time(tracker),
+        rejected_time=slot_time(tracker, "rejected_procedure_time"),
+        pending_topics=tuple(dict.fromkeys((tracker.get_slot("pending_topic") or "").split())),
+        plan_pending=tracker.get_slot("plan_pending") is True,
+        escalation=tracker.get_slot("escalation"),
+        progress=Progress.from_slot(tracker.get_slot("aftercare_progress")),
+        timezone=patient_timezone(tracker),
+        alerts_enabled=settings.ALERTS.enabled,
+        terminal=tracker.get_latest_input_channel() == TERMINAL_CHANNEL,
+        person_answering=handoff.staff_name if handoff is not None else None,
+    )
+
+
+def decide(tracker: Tracker) -> Decision:
+    """The turn decision for the tracker's latest message."""
+    return decide_turn(reading(tracker), conversation_state(tracker), reference_now(), CLINIC, GUIDE)
+
+
+def carry_out(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision) -> list[EventType]:
+    """Sends the decision's replies in order, alerts the clinic when it escalates, and returns its slot events."""
+    for reply in decision.replies:
+        if reply.payload is not None:
+            dispatcher.utter_message(json_message=dict(reply.payload))
+        elif reply.response is not None:
+            extra: dict[str, Any] = {"buttons": list(reply.buttons)} if reply.buttons else {}
+            dispatcher.utter_message(response=reply.response, **extra, **reply.values)
+        else:
+            dispatcher.utter_message(text=reply.text)
+    if decision.level is not None:
+        settings.ALERTS.escalation(tracker, decision.level)
+    return [SlotSet(name, value) for name, value in decision.slots.items()]

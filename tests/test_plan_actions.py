@@ -2,8 +2,7 @@
 
 import pytest
 
-from actions.actions import ActionAnswerQuestion, ActionSessionStart
-from actions.plan import ActionAnswerCheckIn, ActionGivePlan
+from actions.actions import ActionAnswerCheckIn, ActionAnswerQuestion, ActionGivePlan, ActionSessionStart
 from actions.settings import CLINIC
 from aftercare.plan import Progress
 from aftercare.timestamps import parse_timestamp
@@ -53,11 +52,21 @@ def test_the_plan_asks_for_the_procedure_time_first_and_remembers_it_was_asked()
     assert slot(events, "plan_pending") is True
 
 
-def test_a_time_in_the_future_is_asked_again_before_the_plan():
+@pytest.mark.parametrize(
+    ("rejected", "response", "value"),
+    [
+        ("2026-12-05T17:00:00Z", "utter_procedure_time_future", "Sat 5 Dec 2026"),
+        ("2024-11-29T17:00:00Z", "utter_procedure_time_too_old", "Fri 29 Nov 2024"),
+    ],
+)
+def test_a_time_that_cannot_be_right_is_explained_before_the_plan_asks_again(rejected, response, value):
     messages, events = run(
-        ActionGivePlan(), tracker("inform_procedure_time", rejected_procedure_time="2026-12-05T17:00:00Z")
+        ActionGivePlan(), tracker("inform_procedure_time", plan_pending=True, rejected_procedure_time=rejected)
     )
-    assert responses(messages) == ["utter_procedure_time_future", "utter_ask_procedure_time"]
+    assert responses(messages) == [response, "utter_ask_procedure_time"]
+    assert messages[0]["understood"] == value
+    if response == "utter_procedure_time_too_old":
+        assert messages[0]["oldest_plausible"] == "365 days"
     assert slot(events, "plan_pending") is True and slot(events, "rejected_procedure_time") is None
 
 

@@ -1,0 +1,453 @@
+"""The turn decision: what one patient message gets, from what the NLU read and what the conversation knows.
+
+One pure function owns it, `decide_turn`: the custom actions call it and dispatch what it returns, and the
+evaluation (scripts/eval_components.py) calls the same function on the same NLU results, so the figures it prints
+are the assistant's. `read_procedure_time` is the step before it: which procedure time this message gives.
+
+No Rasa import: the actions turn Rasa's tracker into a `Reading` and a `State`, and a `Decision` back into
+messages and slot events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aftercare.assertion import Assertion
+from aftercare.care_guide import Advice, CareGuide, advise
+from aftercare.clinic import Clinic
+from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, more_urgent, report_level
+from aftercare.languages import ENGLISH, level_text, message_language, reply_text
+from aftercare.opening_hours import describe_moment
+from aftercare.plan import (
+    Progress,
+    TurnNews,
+    booking_message,
+    booking_window,
+    build_plan,
+    describe_next,
+    milestone_message,
+    plan_messages,
+    plan_payload,
+    turn_news,
+)
+from aftercare.timestamps import (
+    OLDEST_PLAUSIBLE,
+    describe_elapsed,
+    format_timestamp,
+    parse_timestamp,
+    plausibility_problem,
+)
+from aftercare.topic_question import topic_question_status
+from aftercare.topics import NOT_THERE_NOW_KEY
+
+TIME_INTENT = "inform_procedure_time"
+PLAN_INTENT = "request_plan"
+ALL_GOOD_INTENT = "check_in_all_good"
+WORRIED_INTENT = "check_in_worried"
+PANEL_ENTITY = "plan_view"  # the widget's "Your aftercare" panel sends /request_plan{"plan_view": "panel"}
+PLAN_PAYLOAD_KEY = "aftercare_plan"
+# The intents whose turn this module decides; the others are small talk, logistics or forms (data/rules).
+HUMAN_INTENT = "request_human"
+DECIDED_INTENTS = frozenset({*REPORT_INTENTS, TIME_INTENT, PLAN_INTENT, ALL_GOOD_INTENT, WORRIED_INTENT, HUMAN_INTENT})
+PERSON_IS_ANSWERING = (
+    "{staff_name} from {clinic_name} is with you in this chat and will answer here. If you have trouble breathing, "
+    "swelling of the lips, tongue or throat, or feel faint, call {emergency_number} now."
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the patient: a domain response filled with `values`, a finished text, or a JSON payload."""
+
+    response: str | None = None
+    text: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+    buttons: tuple[Mapping[str, str], ...] = ()
+    payload: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the NLU read in one message."""
+
+    intent: str
+    topics: tuple[str, ...] = ()  # the care topics it asks about: its intent's, then every topic entity
+    signs: frozenset[str] = frozenset()  # the warning-sign categories present now
+    spoken_time: datetime | None = None  # a typed procedure time
+    hours_ago: float | None = None  # a quick reply's "how long ago", counted from when it is pressed
+    symptom_onset: datetime | None = None  # "bleeding since this morning"
+    asked_in_general: bool = False  # "how long does redness usually last?"
+    not_there_now: frozenset[str] = frozenset()  # topics the patient says are gone ("the swelling has gone down")
+    language: str = ENGLISH
+    from_panel: bool = False  # the widget's plan panel asked, not the patient in words
+    metadata_time: Any = None  # the widget's procedure_time metadata, as sent
+
+    @classmethod
+    def from_parse(cls, parse: Mapping[str, Any], known_topics: Iterable[str]) -> Reading:
+        """Reads an NLU result (Rasa's parse data, or a tracker's latest message) for the topics a guide knows."""
+        entities = [entity for entity in parse.get("entities") or [] if isinstance(entity, Mapping)]
+        intent = str((parse.get("intent") or {}).get("name") or "")
+        known = set(known_topics)
+        named = [intent[len("ask_") :]] if intent.startswith("ask_") else []
+        named += [str(entity.get("value")) for entity in entities if entity.get("entity") == "topic"]
+        metadata = parse.get("metadata") if isinstance(parse.get("metadata"), Mapping) else {}
+        return cls(
+            intent=intent,
+            topics=tuple(name for name in dict.fromkeys(named) if name in known),
+            signs=frozenset(str(e.get("value")) for e in entities if e.get("entity") == "warning_sign"),
+            spoken_time=_first_timestamp(entities, "procedure_time"),
+            hours_ago=_first_hours(entities),
+            symptom_onset=_first_timestamp(entities, "symptom_onset"),
+            asked_in_general=topic_question_status(str(parse.get("text") or "")) == Assertion.GENERAL,
+            not_there_now=frozenset(parse.get(NOT_THERE_NOW_KEY) or ()),
+            language=message_language(parse),
+            from_panel=any(e.get("entity") == PANEL_ENTITY and e.get("value") == "panel" for e in entities),
+            metadata_time=metadata.get("procedure_time"),
+        )
+
+
+def _first_timestamp(entities: list[Mapping[str, Any]], name: str) -> datetime | None:
+    for entity in entities:
+        if entity.get("entity") == name:
+            try:
+                return parse_timestamp(str(entity.get("value")))
+            except ValueError:
+                continue
+    return None
+
+
+def _first_hours(entities: list[Mapping[str, Any]]) -> float | None:
+    for entity in entities:
+        if entity.get("entity") == "hours_ago":
+            try:
+                hours = float(entity.get("value"))
+            except (TypeError, ValueError):
+                continue
+            if 0 <= hours < OLDEST_PLAUSIBLE.total_seconds() / 3600:
+                return hours
+    return None
+
+
+@dataclass(frozen=True)
+class TimeUpdate:
+    """What a message does to the procedure time: a new accepted time, or one refused (future or too old)."""
+
+    accepted: datetime | None = None
+    rejected: datetime | None = None
+
+
+def read_procedure_time(reading: Reading, known: datetime | None, now: datetime, in_form: bool = False) -> TimeUpdate:
+    """Which procedure time this message gives: typed or a quick reply, else the widget's metadata when unknown.
+
+    What the patient says wins over metadata, so they can correct the time at any point. A time in the future or
+    over OLDEST_PLAUSIBLE ago is refused, to be explained and asked again. In a form the patient types a phone
+    number and a time to call, not the procedure's time.
+    """
+    if in_form:
+        return TimeUpdate()
+    spoken = reading.spoken_time
+    if spoken is None and reading.hours_ago is not None:
+        spoken = now - timedelta(hours=reading.hours_ago)
+    if spoken is not None:
+        return TimeUpdate(rejected=spoken) if plausibility_problem(spoken, now) else TimeUpdate(accepted=spoken)
+    if known is None and isinstance(reading.metadata_time, str):
+        try:
+            value = parse_timestamp(reading.metadata_time)
+        except ValueError:
+            return TimeUpdate()
+        if plausibility_problem(value, now) is None:
+            return TimeUpdate(accepted=value)
+    return TimeUpdate()
+
+
+@dataclass(frozen=True)
+class State:
+    """What the conversation knows before this message is answered (the procedure time already read)."""
+
+    procedure_time: datetime | None = None
+    rejected_time: datetime | None = None
+    pending_topics: tuple[str, ...] = ()
+    plan_pending: bool = False
+    escalation: str | None = None
+    progress: Progress = field(default_factory=Progress)
+    timezone: str = "UTC"
+    alerts_enabled: bool = False  # a callback request reaches the clinic
+    terminal: bool = False  # `rasa shell`: words only, no JSON payloads
+    person_answering: str | None = None  # the name of the staff member answering in this chat, if one is
+
+
+@dataclass
+class Decision:
+    """What the turn says, in order, what it escalates (and alerts the clinic about) and the slots it sets."""
+
+    replies: list[Reply] = field(default_factory=list)
+    level: str | None = None  # injector or emergency when this turn escalates and alerts the clinic
+    slots: dict[str, Any] = field(default_factory=dict)
+    answered: tuple[str, ...] = ()  # the care topics answered
+    waiting: tuple[str, ...] = ()  # the care topics that wait for the procedure time
+    asks_time: bool = False
+
+    def say(self, response: str | None = None, text: str | None = None, **values: Any) -> None:
+        self.replies.append(Reply(response=response, text=text, values=values))
+
+
+def is_decided(intent: str) -> bool:
+    """Whether data/rules sends this intent to an action that calls decide_turn (a test holds the rules to it)."""
+    return intent in DECIDED_INTENTS or intent.startswith("ask_")
+
+
+def decide_turn(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
+    """The turn's outcome for the intents data/rules sends to the answering actions (DECIDED_INTENTS, ask_*).
+
+    A reported warning sign or emergency escalates first and alone; a plan request (or a time given for a pending
+    one) gets the plan; a check-in answer is acknowledged; a care question or a procedure time is answered from the
+    care guide for the time since the procedure, asking for it when an answer depends on it.
+    While a person from the clinic answers in the chat, the assistant steps back and says so, except for warning
+    signs, emergencies, a request for a person and the widget's plan panel.
+    """
+    if reading.intent in REPORT_INTENTS:
+        return _escalate(reading, state, now, clinic)
+    if reading.intent == HUMAN_INTENT:
+        return _share_contact(state, clinic)
+    if state.person_answering is not None and not reading.from_panel:
+        return person_answers(reading, state, clinic)
+    if reading.intent == PLAN_INTENT or (reading.intent == TIME_INTENT and state.plan_pending):
+        return _plan(reading, state, now, clinic, guide)
+    if reading.intent in (ALL_GOOD_INTENT, WORRIED_INTENT):
+        return _check_in_answer(reading, state, now, clinic, guide)
+    return _answer(reading, state, now, clinic, guide)
+
+
+def person_answers(reading: Reading, state: State, clinic: Clinic) -> Decision:
+    """The assistant steps back while a person from the clinic answers; nothing waits for a procedure time."""
+    decision = Decision(slots={"pending_topic": None})
+    decision.say(text=PERSON_IS_ANSWERING.format(staff_name=state.person_answering, **clinic.contact_details()))
+    if reading.intent == PLAN_INTENT or (reading.intent == TIME_INTENT and state.plan_pending):
+        decision.slots["plan_pending"] = False
+    return decision
+
+
+def _share_contact(state: State, clinic: Clinic) -> Decision:
+    """A patient who wants a person gets the clinic's contact details, and the widget shows the call action."""
+    decision = Decision()
+    decision.say("utter_contact_clinic", **clinic.contact_details())
+    _raise(decision, state, INJECTOR, clinic, alert=False)
+    return decision
+
+
+def _raise(decision: Decision, state: State, level: str, clinic: Clinic, alert: bool = True) -> None:
+    """Escalates to `level`: the widget's payload carries the conversation's level, which is never lowered."""
+    if alert:
+        decision.level = level
+    conversation_level = level if more_urgent(state.escalation, level) else state.escalation
+    if more_urgent(state.escalation, level):
+        decision.slots["escalation"] = level
+    if not state.terminal:
+        decision.replies.append(Reply(payload={"escalation": conversation_level, "phone": clinic.phone}))
+
+
+def _offer_callback(decision: Decision, state: State, now: datetime, clinic: Clinic) -> None:
+    """After an injector-level escalation while the clinic is closed, offers a callback (never for emergencies)."""
+    hours = clinic.opening_hours
+    opening = hours.next_opening(now)
+    if not state.alerts_enabled or hours.is_open(now) or opening is None:
+        return
+    decision.say(
+        "utter_offer_callback", next_opening=describe_moment(opening, now, hours.timezone), **clinic.contact_details()
+    )
+    decision.slots["callback_offered"] = True
+
+
+def _escalate(reading: Reading, state: State, now: datetime, clinic: Clinic) -> Decision:
+    """A warning sign goes to the injector, an emergency to the emergency number first, with no reassurance."""
+    decision = Decision(slots={"pending_topic": None})
+    details = clinic.contact_details()
+    level = report_level(reading.intent, reading.signs)
+    in_language = reply_text(reading.language, level_text(level), details)
+    if in_language is not None:
+        decision.say(text=in_language)
+    elif level == EMERGENCY:
+        decision.say("utter_emergency", **details)
+    else:
+        decision.say("utter_warning_sign", **details)
+        decision.say("utter_contact_injector_now", **details)
+    _raise(decision, state, level, clinic)
+    # The callback form asks in English: a patient writing in another language is not offered it.
+    if level == INJECTOR and in_language is None:
+        _offer_callback(decision, state, now, clinic)
+    decision.slots.setdefault("callback_offered", False)
+    return decision
+
+
+def time_problem(rejected: datetime, now: datetime, timezone: str) -> Reply:
+    """Why a procedure time cannot be right, so the patient is not asked the same question again blindly."""
+    local = rejected.astimezone(ZoneInfo(timezone))
+    understood = f"{local:%a} {local.day} {local:%b %Y}"
+    if plausibility_problem(rejected, now) == "future":
+        return Reply(response="utter_procedure_time_future", values={"understood": understood})
+    return Reply(
+        response="utter_procedure_time_too_old",
+        values={"understood": understood, "oldest_plausible": f"{OLDEST_PLAUSIBLE.days} days"},
+    )
+
+
+def ask_procedure_time(decision: Decision, clinic: Clinic, guide: CareGuide) -> None:
+    """Asks when the procedure was, with quick replies carrying how many hours ago they stand for."""
+    buttons = tuple(
+        {"title": button.title, "payload": f'/{TIME_INTENT}{{"hours_ago": {button.hours_ago:g}}}'}
+        for button in guide.time_buttons
+    )
+    decision.replies.append(
+        Reply(response="utter_ask_procedure_time", values=clinic.contact_details(), buttons=buttons)
+    )
+    decision.asks_time = True
+
+
+def _stage_news(state: State, guide: CareGuide, now: datetime, plan_asked: bool = False) -> TurnNews | None:
+    if state.procedure_time is None:
+        return None
+    return turn_news(guide, state.progress, state.procedure_time, now, plan_asked)
+
+
+def _say_milestones(decision: Decision, news: TurnNews | None) -> None:
+    message = milestone_message(news.crossed) if news else None
+    if message:
+        decision.say(text=message)
+
+
+def _say_follow_ups(decision: Decision, news: TurnNews | None, now: datetime, clinic: Clinic, guide: CareGuide) -> None:
+    """Last in a calm reply: the next-session reminder and a due check-in; remembers what was said."""
+    if news is None:
+        return
+    window = booking_window(guide) if news.remind_booking else None
+    if window is not None:
+        decision.say(text=booking_message(window, clinic.contact_details(), clinic.booking_url))
+    if news.check_in is not None:
+        seen = news.progress.seen_procedure_time
+        decision.replies.append(
+            Reply(
+                response="utter_check_in",
+                values={"elapsed": describe_elapsed(seen, now) if seen else "a while"},
+            )
+        )
+    decision.slots["aftercare_progress"] = news.progress.to_slot()
+
+
+def _answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
+    """A care question answered for the time since the procedure; topics that need an unknown time wait for it."""
+    topics = [*reading.topics, *(name for name in state.pending_topics if name not in reading.topics)]
+    topics = [name for name in topics if name in guide.topics]
+    details = clinic.contact_details()
+    decision = Decision()
+    if state.rejected_time is not None:
+        decision.replies.append(time_problem(state.rejected_time, now, state.timezone))
+        ask_procedure_time(decision, clinic, guide)
+        decision.slots.update(rejected_procedure_time=None, pending_topic=" ".join(topics) or None)
+        return decision
+    if not topics:
+        if state.procedure_time is None:
+            decision.say("utter_procedure_time_not_understood")
+            ask_procedure_time(decision, clinic, guide)
+        else:
+            decision.say("utter_procedure_time_noted", elapsed=describe_elapsed(state.procedure_time, now))
+        decision.slots["pending_topic"] = None
+        return decision
+
+    answered: list[tuple[str, Advice]] = []
+    waiting: list[str] = []
+    for name in topics:
+        # Only a question of this message can be general: a pending topic answered by a time was asked earlier.
+        general = (reading.asked_in_general and name in reading.topics) or name in reading.not_there_now
+        advice = advise(
+            guide.topics[name], state.procedure_time, now, state.timezone, details, general, reading.symptom_onset
+        )
+        if advice is None:
+            waiting.append(name)
+        else:
+            answered.append((name, advice))
+    decision.answered, decision.waiting = tuple(name for name, _ in answered), tuple(waiting)
+    decision.slots["pending_topic"] = " ".join(waiting) or None
+    escalates = any(advice.escalate for _, advice in answered)
+    # Milestones, check-ins and the booking reminder never come with an escalation or a question for the time.
+    news = _stage_news(state, guide, now) if not waiting and not escalates else None
+    _say_milestones(decision, news)
+    for _, advice in answered:
+        decision.say(text=advice.text)
+    if escalates:
+        decision.say("utter_contact_injector_now", **details)
+        _raise(decision, state, INJECTOR, clinic)
+    elif any(advice.if_still_there for _, advice in answered):
+        decision.say("utter_if_still_there", **details)
+    if state.procedure_time is not None and any(guide.topics[name].needs_time for name, _ in answered):
+        decision.say("utter_based_on_procedure_time", elapsed=describe_elapsed(state.procedure_time, now))
+    if escalates:
+        _offer_callback(decision, state, now, clinic)
+    if waiting:
+        if reading.intent == TIME_INTENT and not answered:
+            decision.say("utter_procedure_time_not_understood")
+        ask_procedure_time(decision, clinic, guide)
+    _say_follow_ups(decision, news, now, clinic, guide)
+    return decision
+
+
+def _plan(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
+    """The plan for the patient's stage ("what can I do now?"), asking when the procedure was if unknown."""
+    decision = Decision()
+    if state.rejected_time is not None:
+        decision.replies.append(time_problem(state.rejected_time, now, state.timezone))
+        ask_procedure_time(decision, clinic, guide)
+        decision.slots.update(rejected_procedure_time=None, plan_pending=True)
+        return decision
+    if state.procedure_time is None:
+        if reading.from_panel:
+            _plan_payload(decision, state, None)
+        ask_procedure_time(decision, clinic, guide)
+        decision.slots["plan_pending"] = True
+        return decision
+    plan = build_plan(guide, state.procedure_time, now)
+    decision.slots["plan_pending"] = False
+    if reading.from_panel:
+        # The panel only shows the plan: milestones and check-ins wait for the patient's next message.
+        _plan_payload(decision, state, plan_payload(plan, state.timezone))
+        return decision
+    news = _stage_news(state, guide, now, plan_asked=True)
+    _say_milestones(decision, news)
+    for message in plan_messages(plan, state.timezone, clinic.contact_details()):
+        decision.say(text=message)
+    decision.say("utter_based_on_procedure_time", elapsed=describe_elapsed(state.procedure_time, now))
+    _plan_payload(decision, state, plan_payload(plan, state.timezone))
+    _say_follow_ups(decision, news, now, clinic, guide)
+    return decision
+
+
+def _plan_payload(decision: Decision, state: State, payload: dict[str, Any] | None) -> None:
+    """The plan as JSON for the widget's panel (None: the procedure time is not known yet); not in the terminal."""
+    if not state.terminal:
+        decision.replies.append(Reply(payload={PLAN_PAYLOAD_KEY: payload}))
+
+
+def _check_in_answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
+    """The check-in's "All good" (what comes next) and "Something worries me" (asks what it is)."""
+    decision = Decision()
+    if reading.intent == WORRIED_INTENT:
+        decision.say("utter_ask_what_worries", **clinic.contact_details())
+        return decision
+    decision.say("utter_check_in_all_good")
+    if state.procedure_time is not None:
+        plan = build_plan(guide, state.procedure_time, now)
+        if plan.next_milestone is not None:
+            decision.say(text=f"Next milestone: {describe_next(plan, state.timezone)}.")
+    return decision
+
+
+def format_time_update(update: TimeUpdate) -> dict[str, str | None]:
+    """The slot values a time update sets (an accepted time clears a refused one)."""
+    if update.rejected is not None:
+        return {"rejected_procedure_time": format_timestamp(update.rejected)}
+    if update.accepted is not None:
+        return {"procedure_time": format_timestamp(update.accepted), "rejected_procedure_time": None}
+    return {}
