@@ -67,7 +67,10 @@ class ActionExtractProcedureTime(Action):
         if tracker.get_slot("callback_available") is not settings.ALERTS.enabled:
             events.append(SlotSet("callback_available", settings.ALERTS.enabled))
         in_form = (tracker.active_loop or {}).get("name") == "callback_form"
-        update = read_procedure_time(reading(tracker), stored_procedure_time(tracker), reference_now(), in_form)
+        # A question waits for the time (a care topic, or the plan): "in 3 days" answers it, in the future.
+        awaiting = bool(tracker.get_slot("pending_topic")) or tracker.get_slot("plan_pending") is True
+        now = reference_now()
+        update = read_procedure_time(reading(tracker), stored_procedure_time(tracker), now, in_form, awaiting)
         slots = format_time_update(update)
         if not slots and tracker.get_slot("rejected_procedure_time"):
             slots = {"rejected_procedure_time": None}

@@ -78,6 +78,7 @@ class Reading:
     topics: tuple[str, ...] = ()  # the care topics it asks about: its intent's, then every topic entity
     signs: frozenset[str] = frozenset()  # the warning-sign categories present now
     spoken_time: datetime | None = None  # a typed procedure time
+    time_ahead: datetime | None = None  # "in 3 days", a time to come: the future, if it answers the time question
     hours_ago: float | None = None  # a quick reply's "how long ago", counted from when it is pressed
     symptom_onset: datetime | None = None  # "bleeding since this morning"
     asked_in_general: bool = False  # "how long does redness usually last?"
@@ -100,6 +101,7 @@ class Reading:
             topics=tuple(name for name in dict.fromkeys(named) if name in known),
             signs=frozenset(str(e.get("value")) for e in entities if e.get("entity") == "warning_sign"),
             spoken_time=_first_timestamp(entities, "procedure_time"),
+            time_ahead=_first_timestamp(entities, "time_ahead"),
             hours_ago=_first_hours(entities),
             symptom_onset=_first_timestamp(entities, "symptom_onset"),
             asked_in_general=topic_question_status(str(parse.get("text") or "")) == Assertion.GENERAL,
@@ -140,18 +142,23 @@ class TimeUpdate:
     rejected: datetime | None = None
 
 
-def read_procedure_time(reading: Reading, known: datetime | None, now: datetime, in_form: bool = False) -> TimeUpdate:
+def read_procedure_time(
+    reading: Reading, known: datetime | None, now: datetime, in_form: bool = False, awaiting: bool = False
+) -> TimeUpdate:
     """Which procedure time this message gives: typed or a quick reply, else the widget's metadata when unknown.
 
     What the patient says wins over metadata, so they can correct the time at any point. A time in the future or
-    over OLDEST_PLAUSIBLE ago is refused, to be explained and asked again. In a form the patient types a phone
-    number and a time to call, not the procedure's time.
+    over OLDEST_PLAUSIBLE ago is refused, to be explained and asked again; so is a time ahead ("in 3 days") when
+    the conversation is `awaiting` the procedure time. In a form the patient types a phone number and a time to
+    call, not the procedure's time.
     """
     if in_form:
         return TimeUpdate()
     spoken = reading.spoken_time
     if spoken is None and reading.hours_ago is not None:
         spoken = now - timedelta(hours=reading.hours_ago)
+    if spoken is None and (awaiting or reading.intent == TIME_INTENT):
+        spoken = reading.time_ahead
     if spoken is not None:
         return TimeUpdate(rejected=spoken) if plausibility_problem(spoken, now) else TimeUpdate(accepted=spoken)
     if known is None and isinstance(reading.metadata_time, str):

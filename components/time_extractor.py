@@ -40,6 +40,7 @@ from aftercare.procedure_time import (
     TimePatterns,
     find_procedure_time,
     find_symptom_onset,
+    find_time_ahead,
     load_time_patterns,
 )
 from aftercare.timestamps import UTC, format_timestamp, is_valid_timezone, reference_now
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 ENTITY_NAME = "procedure_time"
 ONSET_ENTITY_NAME = "symptom_onset"
+AHEAD_ENTITY_NAME = "time_ahead"  # "in 3 days", read as an answer to the time question only (aftercare/turn.py)
 METADATA_TIMEZONE_KEY = "timezone"
 
 
@@ -117,7 +119,11 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
             }
             mentions = [
                 (name, find(text, **arguments))
-                for name, find in ((ENTITY_NAME, find_procedure_time), (ONSET_ENTITY_NAME, find_symptom_onset))
+                for name, find in (
+                    (ENTITY_NAME, find_procedure_time),
+                    (ONSET_ENTITY_NAME, find_symptom_onset),
+                    (AHEAD_ENTITY_NAME, find_time_ahead),
+                )
             ]
         except Exception:  # noqa: BLE001 - an odd message must never break the pipeline
             logger.exception("Could not read a procedure time; no entity added.")

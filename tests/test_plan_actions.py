@@ -2,7 +2,13 @@
 
 import pytest
 
-from actions.actions import ActionAnswerCheckIn, ActionAnswerQuestion, ActionGivePlan, ActionSessionStart
+from actions.actions import (
+    ActionAnswerCheckIn,
+    ActionAnswerQuestion,
+    ActionExtractProcedureTime,
+    ActionGivePlan,
+    ActionSessionStart,
+)
 from actions.settings import CLINIC
 from aftercare.plan import Progress
 from aftercare.timestamps import parse_timestamp
@@ -150,3 +156,27 @@ def test_all_good_says_what_comes_next():
     messages, _ = run(ActionAnswerCheckIn(), tracker("check_in_all_good", procedure_time=THIRTY_HOURS_AGO))
     assert responses(messages)[0] == "utter_check_in_all_good"
     assert texts(messages)[0].startswith("Next milestone:") and "workouts" in texts(messages)[0]
+
+
+@pytest.mark.parametrize(
+    ("entity", "response"),
+    [
+        ({"entity": "time_ahead", "value": "2026-12-02T17:00:00Z"}, "utter_procedure_time_future"),  # "in 3 days"
+        ({"entity": "procedure_time", "value": "2024-11-29T17:00:00Z"}, "utter_procedure_time_too_old"),  # 2 years
+    ],
+)
+def test_a_time_for_the_pending_plan_that_cannot_be_right_is_explained_not_asked_again_silently(entity, response):
+    given = tracker("inform_procedure_time", [entity], plan_pending=True)
+    _, events = run(ActionExtractProcedureTime(), given)
+    rejected = slot(events, "rejected_procedure_time")
+    assert rejected == entity["value"]
+    messages, events = run(
+        ActionGivePlan(), tracker("inform_procedure_time", [entity], plan_pending=True, rejected_procedure_time=rejected)
+    )
+    assert responses(messages) == [response, "utter_ask_procedure_time"]
+
+
+def test_in_three_days_is_no_procedure_time_when_nothing_waits_for_one():
+    entity = {"entity": "time_ahead", "value": "2026-12-02T17:00:00Z"}
+    _, events = run(ActionExtractProcedureTime(), tracker("ask_exercise", [entity]))
+    assert slot(events, "rejected_procedure_time") == "unset" and slot(events, "procedure_time") == "unset"

@@ -56,6 +56,8 @@ How phrases are read (product decisions; tests pin each of them down):
 - `find_symptom_onset` returns the first time that is not about the procedure and follows "since"
   ("bleeding since this morning"): the symptom has lasted at least that long, which the care guide
   may use to escalate (never to reassure) while the procedure time is unknown.
+- `find_time_ahead` returns a time ahead standing alone ("in 3 days"): never a procedure time, but the answer
+  to "when did you have your treatment?" that the assistant explains is in the future instead of asking blindly.
 - Ignored: forward-looking times ("tomorrow", "in 2 days", "next week", "this Friday", "until
   Monday"), frequencies ("twice a day", "every day", "once a week"), durations ("for 2 weeks") and
   clock-only times. A named day inside a question or plan ("can I wear make-up today", "is it ok to
@@ -79,6 +81,7 @@ _EXPORTS = {
     "TimeMention": "interpretation",
     "find_procedure_time": "interpretation",
     "find_symptom_onset": "interpretation",
+    "find_time_ahead": "interpretation",
 }
 __all__ = sorted(_EXPORTS)
 

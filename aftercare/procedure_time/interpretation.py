@@ -59,6 +59,7 @@ class _Found:
     hour: int | None = None
     minute: int = 0
     part: str | None = None  # morning/afternoon/..., to read "at 10" in it
+    ahead: bool = False  # "in 3 days": a time to come, never the procedure's time itself
 
 
 def _elapsed(match: Match, context: _Context, minutes: float | None) -> _Found | None:
@@ -83,6 +84,21 @@ def _resolve_elapsed(match: Match, context: _Context) -> _Found | None:
         return None
     halves = bool(match["half_count"]) + bool(match["half_unit"])
     return _elapsed(match, context, (amount + 0.5 * halves) * unit)
+
+
+def _resolve_ahead(match: Match, context: _Context) -> _Found | None:
+    """A moment ahead of now ("in 3 days"): the future, which the assistant explains it cannot use."""
+    amount = (
+        float(match["digits"]) if match["digits"] else context.patterns.number_words.get(spelling_key(match["word"]))
+    )
+    unit = context.patterns.unit_minutes.get(spelling_key(match["unit"]))
+    if amount is None or unit is None:
+        return None
+    try:
+        instant = context.now + timedelta(minutes=(amount + 0.5 * bool(match["half_count"])) * unit)
+    except OverflowError:
+        return None
+    return _Found(match.start, match.end, instant=instant, ahead=True) if instant <= LATEST_TIMESTAMP else None
 
 
 def _resolve_day_count(match: Match, context: _Context) -> _Found | None:
@@ -199,6 +215,7 @@ def _resolve_numeric_date(match: Match, context: _Context) -> _Found | None:
 
 _RESOLVERS: dict[str, Callable[[Match, _Context], _Found | None]] = {
     "elapsed": _resolve_elapsed,
+    "ahead": _resolve_ahead,
     "day_count": _resolve_day_count,
     "previous_period": _resolve_previous_period,
     "days_back": _resolve_days_back,
@@ -280,11 +297,16 @@ def _is_ignored(found: _Found, reading: Reading) -> bool:
 
 
 def _is_about_procedure(found: _Found, reading: Reading, patterns: TimePatterns) -> bool:
-    """Whether the mention says when the procedure was (see the module docstring), not another event."""
+    """Whether the mention says when the procedure was (see the module docstring), not another event.
+
+    A time ahead ("in 3 days") only when it stands alone, as an answer to "when did you have your treatment?".
+    """
     for kind in ("elapsed_lead", "day_count", "day_count_lead"):
-        if (kind, found.start) in reading.starting:
+        if (kind, found.start) in reading.starting and not found.ahead:
             return True  # "it's been 2 days", "day 3", "I'm on day 3"
-    if any(found.start <= match.start < found.end for match in reading.matches.get("since_word", [])):
+    if not found.ahead and any(
+        found.start <= match.start < found.end for match in reading.matches.get("since_word", [])
+    ):
         return True  # "4 days post"
     joins = {match.start for match in reading.matches.get("clause_word", [])}
     first = found.start
@@ -293,7 +315,9 @@ def _is_about_procedure(found: _Found, reading: Reading, patterns: TimePatterns)
     last = found.end
     while last < len(reading.words) and not reading.breaks[last - 1] and last not in joins:
         last += 1
-    if any(first <= match.start and match.end <= last for match in reading.matches.get("procedure_anchor", [])):
+    if not found.ahead and any(
+        first <= match.start and match.end <= last for match in reading.matches.get("procedure_anchor", [])
+    ):
         return True
     outside = [*range(first, found.start), *range(found.end, last)]
     return all(reading.words[i] in patterns.clause_fillers or not reading.words[i].isalpha() for i in outside)
@@ -343,7 +367,23 @@ def find_procedure_time(
 
     """
     mentions = _mentions(text, now, _checked_zone(now, timezone, date_order), date_order, patterns)
-    return next((mention for mention, about in mentions if about), None)
+    return next((mention for mention, about, ahead in mentions if about and not ahead), None)
+
+
+def find_time_ahead(
+    text: str,
+    now: datetime,
+    timezone: str,
+    date_order: str = "MDY",
+    patterns: TimePatterns | None = None,
+) -> TimeMention | None:
+    """A time ahead standing alone ("in 3 days", "in about 2 weeks"), or None.
+
+    Not a procedure time: answering the time question, it is a time in the future to explain, not to use.
+    Same arguments and errors as `find_procedure_time`.
+    """
+    mentions = _mentions(text, now, _checked_zone(now, timezone, date_order), date_order, patterns)
+    return next((mention for mention, about, ahead in mentions if about and ahead), None)
 
 
 def find_symptom_onset(
@@ -359,7 +399,7 @@ def find_symptom_onset(
     """
     zone = _checked_zone(now, timezone, date_order)
     mentions = _mentions(text, now, zone, date_order, patterns, onset_only=True)
-    return next((mention for mention, about in mentions if not about), None)
+    return next((mention for mention, about, _ in mentions if not about), None)
 
 
 def _checked_zone(now: datetime, timezone: str, date_order: str) -> ZoneInfo:
@@ -378,8 +418,8 @@ def _mentions(
     date_order: str,
     patterns: TimePatterns | None,
     onset_only: bool = False,
-) -> Iterable[tuple[TimeMention, bool]]:
-    """Each time mention that is not ignored, in order, and whether it is about the procedure."""
+) -> Iterable[tuple[TimeMention, bool, bool]]:
+    """Each time mention that is not ignored, in order, whether it is about the procedure and whether it is ahead."""
     if not isinstance(text, str) or not text.strip():
         return
     patterns = patterns or load_time_patterns()
@@ -391,4 +431,4 @@ def _mentions(
             continue
         start, end = reading.starts[candidate.start], reading.ends[candidate.end - 1]
         about = _is_about_procedure(candidate, reading, patterns)
-        yield TimeMention(start, end, text[start:end], _moment(candidate, context)), about
+        yield TimeMention(start, end, text[start:end], _moment(candidate, context)), about, candidate.ahead

@@ -162,6 +162,12 @@ def _rules(vocabulary: dict[str, Any], spellings: Spellings, nlp: Language, sour
                 True,
             ),
         ),
+        "ahead": _then(
+            words("in", "ahead_words"),
+            [*of("word", spellings.numbers), *_shape("digits", _COUNT)],
+            _maybe(of("half_count", ["and a half"])),
+            of("unit", units),
+        ),
         "day_count_lead": words("lead", "lead_ins", day_count),
         "day_count": _then(
             of("day", [str(day_count.get("word", "day"))]),

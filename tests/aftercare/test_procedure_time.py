@@ -6,7 +6,7 @@ Reference: Sunday 29 Nov 2026, 17:00 UTC, which is 12:00 in New York (EST, UTC-5
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import yaml
@@ -20,6 +20,7 @@ from aftercare.procedure_time import (
     build_time_patterns,
     find_procedure_time,
     find_symptom_onset,
+    find_time_ahead,
     load_time_patterns,
 )
 from aftercare.timestamps import (
@@ -462,3 +463,24 @@ def test_since_when_a_symptom_lasts_is_its_onset_not_the_procedure_time() -> Non
     assert (onset.text, format_timestamp(onset.value)) == ("yesterday morning", "2026-11-28T14:00:00Z")
     assert found(text) == THURSDAY
     assert find_symptom_onset("had it done since yesterday", NOW, ZONE) is None  # about the procedure
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("in 3 days", 3 * 24), ("in about 2 weeks", 14 * 24), ("in two days i think", 2 * 24)],
+)
+def test_a_time_ahead_standing_alone_is_read_but_is_never_a_procedure_time(text: str, expected: float) -> None:
+    assert found(text) is None
+    ahead = find_time_ahead(text, NOW, ZONE)
+    assert ahead is not None and (ahead.value - NOW).total_seconds() / 3600 == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["can i go to the gym in 3 days", "I go back for my second session in 4 weeks", "yesterday"]
+)
+def test_a_time_ahead_inside_another_question_is_no_answer_to_the_time_question(text: str) -> None:
+    assert find_time_ahead(text, NOW, ZONE) is None
+
+
+def test_years_ago_are_read_so_a_time_too_long_ago_can_be_explained() -> None:
+    assert found("about 2 years ago") == format_timestamp(NOW - timedelta(days=730))
