@@ -170,9 +170,8 @@ def test_a_time_for_the_pending_plan_that_cannot_be_right_is_explained_not_asked
     _, events = run(ActionExtractProcedureTime(), given)
     rejected = slot(events, "rejected_procedure_time")
     assert rejected == entity["value"]
-    messages, events = run(
-        ActionGivePlan(), tracker("inform_procedure_time", [entity], plan_pending=True, rejected_procedure_time=rejected)
-    )
+    answered = tracker("inform_procedure_time", [entity], plan_pending=True, rejected_procedure_time=rejected)
+    messages, events = run(ActionGivePlan(), answered)
     assert responses(messages) == [response, "utter_ask_procedure_time"]
 
 
