@@ -58,6 +58,7 @@ PRESENT_NOW = "present_now"
 OTHER_PERSON = "other_person"
 REPORTED_SPEECH = "reported_speech"
 UNCERTAIN = "uncertain"
+CONDITIONAL = "conditional"
 CUE_KEYS = (
     NEGATION,
     PSEUDO,
@@ -75,6 +76,7 @@ CUE_KEYS = (
     OTHER_PERSON,
     REPORTED_SPEECH,
     UNCERTAIN,
+    CONDITIONAL,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -105,6 +107,7 @@ class Settings:
     frame_reach: int = 4
     resolution_window: int = 5
     resolution_before_window: int = 3
+    conditional_reach: int = 6
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +129,8 @@ class Lexicon:
     question_starters: frozenset[str]
     frame_fillers: frozenset[str]
     never_suppressed: frozenset[str]
+    not_conditional_after: frozenset[str]
+    conditional_times: frozenset[str]
     list_joiners: frozenset[str]
     first_person: frozenset[str]
     resolution_pronouns: frozenset[str]
@@ -234,6 +239,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         OTHER_PERSON: other_person.get("cues") or [],
         REPORTED_SPEECH: other_person.get("reporting_verbs") or [],
         UNCERTAIN: data.get("uncertainty") or [],
+        CONDITIONAL: general.get("conditionals") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)
@@ -256,6 +262,8 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         question_starters=_first_norms(general.get("question_starters") or [], nlp),
         frame_fillers=_all_norms(general.get("fillers") or [], nlp),
         never_suppressed=frozenset(general.get("never_suppressed") or []),
+        not_conditional_after=_all_norms(general.get("not_conditional_after") or [], nlp),
+        conditional_times=_all_norms(general.get("conditional_times") or [], nlp),
         list_joiners=_first_norms(general.get("list_joiners") or [], nlp),
         first_person=_all_norms(other_person.get("first_person") or [], nlp),
         resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),

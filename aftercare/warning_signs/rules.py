@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from aftercare.assertion import Assertion
 from aftercare.warning_signs.lexicon import (
     BENIGN,
+    CONDITIONAL,
     FRAME_ANY,
     FRAME_ANY_AFTER,
     FRAME_QUESTION_AFTER,
@@ -92,6 +93,8 @@ def _status(
     there_now = _in_sentence(candidate, cues[PRESENT_NOW], tokens)
     if not there_now and _in_sentence(candidate, cues[PAST], tokens):
         return Assertion.PAST
+    if _is_supposed(candidate, cues, tokens, lexicon):
+        return Assertion.HYPOTHETICAL
     suppressible = candidate.category not in lexicon.never_suppressed
     if suppressible and _is_someone_elses(candidate, cues, tokens, lexicon):
         return Assertion.OTHER_PERSON
@@ -112,6 +115,28 @@ def _in_sentence(candidate: Candidate, spans: Sequence[Span], tokens: Tokens, be
         and not (candidate.start <= start < candidate.end)
         for start, end in spans
     )
+
+
+def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> bool:
+    """An "if" or "in case" earlier in the sign's clause ("what do I do if my lips swell?"), not "not sure if".
+
+    Not when its sentence says the sign is there now ("if my throat is closing right now"); a time to come
+    ("tonight", "today") does not say so after an "if".
+    """
+    sentence = tokens.sentence[candidate.start]
+    for start, _ in cues[PRESENT_NOW]:
+        if tokens.sentence[start] == sentence and tokens.norms[start] not in lexicon.conditional_times:
+            return False
+    for start, end in spans_between(cues[CONDITIONAL], candidate.start - 40, candidate.start - 1):
+        if end > candidate.start or tokens.sentence[start] != tokens.sentence[candidate.start]:
+            continue
+        before = [tokens.norms[i] for i in range(max(start - 2, 0), start) if not tokens.skip[i]]
+        if any(word in lexicon.not_conditional_after for word in before):
+            continue
+        window = lexicon.settings.conditional_reach
+        if _reaches(tokens, end, candidate.start, window, frozenset(), continuers=lexicon.list_continuers):
+            return True
+    return False
 
 
 def _is_someone_elses(

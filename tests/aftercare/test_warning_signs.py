@@ -372,7 +372,9 @@ def test_every_mention_gets_its_assertion_status(text: str, expected: list[tuple
         "my husband says it's oozing",  # reported speech about the patient's own skin
         "my sister noticed my lip has a blister",  # first person between the cue and the sign
         "my friend's throat is closing up",  # an emergency is never someone else's to ignore
-        "what if my tongue swells?",  # nor hypothetical
+        "if my throat is closing right now what do i do",  # an "if" with a sign there now
+        "im not sure if its pus",  # "if" meaning whether
+        "my lips are swelling, what do i do if it gets worse",  # the sign before the "if"
     ],
 )
 def test_signs_the_patient_may_have_now_still_escalate(text: str) -> None:
@@ -396,3 +398,19 @@ def test_detect_warning_signs_keeps_only_mentions_that_escalate() -> None:
 def test_an_expected_effect_names_its_care_topic_and_never_escalates(text: str, topic: str, status: Assertion) -> None:
     [effect] = [sign for sign in find_sign_mentions(text) if sign.category == EFFECT]
     assert (effect.topic, effect.status, effect.escalates) == (topic, status, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("what if my tongue swells?", "emergency"),
+        ("what should I do if my lips swell?", "emergency"),
+        ("what if I start having trouble breathing tonight, who do I call?", "emergency"),
+        ("in case i get hives what should i take", "allergy"),
+        ("if the redness spreads do I need antibiotics?", "infection"),
+    ],
+)
+def test_a_sign_supposed_after_if_is_asked_about_not_reported(text: str, category: str) -> None:
+    """Answered with what to do if it happens (aftercare/turn.py), never an alarm."""
+    assert not detect_warning_signs(text)
+    assert [(m.category, m.status) for m in find_sign_mentions(text)] == [(category, Assertion.HYPOTHETICAL)]
