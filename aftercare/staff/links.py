@@ -22,9 +22,12 @@ def conversation_path(conversation_id: str, *action: str) -> str:
 
 
 def conversation_id_from_path(segment: str) -> str | None:
-    """The conversation id a path segment names (percent-decoded as UTF-8), or None when it names none."""
+    """The conversation id a path segment names (percent-decoded as UTF-8), or None when it names none.
+
+    No stored id holds a NUL (PostgreSQL cannot store one, and would refuse the query), nor bytes that are not UTF-8.
+    """
     try:
         conversation_id = unquote(segment, errors="strict")
     except UnicodeDecodeError:
         return None
-    return conversation_id or None
+    return conversation_id if conversation_id and "\x00" not in conversation_id else None

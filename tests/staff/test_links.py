@@ -22,6 +22,6 @@ def test_the_alert_link_is_the_console_path():
     assert settings.console_link("anna@x.org") == "https://console.clinic.example" + conversation_path("anna@x.org")
 
 
-@pytest.mark.parametrize("segment", ["%ff", "%C3", ""])
-def test_a_segment_that_is_not_utf_8_names_no_conversation(segment):
+@pytest.mark.parametrize("segment", ["%ff", "%C3", "", "%00", "a%00b"])
+def test_a_segment_that_is_not_utf_8_or_holds_a_nul_names_no_conversation(segment):
     assert conversation_id_from_path(segment) is None
