@@ -247,7 +247,7 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         secret = request.cookies.get(SIGN_IN_COOKIE) or ""
         if not secret or not csrf_is_valid(secret, request.form.get("csrf_token")):
             return response.text("This form has expired: reload the page and try again.", status=403)
-        email = (request.form.get("email") or "").strip()[:254]
+        email = (request.form.get("email") or "").replace("\x00", "").strip()[:254]  # PostgreSQL stores no NUL
         password = request.form.get("password") or ""
         address, now = request.remote_addr or request.ip, time.time()
         if not attempts.allow(address, now):
