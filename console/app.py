@@ -4,6 +4,11 @@ Every page but the sign-in form needs a session: a page redirects to /sign-in, a
 POST without one gets 401. Every form carries the session's CSRF token (the sign-in form a pre-session one) and
 every POST is checked (403 without it). Pages are never cached and may not be framed; the CSP allows scripts
 and styles from the console itself only. Nothing a patient or staff member wrote is logged.
+
+A refused sign-in answers the same, whether the email is unknown, the password wrong or the account locked
+(aftercare/staff/security.py has the lockout rule). Each client address has a limit of sign-in attempts; behind a
+reverse proxy, set Sanic's SANIC_PROXIES_COUNT=1 (or SANIC_REAL_IP_HEADER) so that it counts the browser's address
+and not the proxy's. Conversation links and routes follow aftercare/staff/links.py.
 """
 
 from __future__ import annotations
@@ -28,17 +33,29 @@ from sanic.response import HTTPResponse
 from aftercare import log_redaction
 from aftercare.environment import SettingError
 from aftercare.staff import inbox as inbox_rules
+from aftercare.staff.links import CONVERSATIONS, conversation_id_from_path, conversation_path
 from aftercare.staff.security import (
     LOCKOUT_SECONDS,
-    Lockout,
+    MAX_FAILED_SIGN_INS,
+    AddressLimit,
+    attempt_is_checked,
     csrf_is_valid,
     csrf_token,
+    failure_locks,
     hash_password,
+    locked_until,
     needs_rehash,
     new_session_token,
     verify_password,
 )
-from aftercare.staff.store import MAX_NOTE_CHARACTERS, MAX_REPLY_CHARACTERS, Account, StaffStore, connect
+from aftercare.staff.store import (
+    AUDIT_ACTIONS,
+    MAX_NOTE_CHARACTERS,
+    MAX_REPLY_CHARACTERS,
+    Account,
+    StaffStore,
+    connect,
+)
 from console.settings import ConsoleSettings, read_console_settings
 
 logger = logging.getLogger("console")
@@ -48,6 +65,12 @@ SESSION_COOKIE = "aftercare_console"
 SIGN_IN_COOKIE = "aftercare_console_sign_in"  # the sign-in form's pre-session CSRF secret
 MAX_BODY_BYTES = 64 * 1024
 REFRESH_SECONDS = 2
+AUDIT_PAGE_ENTRIES = 100
+# The one answer to every refused sign-in: it must not tell an unknown email or a locked account from a typo.
+SIGN_IN_REFUSED = (
+    f"Wrong email or password. After {MAX_FAILED_SIGN_INS} failed sign-ins in a row an account is locked for "
+    f"{LOCKOUT_SECONDS // 60} minutes."
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -87,6 +110,9 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
     templates.filters["clock"] = clock
     templates.globals.update(clinic_name=clinic.clinic_name, timezone=clinic.timezone, refresh=REFRESH_SECONDS)
     templates.globals.update(max_reply=MAX_REPLY_CHARACTERS, max_note=MAX_NOTE_CHARACTERS)
+    templates.globals.update(conversation_path=conversation_path)
+    attempts = AddressLimit()
+    static_files = {path.name: path for path in (HERE / "static").iterdir() if path.is_file()}
 
     def render(name: str, status: int = 200, **context: Any) -> HTTPResponse:
         return response.html(templates.get_template(name).render(**context), status=status)
@@ -117,7 +143,8 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
             @wraps(handler)
             async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
                 token = request.cookies.get(SESSION_COOKIE)
-                account = staff.session_account(token)
+                # A page's own live updates are not the staff member's doing: they do not keep the session open.
+                account = staff.session_account(token, active=kind != "fragment")
                 if account is None or token is None:
                     if kind == "page":
                         return response.redirect("/sign-in", status=303)
@@ -165,7 +192,13 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         for name, value in SECURITY_HEADERS.items():
             answer.headers.setdefault(name, value)
 
-    app.static("/static", str(HERE / "static"), name="static")
+    @app.get("/static/<name:str>")
+    async def static_file(_: Request, name: str) -> HTTPResponse:
+        """The console's own script and style sheet, by name; any other name is not found."""
+        path = static_files.get(name)
+        if path is None:
+            return response.text("Not found.", status=404)
+        return await response.file(path)
 
     @app.get("/favicon.ico")
     async def no_icon(_: Request) -> HTTPResponse:
@@ -177,11 +210,31 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
 
     # ---- Signing in and out ---------------------------------------------------------------------------------
 
-    def sign_in_form(request: Request, status: int = 200, error: str = "", email: str = "") -> HTTPResponse:
-        secret = new_session_token()
+    def sign_in_form(
+        request: Request, status: int = 200, error: str = "", email: str = "", secret: str = ""
+    ) -> HTTPResponse:
+        """The sign-in form; after a refusal with the same pre-session secret, so refusals differ in nothing."""
+        secret = secret or new_session_token()
         answer = render("sign_in.html", status, csrf=csrf_token(secret), error=error, email=email)
         set_cookie(answer, request, SIGN_IN_COOKIE, secret, 3600)
         return answer
+
+    check_seconds = 0.1  # how long the latest password check took
+
+    async def check_password(stored_hash: str | None, password: str) -> bool:
+        """Whether the password matches; argon2 runs off the event loop, so other staff are not held up.
+
+        With no hash to check (an unknown email, a locked account) it only waits as long as the latest check took,
+        so the answer's timing tells nothing either, and guesses at a locked account cost no CPU.
+        """
+        nonlocal check_seconds
+        if stored_hash is None:
+            await asyncio.sleep(check_seconds)
+            return False
+        started = time.monotonic()
+        matches = await asyncio.get_running_loop().run_in_executor(None, verify_password, stored_hash, password)
+        check_seconds = time.monotonic() - started
+        return matches
 
     @app.get("/sign-in")
     async def sign_in_page(request: Request) -> HTTPResponse:
@@ -194,26 +247,25 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         secret = request.cookies.get(SIGN_IN_COOKIE) or ""
         if not secret or not csrf_is_valid(secret, request.form.get("csrf_token")):
             return response.text("This form has expired: reload the page and try again.", status=403)
-        email = (request.form.get("email") or "").strip()[:254]
+        email = (request.form.get("email") or "").replace("\x00", "").strip()[:254]  # PostgreSQL stores no NUL
         password = request.form.get("password") or ""
+        address, now = request.remote_addr or request.ip, time.time()
+        if not attempts.allow(address, now):
+            minutes = attempts.minutes_to_wait(address, now)
+            wait = f"Too many sign-in attempts from this network: try again in {minutes} minute{'s' * (minutes != 1)}."
+            return sign_in_form(request, 429, wait, email, secret)
         account = staff.account_by_email(email) if email else None
-        now = time.time()
-        if account and account.lockout.is_locked(now):
-            staff.audit("sign_in_locked", email, account.id)
-            return sign_in_form(request, 403, locked_message(account.lockout), email)
-        # argon2 takes tens of milliseconds on purpose: off the event loop, so other staff are not held up.
-        matches = await asyncio.get_running_loop().run_in_executor(
-            None, verify_password, account.password_hash if account else None, password
-        )
+        attempt = staff.count_sign_in_attempt(account.id, now) if account else None
+        checked = attempt is not None and attempt_is_checked(attempt)
+        matches = await check_password(account.password_hash if account and checked else None, password)
         if not matches or account is None:
-            staff.audit("sign_in_failed", email or "-", account.id if account else None)
-            if account:
-                lockout = account.lockout.after_failure(now)
-                staff.set_lockout(account, lockout)
-                if lockout.is_locked(now):
-                    return sign_in_form(request, 403, locked_message(lockout), email)
-            return sign_in_form(request, 401, "Wrong email or password.", email)
-        staff.set_lockout(account, Lockout.after_success())
+            if attempt is not None and failure_locks(attempt):
+                staff.lock_account(account.id, locked_until(now))
+            refusal = "sign_in_failed" if checked or account is None else "sign_in_locked"
+            staff.audit(refusal, email or "-", account.id if account else None)
+            return sign_in_form(request, 401, SIGN_IN_REFUSED, email, secret)
+        staff.sign_in_succeeded(account.id)
+        attempts.give_back(address, now)
         if needs_rehash(account.password_hash):
             staff.set_password_hash(account, hash_password(password))
         token = staff.open_session(account)
@@ -247,7 +299,22 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
     @app.get("/audit")
     @signed_in("page")
     async def audit_page(request: Request, account: Account, token: str) -> HTTPResponse:
-        return render("audit.html", account=account, csrf=csrf_token(token), entries=staff.audit_entries())
+        """The audit log, newest first, a page at a time (?before=<entry id>), of one kind when ?kind= names one."""
+        kind = request.args.get("kind") if request.args.get("kind") in AUDIT_ACTIONS else None
+        before_text = request.args.get("before") or ""
+        before = int(before_text) if before_text.isascii() and before_text.isdigit() and len(before_text) < 18 else None
+        entries = staff.audit_entries(limit=AUDIT_PAGE_ENTRIES + 1, before=before, action=kind)
+        older = entries[AUDIT_PAGE_ENTRIES - 1]["id"] if len(entries) > AUDIT_PAGE_ENTRIES else None
+        return render(
+            "audit.html",
+            account=account,
+            csrf=csrf_token(token),
+            entries=entries[:AUDIT_PAGE_ENTRIES],
+            kinds=AUDIT_ACTIONS,
+            kind=kind,
+            newer=before is not None,
+            older=older,
+        )
 
     # ---- One conversation ----------------------------------------------------------------------------------
 
@@ -258,11 +325,13 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
             @signed_in(kind)
             @wraps(handler)
             async def checked(request: Request, account: Account, token: str, conversation_id: str) -> HTTPResponse:
-                if len(conversation_id) > 255 or not staff.has_conversation(conversation_id):
+                # Sanic hands over the path segment as sent: links.py's rule turns it back into the id.
+                found = conversation_id_from_path(conversation_id)
+                if found is None or len(found) > 255 or not staff.has_conversation(found):
                     if kind == "page":
                         return render("not_found.html", 404, account=account, csrf=csrf_token(token))
                     return response.text("Not found.", status=404)
-                return await handler(request, account, token, conversation_id)
+                return await handler(request, account, token, found)
 
             return checked
 
@@ -273,19 +342,19 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         staff.audit(action, account.email, account.id, conversation_id)
         return response.redirect(then, status=303)
 
-    @app.get("/conversations/<conversation_id:str>")
+    @app.get(f"{CONVERSATIONS}/<conversation_id:str>")
     @in_conversation("page")
     async def conversation_page(request: Request, account: Account, token: str, conversation_id: str) -> HTTPResponse:
         staff.audit("open", account.email, account.id, conversation_id)
         context = conversation_context(conversation_id)
         return render("conversation.html", account=account, csrf=csrf_token(token), **context)
 
-    @app.get("/conversations/<conversation_id:str>/messages")
+    @app.get(f"{CONVERSATIONS}/<conversation_id:str>/messages")
     @in_conversation("fragment")
     async def conversation_messages(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         return render("conversation_live.html", **conversation_context(conversation_id))
 
-    @app.post("/conversations/<conversation_id:str>/reply")
+    @app.post(f"{CONVERSATIONS}/<conversation_id:str>/reply")
     @in_conversation("form")
     async def reply(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         text = (request.form.get("text") or "").strip()
@@ -293,15 +362,15 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         if not text or len(text) > MAX_REPLY_CHARACTERS:
             return response.text(f"A reply must be 1 to {MAX_REPLY_CHARACTERS} characters.", status=400)
         staff.add_reply(conversation_id, account, text)
-        return done("reply", account, conversation_id, f"/conversations/{conversation_id}")
+        return done("reply", account, conversation_id, conversation_path(conversation_id))
 
-    @app.post("/conversations/<conversation_id:str>/return")
+    @app.post(f"{CONVERSATIONS}/<conversation_id:str>/return")
     @in_conversation("form")
     async def return_to_assistant(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         staff.return_to_assistant(conversation_id)
-        return done("return_to_assistant", account, conversation_id, f"/conversations/{conversation_id}")
+        return done("return_to_assistant", account, conversation_id, conversation_path(conversation_id))
 
-    @app.post("/conversations/<conversation_id:str>/handled")
+    @app.post(f"{CONVERSATIONS}/<conversation_id:str>/handled")
     @in_conversation("form")
     async def mark_handled(request: Request, account: Account, _: str, conversation_id: str) -> HTTPResponse:
         note = request.form.get("note") or ""
@@ -310,14 +379,6 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         return done("handled", account, conversation_id, "/")
 
     return app
-
-
-def locked_message(lockout: Lockout) -> str:
-    minutes = max(1, round((lockout.locked_until - time.time()) / 60))
-    return (
-        f"Too many failed sign-ins: this account is locked for {minutes} more minute{'s' if minutes != 1 else ''} "
-        f"(five failures lock it for {LOCKOUT_SECONDS // 60} minutes)."
-    )
 
 
 def main() -> int:

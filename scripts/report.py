@@ -35,6 +35,18 @@ EVENTS = sa.table(
 )
 DAYS_VARIABLE, WORDS_VARIABLE = "REPORT_DAYS", "REPORT_WORDS"
 DEFAULT_DAYS = 7.0
+MAX_DAYS = 3650  # ten years: further back than any store holds, and well inside what a date can show
+
+
+def read_days(text: str, name: str) -> float:
+    """The days `text` gives; ValueError naming `name` unless it is a number above 0 and at most MAX_DAYS."""
+    try:
+        days = float(text)
+    except ValueError:
+        days = float("nan")
+    if not 0 < days <= MAX_DAYS:  # also refuses nan and infinity (1e309)
+        raise ValueError(f"{name} must be a number of days above 0 and at most {MAX_DAYS}, not {text!r}")
+    return days
 
 
 def read_events(engine: sa.engine.Engine, since: float) -> Iterator[StoredEvent]:
@@ -58,10 +70,16 @@ def read_events(engine: sa.engine.Engine, since: float) -> Iterator[StoredEvent]
             yield StoredEvent(sender_id, type_name, float(timestamp or 0), action_name, parsed)
 
 
+def refuse(reason: str) -> int:
+    """Says in one line why the report was not made; exit status 2 (a wrong setting)."""
+    print(f"Refusing to make the report: {reason}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     """Prints the report; 0 on success, 1 if the store cannot be read, 2 on bad settings."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=float, default=DEFAULT_DAYS, help="how many days back (default 7)")
+    parser.add_argument("--days", default=str(DEFAULT_DAYS), help=f"how many days back (default 7, at most {MAX_DAYS})")
     parser.add_argument("--words", action="store_true", help="also print what the patients wrote (clinic only)")
     parser.add_argument(
         "--from-environment",
@@ -70,24 +88,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--url", default=database_url(os.environ), help="the tracker store (default: as Rasa's)")
     args = parser.parse_args(argv)
+    days_text, days_name = args.days, "--days"
     if args.from_environment:
-        days = os.environ.get(DAYS_VARIABLE, "").strip()
+        days_text, days_name = os.environ.get(DAYS_VARIABLE, "").strip() or str(DEFAULT_DAYS), "DAYS"
         try:
-            args.days = float(days) if days else DEFAULT_DAYS
             args.words = read_flag(os.environ, WORDS_VARIABLE, default=False)
         except SettingError as error:
-            parser.error(str(error))
-        except ValueError:
-            parser.error(f"DAYS must be a number of days, not {days!r}")
-    if not args.days > 0:
-        parser.error("--days must be more than 0")
+            return refuse(str(error))
+    try:
+        days = read_days(days_text, days_name)
+    except ValueError as error:
+        return refuse(str(error))
 
     url = sa.engine.make_url(args.url)
     if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
         print(f"No conversations store at {url.database}: no conversations yet.")
         return 0
     until = time.time()
-    since = until - args.days * 86400
+    since = until - days * 86400
     engine = sa.create_engine(url)
     try:
         if not sa.inspect(engine).has_table("events"):

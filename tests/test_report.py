@@ -88,6 +88,26 @@ def test_a_missing_store_says_there_is_nothing_yet(tmp_path, capsys):
     assert "no conversations yet" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("days", ["1e309", "inf", "nan", "1e6", "0", "-3", "a week", "3650.5"])
+def test_days_out_of_range_or_not_a_number_is_refused_in_one_line(store, days, monkeypatch, capsys):
+    monkeypatch.setenv("REPORT_DAYS", days)
+    assert main(["--url", f"sqlite:///{store}", "--from-environment"]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert (
+        printed.err
+        == f"Refusing to make the report: DAYS must be a number of days above 0 and at most 3650, not {days!r}\n"
+    )
+    assert main(["--url", f"sqlite:///{store}", "--days", days]) == 2
+    assert capsys.readouterr().err.startswith("Refusing to make the report: --days must be a number of days above 0")
+
+
+def test_ten_years_is_the_longest_period(store, monkeypatch, capsys):
+    monkeypatch.setenv("REPORT_DAYS", "3650")
+    assert main(["--url", f"sqlite:///{store}", "--from-environment"]) == 0
+    assert "    3  fallback: closest intent ask_hydration" in capsys.readouterr().out
+
+
 def run_make(store: Path, *arguments: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "TRACKER_STORE_URL": f"sqlite:///{store}"}
     return subprocess.run(

@@ -23,11 +23,12 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from aftercare.database import database_url
 from aftercare.environment import DEFAULTS, SettingError, read_flag, read_port
 from aftercare.secret_files import SecretError, load_secret_files
+from aftercare.staff.links import conversation_path
 
 DEFAULT_CONSOLE_URL = f"http://localhost:{DEFAULTS['CONSOLE_PORT']}"
 DEFAULT_SMTP_PORT = 587
@@ -94,7 +95,7 @@ class AlertSettings:
 
     def console_link(self, conversation_id: str) -> str:
         """Where staff open one conversation in the console."""
-        return f"{self.console_url}/conversations/{quote(conversation_id, safe='')}"
+        return self.console_url + conversation_path(conversation_id)
 
 
 def _http_url(environ: Mapping[str, str], name: str, default: str = "") -> str:

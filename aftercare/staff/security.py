@@ -1,4 +1,4 @@
-"""Signing staff in safely: the password policy, argon2 hashes, the lockout rule, session and CSRF tokens.
+"""Signing staff in safely: password policy, argon2 hashes, lockout, a limit per client address, session tokens.
 
 Pure functions and argon2-cffi only. A session token is 32 random bytes given to the browser once (the cookie);
 the server keeps only its SHA-256, so a copy of the database opens no session. The CSRF token of a session is an
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections import deque
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -23,6 +24,10 @@ LOCKOUT_SECONDS = 15 * 60
 SESSION_IDLE_SECONDS = 60 * 60  # a console left alone for an hour signs out
 SESSION_MAX_SECONDS = 12 * 3600  # and every session ends after a working day
 SESSION_TOKEN_BYTES = 32
+# Sign-ins from one client address within 15 minutes that failed or are being checked (a success does not count):
+# enough for a clinic's staff behind one router, few enough that guessing across many accounts is slow.
+SIGN_IN_ATTEMPTS_PER_ADDRESS = 20
+SIGN_IN_WINDOW_SECONDS = 15 * 60
 
 # argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes).
 _HASHER = PasswordHasher()
@@ -72,7 +77,7 @@ def needs_rehash(stored_hash: str) -> bool:
 
 @dataclass(frozen=True)
 class Lockout:
-    """An account's failed sign-ins in a row, and until when it is locked (0: not locked)."""
+    """An account's sign-ins in a row that failed or are being checked, and until when it is locked (0: not)."""
 
     failures: int
     locked_until: float
@@ -80,19 +85,75 @@ class Lockout:
     def is_locked(self, now: float) -> bool:
         return now < self.locked_until
 
-    def after_failure(self, now: float) -> Lockout:
-        """The state after one more failed sign-in: the fifth in a row locks the account for 15 minutes.
 
-        A lock counts no failures, so after it ends the account again has five tries.
-        """
-        failures = self.failures + 1
-        if failures >= MAX_FAILED_SIGN_INS:
-            return Lockout(0, now + LOCKOUT_SECONDS)
-        return Lockout(failures, 0.0)
+# The lockout rule. Each sign-in attempt is numbered in the database before its password is checked (1, 2, 3...
+# since the last success or lock; simultaneous attempts get different numbers), and the number alone decides.
 
-    @staticmethod
-    def after_success() -> Lockout:
-        return Lockout(0, 0.0)
+
+def attempt_is_checked(attempt: int) -> bool:
+    """Whether the password of the n-th attempt in a row is checked at all: only the first five are."""
+    return attempt <= MAX_FAILED_SIGN_INS
+
+
+def failure_locks(attempt: int) -> bool:
+    """Whether the n-th attempt in a row, refused, locks the account for 15 minutes.
+
+    The fifth does, and so does any later one (more attempts at once than an account has tries), so that a count
+    past five always ends in a lock that ends.
+    """
+    return attempt >= MAX_FAILED_SIGN_INS
+
+
+def locked_until(now: float) -> float:
+    """When a lock made now ends; a lock counts no attempts, so after it the account again has five tries."""
+    return now + LOCKOUT_SECONDS
+
+
+class AddressLimit:
+    """Sign-in attempts per client address in a sliding window, kept in the console process's memory.
+
+    An address with SIGN_IN_ATTEMPTS_PER_ADDRESS attempts in the last SIGN_IN_WINDOW_SECONDS is refused before
+    any password is checked; a successful sign-in gives its attempt back. At most `max_addresses` addresses are
+    remembered (the longest quiet ones are forgotten first), so a flood of addresses cannot exhaust memory.
+    """
+
+    def __init__(
+        self,
+        attempts: int = SIGN_IN_ATTEMPTS_PER_ADDRESS,
+        window: float = SIGN_IN_WINDOW_SECONDS,
+        max_addresses: int = 100_000,
+    ) -> None:
+        self.attempts, self.window, self.max_addresses = attempts, window, max_addresses
+        self._seen: dict[str, deque[float]] = {}
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        times = self._seen.pop(address, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        self._seen[address] = times  # re-inserted last: the dict runs from the longest quiet address
+        return times
+
+    def allow(self, address: str, now: float) -> bool:
+        """Counts an attempt from the address and says whether it may go ahead (False: too many, not counted)."""
+        times = self._recent(address, now)
+        if len(times) >= self.attempts:
+            return False
+        times.append(now)
+        while len(self._seen) > self.max_addresses:
+            del self._seen[next(iter(self._seen))]
+        return True
+
+    def give_back(self, address: str, at: float) -> None:
+        """Uncounts the attempt made at `at` (it signed in)."""
+        times = self._seen.get(address)
+        if times and at in times:
+            times.remove(at)
+
+    def minutes_to_wait(self, address: str, now: float) -> int:
+        """Whole minutes until the address may try again (at least 1)."""
+        times = self._recent(address, now)
+        wait = times[0] + self.window - now if len(times) >= self.attempts else 0
+        return max(1, -int(-wait // 60))
 
 
 def new_session_token() -> str:

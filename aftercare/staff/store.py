@@ -2,7 +2,7 @@
 
 | table | what |
 |---|---|
-| aftercare_staff_accounts | email, name, argon2 hash, failed sign-ins in a row, locked until |
+| aftercare_staff_accounts | email, name, argon2 hash, sign-ins in a row (failed or being checked), locked until |
 | aftercare_staff_sessions | the SHA-256 of each session token (never the token), its account, start and last use |
 | aftercare_staff_audit | who signed in, opened, replied to, handed back or closed which conversation, and when |
 | aftercare_handoffs | per conversation: whether a person is answering now, last staff reply, handled by/at/note |
@@ -38,8 +38,7 @@ from aftercare.staff.security import Lockout, new_session_token, session_is_curr
 MAX_REPLY_CHARACTERS = 2000
 MAX_NOTE_CHARACTERS = 1000
 DELIVERY_LEASE_SECONDS = 30.0
-# A session's last use is written at most this often: the console polls every 2 s, and on SQLite every write
-# waits for the Rasa server's.
+# A session's last use is written at most this often: on SQLite every write waits for the Rasa server's.
 LAST_SEEN_PRECISION_SECONDS = 30.0
 AUDIT_ACTIONS = (
     "sign_in",
@@ -180,12 +179,35 @@ class StaffStore:
             row = connection.execute(sa.select(accounts).where(accounts.c.email == normalise_email(email))).first()
         return _account(row) if row else None
 
-    def set_lockout(self, account: Account, lockout: Lockout) -> None:
+    def count_sign_in_attempt(self, account_id: int, now: float) -> int | None:
+        """Counts a sign-in attempt before its password is checked; its number in the row, or None while locked.
+
+        One UPDATE increments the count in the database, so simultaneous attempts (in this process or another) get
+        the numbers 1, 2, 3... and security.attempt_is_checked decides from that number alone.
+        """
+        with self.engine.begin() as connection:
+            counted = connection.execute(
+                accounts.update()
+                .where(accounts.c.id == account_id, accounts.c.locked_until <= now)
+                .values(failures=accounts.c.failures + 1)
+            )
+            if counted.rowcount != 1:
+                return None
+            # The row stays locked for this transaction, so this reads this attempt's own count.
+            return int(connection.execute(sa.select(accounts.c.failures).where(accounts.c.id == account_id)).scalar())
+
+    def lock_account(self, account_id: int, until: float) -> None:
+        """Refuses the account's sign-ins until `until`; its count starts again from 0."""
         with self.engine.begin() as connection:
             connection.execute(
-                accounts.update()
-                .where(accounts.c.id == account.id)
-                .values(failures=lockout.failures, locked_until=lockout.locked_until)
+                accounts.update().where(accounts.c.id == account_id).values(failures=0, locked_until=until)
+            )
+
+    def sign_in_succeeded(self, account_id: int) -> None:
+        """Clears the account's count of attempts (and a lock made while this attempt was being checked)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                accounts.update().where(accounts.c.id == account_id).values(failures=0, locked_until=0.0)
             )
 
     def set_password_hash(self, account: Account, password_hash: str) -> None:
@@ -202,8 +224,12 @@ class StaffStore:
             )
         return token
 
-    def session_account(self, token: str | None, now: float | None = None) -> Account | None:
-        """The account a current session token belongs to (its last use is updated), else None."""
+    def session_account(self, token: str | None, now: float | None = None, active: bool = True) -> Account | None:
+        """The account a current session token belongs to, else None.
+
+        `active`: the staff member did something (opened a page, sent a form), which keeps the session from idling
+        out; a page's own live updates pass False, so a console left open still signs out after an idle hour.
+        """
         if not token:
             return None
         now = time.time() if now is None else now
@@ -219,7 +245,7 @@ class StaffStore:
             if not session_is_current(row.created_at, row.last_seen_at, now):
                 connection.execute(sessions.delete().where(sessions.c.key == key))
                 return None
-            if now - row.last_seen_at >= LAST_SEEN_PRECISION_SECONDS:
+            if active and now - row.last_seen_at >= LAST_SEEN_PRECISION_SECONDS:
                 connection.execute(sessions.update().where(sessions.c.key == key).values(last_seen_at=now))
         return Account(row.staff_id, row.email, row.name, row.password_hash, Lockout(row.failures, row.locked_until))
 
@@ -244,11 +270,24 @@ class StaffStore:
                 )
             )
 
-    def audit_entries(self, conversation_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """The latest audit entries, newest first (of one conversation when given)."""
+    def audit_entries(
+        self,
+        conversation_id: str | None = None,
+        limit: int = 200,
+        before: int | None = None,
+        action: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Audit entries, newest first: up to `limit` of them.
+
+        Only those older than the entry id `before`, of one conversation, of one action, when given.
+        """
         query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
         if conversation_id is not None:
             query = query.where(audit_log.c.conversation_id == conversation_id)
+        if before is not None:
+            query = query.where(audit_log.c.id < before)
+        if action is not None:
+            query = query.where(audit_log.c.action == action)
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
 

@@ -1,6 +1,8 @@
 // Live updates without reloading: every element with data-refresh is fetched again every few seconds and
 // replaced when it changed (the inbox's rows, a conversation's messages). The server renders the fragments with
-// the same escaping as the page. A session that ended sends the browser back to the sign-in form.
+// the same escaping as the page. A session that ended sends the browser back to the sign-in form. The script
+// builds no URL of its own: it fetches the one the server wrote into data-refresh (aftercare/staff/links.py), and
+// these fetches do not count as staff activity, so an open tab still signs out after an idle hour.
 const REFRESH_MS = 2000;
 
 for (const region of document.querySelectorAll('[data-refresh]')) {

@@ -1,7 +1,13 @@
-"""A staff browser for the console tests: a cookie jar, forms with their CSRF token, no automatic redirects."""
+"""A staff browser for the console tests: a cookie jar, forms with their CSRF token, no automatic redirects.
+
+Each browser may connect from its own loopback address (127.0.0.0/8 is all this machine), so a test can act as
+another client of the console's per-address sign-in limit.
+"""
 
 from __future__ import annotations
 
+import functools
+import http.client
 import http.cookiejar
 import re
 import urllib.error
@@ -32,11 +38,21 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _FromAddress(urllib.request.HTTPHandler):
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+
+    def http_open(self, request: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.address, 0)), request)
+
+
 class Browser:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, address: str = "127.0.0.1") -> None:
         self.base_url = base_url
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect, _FromAddress(address)]
+        self.opener = urllib.request.build_opener(*handlers)
 
     def request(self, path: str, form: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Answer:
         data = urllib.parse.urlencode(form).encode() if form is not None else None

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from aftercare.staff.security import hash_password
+from aftercare.staff.store import sessions
 from tests.console.client import Browser
 from tests.console.conftest import CALLBACK, EMAIL, EMERGENCY, NAME, PASSWORD, WARNING, add_event
 
@@ -56,11 +57,11 @@ def test_a_wrong_password_is_refused(browser):
 def test_five_failures_lock_the_account_for_15_minutes_even_for_the_right_password(console):
     store = console["store"]
     store.save_account("locked@example.org", "Locked Lee", hash_password(PASSWORD))
-    browser = Browser(console["url"])
+    browser = Browser(console["url"], address="127.0.4.1")
     statuses = [browser.sign_in("locked@example.org", f"wrong-{attempt}").status for attempt in range(5)]
-    assert statuses == [401, 401, 401, 401, 403]
+    assert statuses == [401, 401, 401, 401, 401]
     answer = browser.sign_in("locked@example.org", PASSWORD)
-    assert answer.status == 403 and "locked for 15 more minutes" in answer.body
+    assert answer.status == 401 and "an account is locked for 15 minutes" in answer.body
     assert browser.get("/").location == "/sign-in"
     actions = [entry["action"] for entry in store.audit_entries() if entry["staff_email"] == "locked@example.org"]
     assert actions[:2] == ["sign_in_locked", "sign_in_failed"] and actions.count("sign_in_failed") == 5
@@ -161,3 +162,48 @@ def test_the_console_log_holds_no_patient_or_staff_words(console, signed_in):
     signed_in.post(f"/conversations/{WARNING}/reply", {"csrf_token": page.csrf(), "text": "zebrafinch advice"})
     log = console["log"].read_text()
     assert "zebrafinch" not in log and "crust" not in log and PASSWORD not in log
+
+
+def test_polling_keeps_no_idle_session_open_but_a_staff_action_does(console):
+    store, url = console["store"], console["url"]
+
+    def account_browser(email: str) -> tuple[Browser, int]:
+        store.save_account(email, "Idle Ida", hash_password(PASSWORD))
+        browser = Browser(url)
+        assert browser.sign_in(email, PASSWORD).status == 303
+        return browser, store.account_by_email(email).id
+
+    def minutes_pass(staff_id: int, minutes: int) -> None:
+        shift = minutes * 60
+        with store.engine.begin() as connection:
+            connection.execute(
+                sessions.update()
+                .where(sessions.c.staff_id == staff_id)
+                .values(created_at=sessions.c.created_at - shift, last_seen_at=sessions.c.last_seen_at - shift)
+            )
+
+    polling, staff_id = account_browser("idle-poll@example.org")
+    minutes_pass(staff_id, 59)
+    assert polling.get("/inbox/rows").status == 200 and polling.get(f"/conversations/{WARNING}/messages").status == 200
+    minutes_pass(staff_id, 2)
+    assert polling.get("/inbox/rows").status == 401
+    assert polling.get("/").location == "/sign-in"
+
+    working, staff_id = account_browser("idle-work@example.org")
+    minutes_pass(staff_id, 59)
+    assert working.get("/").status == 200
+    minutes_pass(staff_id, 2)
+    assert working.get("/inbox/rows").status == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/", "/static/%00", "/static/console.js%00", "/%00", "/conversations/%00", "/static/..%2Fapp.py"]
+)
+def test_a_path_that_names_no_file_or_page_answers_404(signed_in, path):
+    assert signed_in.get(path).status == 404
+
+
+def test_the_console_script_and_style_are_served(browser):
+    script = browser.get("/static/console.js")
+    assert script.status == 200 and "javascript" in script.headers["content-type"] and "data-refresh" in script.body
+    assert browser.get("/static/console.css").headers["content-type"].startswith("text/css")

@@ -1,4 +1,4 @@
-"""Passwords, the lockout rule, session and CSRF tokens (aftercare/staff/security.py)."""
+"""Passwords, the lockout rule, the limit per address, session and CSRF tokens (aftercare/staff/security.py)."""
 
 import pytest
 
@@ -7,12 +7,18 @@ from aftercare.staff.security import (
     MAX_FAILED_SIGN_INS,
     SESSION_IDLE_SECONDS,
     SESSION_MAX_SECONDS,
+    SIGN_IN_ATTEMPTS_PER_ADDRESS,
+    SIGN_IN_WINDOW_SECONDS,
+    AddressLimit,
     Lockout,
     PasswordPolicyError,
+    attempt_is_checked,
     check_password_policy,
     csrf_is_valid,
     csrf_token,
+    failure_locks,
     hash_password,
+    locked_until,
     new_session_token,
     session_is_current,
     session_key,
@@ -57,25 +63,31 @@ def test_hashes_are_salted_argon2id_and_verify_only_the_right_password():
     assert not verify_password(first, "x" * 10_000)
 
 
-def test_the_fifth_failure_in_a_row_locks_for_15_minutes_and_then_five_more_tries():
-    state, now = Lockout(0, 0.0), 1000.0
-    for _ in range(MAX_FAILED_SIGN_INS - 1):
-        state = state.after_failure(now)
-        assert not state.is_locked(now)
-    assert state.failures == 4
-    state = state.after_failure(now)
-    assert state.is_locked(now) and state.is_locked(now + LOCKOUT_SECONDS - 1)
-    assert not state.is_locked(now + LOCKOUT_SECONDS)
-    later = now + LOCKOUT_SECONDS
-    for _ in range(MAX_FAILED_SIGN_INS - 1):
-        state = state.after_failure(later)
-    assert not state.is_locked(later)
-    assert state.after_failure(later).is_locked(later)
+def test_only_the_first_five_attempts_in_a_row_are_checked_and_the_fifth_failure_locks_for_15_minutes():
+    assert [attempt_is_checked(attempt) for attempt in range(1, 8)] == [True] * 5 + [False] * 2
+    assert [failure_locks(attempt) for attempt in range(1, 8)] == [False] * 4 + [True] * 3
+    lock = Lockout(0, locked_until(1000.0))
+    assert lock.is_locked(1000.0 + LOCKOUT_SECONDS - 1) and not lock.is_locked(1000.0 + LOCKOUT_SECONDS)
+    assert MAX_FAILED_SIGN_INS == 5 and LOCKOUT_SECONDS == 15 * 60
 
 
-def test_a_success_clears_the_failures():
-    assert Lockout(4, 0.0).after_failure(0.0).is_locked(0.0)
-    assert Lockout.after_success() == Lockout(0, 0.0)
+def test_an_address_gets_20_attempts_in_15_minutes_and_a_success_gives_its_attempt_back():
+    limit, now = AddressLimit(), 1000.0
+    assert all(limit.allow("203.0.113.7", now + second) for second in range(SIGN_IN_ATTEMPTS_PER_ADDRESS))
+    assert not limit.allow("203.0.113.7", now + 60)
+    assert limit.minutes_to_wait("203.0.113.7", now + 60) == 14
+    assert limit.allow("198.51.100.1", now + 60)  # another address
+    limit.give_back("203.0.113.7", now + 3)
+    assert limit.allow("203.0.113.7", now + 61) and not limit.allow("203.0.113.7", now + 62)
+    assert limit.allow("203.0.113.7", now + SIGN_IN_WINDOW_SECONDS)  # the first attempt left the window
+
+
+def test_an_address_limit_remembers_a_bounded_number_of_addresses():
+    limit = AddressLimit(attempts=1, max_addresses=3)
+    for address in ("a", "b", "c", "d"):
+        assert limit.allow(address, 0.0)
+    assert limit.allow("a", 1.0)  # forgotten, the longest quiet
+    assert not limit.allow("d", 1.0)
 
 
 def test_session_tokens_are_32_random_bytes_stored_only_as_their_hash():

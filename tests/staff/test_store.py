@@ -1,5 +1,7 @@
 """The console's tables: accounts, sessions, handoffs and staff replies shared by several processes (store.py)."""
 
+import threading
+
 import pytest
 
 from aftercare.staff.security import Lockout, session_key
@@ -20,7 +22,7 @@ def nurse(store):
 def test_an_account_is_found_by_its_email_in_any_case_and_resetting_it_unlocks_and_signs_out(store, nurse):
     assert nurse.email == "nurse@example.org" and store.account_by_email("NURSE@example.org ") == nurse
     token = store.open_session(nurse)
-    store.set_lockout(nurse, Lockout(0, 10**12))
+    store.lock_account(nurse.id, 10**12)
     assert store.save_account("nurse@example.org", "Jo Smith", "hash-2") is False
     renewed = store.account_by_email("nurse@example.org")
     assert (renewed.name, renewed.password_hash, renewed.lockout) == ("Jo Smith", "hash-2", Lockout(0, 0.0))
@@ -38,6 +40,38 @@ def test_a_session_is_stored_as_a_hash_and_ends_when_idle_or_closed(store, nurse
     store.close_session(second)
     assert store.session_account(second) is None
     assert store.session_account("made-up") is None and store.session_account(None) is None
+
+
+def test_a_live_update_does_not_keep_a_session_from_idling_out(store, nurse):
+    token = store.open_session(nurse, now=1000.0)
+    assert store.session_account(token, now=1000.0 + 3000, active=False) == nurse
+    assert store.session_account(token, now=1000.0 + 3600, active=False) is None
+
+
+def test_sign_in_attempts_are_numbered_in_the_database_and_none_counts_while_locked(tmp_path, store, nurse):
+    assert [store.count_sign_in_attempt(nurse.id, now=1.0) for _ in range(3)] == [1, 2, 3]
+    store.sign_in_succeeded(nurse.id)
+    assert store.count_sign_in_attempt(nurse.id, now=2.0) == 1
+    store.lock_account(nurse.id, until=900.0)
+    assert store.count_sign_in_attempt(nurse.id, now=899.0) is None
+    assert store.account_by_email(nurse.email).lockout == Lockout(0, 900.0)
+    assert store.count_sign_in_attempt(nurse.id, now=900.0) == 1  # the lock ended: five tries again
+
+    # Another process's store on the same database, counting at the same time: every attempt gets its own number.
+    other = StaffStore(connect(f"sqlite:///{tmp_path / 'conversations.db'}"))
+    numbers, start = [], threading.Barrier(8)
+
+    def count(each: StaffStore) -> None:
+        start.wait()
+        for _ in range(5):
+            numbers.append(each.count_sign_in_attempt(nurse.id, now=1000.0))
+
+    threads = [threading.Thread(target=count, args=(each,)) for each in [store, other] * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(numbers) == list(range(2, 42))
 
 
 def test_a_reply_starts_a_handoff_and_return_or_handled_ends_it(store, nurse):
@@ -78,5 +112,9 @@ def test_the_audit_log_keeps_who_did_what_to_which_conversation(store, nurse):
     store.audit("reply", nurse.email, nurse.id, "c1")
     store.audit("sign_in", nurse.email, nurse.id)
     assert [(e["action"], e["conversation_id"]) for e in store.audit_entries("c1")] == [("reply", "c1"), ("open", "c1")]
+    newest, *_, oldest = store.audit_entries()
+    assert [e["action"] for e in store.audit_entries(before=newest["id"], limit=1)] == ["reply"]
+    assert store.audit_entries(before=oldest["id"]) == []
+    assert [e["action"] for e in store.audit_entries(action="open")] == ["open"]
     with pytest.raises(ValueError):
         store.audit("read_everything", nurse.email)
