@@ -188,8 +188,13 @@ class Outbox:
         ).first()
         return recent is not None
 
-    def claim(self, limit: int = 10, now: float | None = None, lease: float = LEASE_SECONDS) -> list[Delivery]:
-        """Claims up to `limit` due deliveries for `lease` seconds; no other dispatcher gets them meanwhile."""
+    def claim(
+        self, limit: int = 10, now: float | None = None, lease: float = LEASE_SECONDS, channel: str | None = None
+    ) -> list[Delivery]:
+        """Claims up to `limit` due deliveries (of one channel when given) for `lease` seconds.
+
+        No other dispatcher gets them meanwhile.
+        """
         now = time.time() if now is None else now
         token = secrets.token_hex(8)
         due = (
@@ -202,6 +207,8 @@ class Outbox:
             .order_by(deliveries.c.id)
             .limit(limit)
         )
+        if channel is not None:
+            due = due.where(deliveries.c.channel == channel)
         if self.skip_locked:
             due = due.with_for_update(skip_locked=True)
         with self.engine.begin() as connection:

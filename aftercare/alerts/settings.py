@@ -34,6 +34,8 @@ DEFAULT_SMTP_PORT = 587
 MIN_SECRET_LENGTH = 16
 # The secrets alert senders read, each of which may come from NAME_FILE (Docker secrets).
 ALERT_SECRETS = ("ALERT_WEBHOOK_SECRET", "SMTP_PASSWORD", "POSTGRES_PASSWORD")
+# The channels a dispatcher delivers on, in the order they are tried (the console's inbox needs no delivery).
+DELIVERY_CHANNELS = ("webhook", "email")
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,9 @@ class AlertSettings:
 
     @property
     def channels(self) -> tuple[str, ...]:
-        """The delivery channels, in the order they are tried: "webhook", "email"."""
-        return (("webhook",) if self.webhook_url else ()) + (("email",) if self.smtp else ())
+        """The delivery channels configured, in the order of DELIVERY_CHANNELS."""
+        configured = {"webhook": bool(self.webhook_url), "email": self.smtp is not None}
+        return tuple(channel for channel in DELIVERY_CHANNELS if configured[channel])
 
     @property
     def enabled(self) -> bool:
