@@ -2,7 +2,8 @@
 
 The alert is stored in the outbox (the conversations' database) before the action answers the patient, and the
 dispatcher delivers it (`python -m aftercare.alerts.dispatcher`, started by `make run`). Every alert is also stored
-for the staff console's inbox (unless CONSOLE_ALERTS=0); with neither, nothing is stored.
+for the staff console's inbox (unless CONSOLE_ALERTS=0); with neither, nothing is stored. A repeated escalation is
+not stored again unless staff marked the conversation handled since (read from the console's handoffs).
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from aftercare.alerts.outbox import Outbox, connect, new_alert
+from aftercare.alerts.outbox import Alert, Outbox, new_alert
 from aftercare.alerts.settings import AlertSettings, settings_from_environment
 from aftercare.environment import SettingError
+from aftercare.staff.store import StaffStore, connect
 
 logger = logging.getLogger(__name__)
 
 
 class ClinicAlerts:
-    """The outbox of one action server, or nothing when alerts are off."""
+    """The outbox of one action server, or nothing when alerts are off; `staff` says when a case was handled."""
 
-    def __init__(self, settings: AlertSettings, outbox: Outbox | None) -> None:
+    def __init__(self, settings: AlertSettings, outbox: Outbox | None, staff: StaffStore | None = None) -> None:
         self.settings = settings
         self.outbox = outbox
+        self.staff = staff
 
     @classmethod
     def from_environment(cls) -> ClinicAlerts:
@@ -35,7 +38,10 @@ class ClinicAlerts:
             logger.critical("Refusing to start: %s", error)
             raise SystemExit(f"Refusing to start the action server: {error}") from None
         logger.info(settings.describe())
-        return cls(settings, Outbox(connect(settings.database_url)) if settings.stored_channels else None)
+        if not settings.stored_channels:
+            return cls(settings, None)
+        engine = connect(settings.database_url)  # the outbox's and the console's tables
+        return cls(settings, Outbox(engine), StaffStore(engine))
 
     @property
     def enabled(self) -> bool:
@@ -61,10 +67,21 @@ class ClinicAlerts:
             return False
         alert = new_alert(kind, level, conversation_id, self.settings.console_link(conversation_id), details)
         try:
-            stored = self.outbox.add(alert, self.settings.stored_channels)
+            stored = self.outbox.add(alert, self.settings.stored_channels, self._handled_at(alert))
         except Exception as error:  # noqa: BLE001 - the patient still gets the escalation reply
             logger.critical("Could not store alert %s (%s): the clinic is NOT told.", alert.id, type(error).__name__)
             return False
         if stored:
             logger.info("Alert %s (%s, %s) stored for delivery.", alert.id, kind, level or "-")
         return True
+
+    def _handled_at(self, alert: Alert) -> float:
+        """When staff last marked the alert's conversation handled (0: never, or no console here)."""
+        if self.staff is None:
+            return 0.0
+        try:
+            handoff = self.staff.handoff(alert.conversation_id)
+        except Exception as error:  # noqa: BLE001 - unknown, so no earlier alert is taken for this one's repeat
+            logger.error("Could not read the handoffs (%s); alert %s alerts again.", type(error).__name__, alert.id)
+            return alert.created_at
+        return handoff.handled_at if handoff else 0.0

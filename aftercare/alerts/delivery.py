@@ -2,13 +2,15 @@
 
 The webhook's receiver checks `X-Aftercare-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw body keyed with
 ALERT_WEBHOOK_SECRET (`signature` below; README, Alerts and callbacks, has a receiver's check). Any 2xx counts as
-delivered; anything else, or no answer within the timeout, is retried later by the dispatcher.
+delivered; anything else (another status, an answer that is not HTTP, no answer within the timeout) is retried later
+by the dispatcher.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import smtplib
 import ssl
 import urllib.error
@@ -52,7 +54,11 @@ def post_webhook(url: str, secret: str, body: str, timeout: float = TIMEOUT_SECO
         raise DeliveryError(f"the webhook answered HTTP {error.code}") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError):
+            raise DeliveryError(f"the webhook did not answer within {timeout:g} s") from None
         raise DeliveryError(f"the webhook could not be reached ({type(reason).__name__})") from None
+    except http.client.HTTPException as error:  # e.g. BadStatusLine: the receiver did not answer in HTTP
+        raise DeliveryError(f"the webhook's answer was not HTTP ({type(error).__name__})") from None
     if not 200 <= status < 300:
         raise DeliveryError(f"the webhook answered HTTP {status}")
 

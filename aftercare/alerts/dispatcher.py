@@ -5,8 +5,10 @@
 Reads the alert settings (aftercare/alerts/settings.py) and finds the conversations' database as every server does
 (aftercare/database.py); refuses to start naming the variable when one is wrong, and exits at once saying
 so when alerts are off. Any number of dispatchers may run
-against one PostgreSQL database (one per replica): each delivery is claimed by one of them. Logs say which
-alert was delivered or why not, never what an alert contains.
+against one PostgreSQL database (one per replica): each delivery is claimed by one of them. Deliveries run
+concurrently, each channel on its own threads, and every wait on a receiver is bounded by a timeout: a webhook that
+hangs or answers nonsense costs its own deliveries one failed attempt each, and delays no email and no other alert.
+Logs say which alert was delivered or why not, never what an alert contains (nor a webhook's query or sign-in).
 """
 
 from __future__ import annotations
@@ -17,60 +19,146 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from aftercare import log_redaction
-from aftercare.alerts.delivery import DeliveryError, email_for, post_webhook, send_email
+from aftercare.alerts.delivery import TIMEOUT_SECONDS, DeliveryError, email_for, post_webhook, send_email
 from aftercare.alerts.outbox import EXPIRED, Delivery, Outbox, connect
-from aftercare.alerts.settings import AlertSettings, settings_from_environment
+from aftercare.alerts.settings import DELIVERY_CHANNELS, AlertSettings, settings_from_environment
 from aftercare.environment import SettingError
 
 logger = logging.getLogger("aftercare.alerts")
 
+# Attempts under way at once on each channel: a receiver that hangs holds only its own channel's threads.
+WORKERS_PER_CHANNEL = 4
 
-def deliver(delivery: Delivery, settings: AlertSettings) -> None:
+
+def deliver(delivery: Delivery, settings: AlertSettings, timeout: float = TIMEOUT_SECONDS) -> None:
     """Sends one delivery on its channel; DeliveryError when it did not arrive."""
-    if delivery.channel == "webhook":
-        post_webhook(settings.webhook_url, settings.webhook_secret, delivery.body)
+    if delivery.channel == "webhook" and settings.webhook_url:
+        post_webhook(settings.webhook_url, settings.webhook_secret, delivery.body, timeout)
     elif delivery.channel == "email" and settings.smtp:
         subject, text = email_for(json.loads(delivery.body))
-        send_email(settings.smtp, subject, text, delivery.alert_id)
+        send_email(settings.smtp, subject, text, delivery.alert_id, timeout)
     else:
         raise DeliveryError(f"the {delivery.channel} channel is no longer configured")
 
 
-def dispatch_once(outbox: Outbox, settings: AlertSettings) -> int:
-    """Claims and delivers what is due now; the number delivered."""
-    delivered = 0
-    for delivery in outbox.claim():
+class Dispatcher:
+    """Delivers due alerts concurrently: each channel has its own threads, and each attempt its own outcome.
+
+    Whatever an attempt raises counts as one failed attempt of that delivery alone; the other deliveries, and the
+    other channel, go on. Every wait on the network is bounded by `timeout`, well inside the claim's lease.
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        settings: AlertSettings,
+        workers_per_channel: int = WORKERS_PER_CHANNEL,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
+        self.outbox = outbox
+        self.settings = settings
+        self.workers = workers_per_channel
+        self.timeout = timeout
+        self._pools = {
+            channel: ThreadPoolExecutor(workers_per_channel, thread_name_prefix=f"alerts-{channel}")
+            for channel in DELIVERY_CHANNELS
+        }
+        self._under_way: dict[str, set[Future[bool]]] = {channel: set() for channel in DELIVERY_CHANNELS}
+
+    def start_due(self) -> list[Future[bool]]:
+        """Claims what is due on each channel, as much as its free threads can take, and starts delivering it.
+
+        Each future says whether its delivery arrived.
+        """
+        started: list[Future[bool]] = []
+        for channel, pool in self._pools.items():
+            under_way = {future for future in self._under_way[channel] if not future.done()}
+            self._under_way[channel] = under_way
+            free = self.workers - len(under_way)
+            if free <= 0:
+                continue
+            for delivery in self.outbox.claim(limit=free, channel=channel):
+                future = pool.submit(self.attempt, delivery)
+                under_way.add(future)
+                started.append(future)
+        return started
+
+    def attempt(self, delivery: Delivery) -> bool:
+        """One attempt at one delivery, recorded in the outbox and logged; whether it arrived."""
         try:
-            deliver(delivery, settings)
-        except DeliveryError as error:
-            status = outbox.failed(delivery, str(error))
-            log = logger.critical if status == EXPIRED else logger.warning
-            log(
-                "Alert %s (%s) not delivered by %s, attempt %d: %s%s",
+            deliver(delivery, self.settings, self.timeout)
+        except Exception as error:  # noqa: BLE001 - any failure is this delivery's alone, and is retried
+            # A DeliveryError's message names no alert content; another exception's might, so only its type.
+            reason = str(error) if isinstance(error, DeliveryError) else f"unexpected {type(error).__name__}"
+            self._record(delivery, lambda: self._failed(delivery, reason))
+            return False
+        self._record(delivery, lambda: self._delivered(delivery))
+        return True
+
+    def _delivered(self, delivery: Delivery) -> None:
+        self.outbox.delivered(delivery)
+        logger.info("Alert %s (%s) delivered by %s", delivery.alert_id, delivery.kind, delivery.channel)
+
+    def _failed(self, delivery: Delivery, reason: str) -> None:
+        status = self.outbox.failed(delivery, reason)
+        log = logger.critical if status == EXPIRED else logger.warning
+        log(
+            "Alert %s (%s) not delivered by %s, attempt %d: %s%s",
+            delivery.alert_id,
+            delivery.kind,
+            delivery.channel,
+            delivery.attempts + 1,
+            reason,
+            "; GIVING UP after three days: tell the clinic" if status == EXPIRED else "; will retry",
+        )
+
+    @staticmethod
+    def _record(delivery: Delivery, write: Callable[[], None]) -> None:
+        """Writes an attempt's outcome; one that cannot be written leaves the claim to run out, and the retry."""
+        try:
+            write()
+        except Exception as error:  # noqa: BLE001 - the outbox is unreachable: the delivery is claimed again later
+            logger.error(
+                "Alert %s (%s) by %s: the outcome could not be recorded (%s); it will be tried again.",
                 delivery.alert_id,
                 delivery.kind,
                 delivery.channel,
-                delivery.attempts + 1,
-                error,
-                "; GIVING UP after three days: tell the clinic" if status == EXPIRED else "; will retry",
+                type(error).__name__,
             )
-            continue
-        outbox.delivered(delivery)
-        delivered += 1
-        logger.info("Alert %s (%s) delivered by %s", delivery.alert_id, delivery.kind, delivery.channel)
-    return delivered
+
+    def close(self) -> None:
+        """Waits for the attempts under way (each bounded by the timeout), then stops the threads."""
+        for pool in self._pools.values():
+            pool.shutdown(wait=True)
+
+
+def dispatch_once(outbox: Outbox, settings: AlertSettings, timeout: float = TIMEOUT_SECONDS) -> int:
+    """Claims and delivers what is due now, all at once; the number delivered."""
+    dispatcher = Dispatcher(outbox, settings, timeout=timeout)
+    try:
+        started = dispatcher.start_due()
+        wait(started)
+    finally:
+        dispatcher.close()
+    return sum(future.result() for future in started)
 
 
 def run(outbox: Outbox, settings: AlertSettings, poll_seconds: float, stop: threading.Event) -> None:
-    """Delivers until `stop` is set, looking for due alerts every `poll_seconds`."""
-    while not stop.is_set():
-        try:
-            dispatch_once(outbox, settings)
-        except Exception as error:  # noqa: BLE001 - a database hiccup must not stop the alerts for good
-            logger.error("The outbox could not be read (%s); trying again shortly.", type(error).__name__)
-        stop.wait(poll_seconds)
+    """Delivers until `stop` is set, looking for due alerts every `poll_seconds`, even while attempts are under way."""
+    dispatcher = Dispatcher(outbox, settings)
+    try:
+        while not stop.is_set():
+            try:
+                dispatcher.start_due()
+            except Exception as error:  # noqa: BLE001 - a database hiccup must not stop the alerts for good
+                logger.error("The outbox could not be read (%s); trying again shortly.", type(error).__name__)
+            stop.wait(poll_seconds)
+    finally:
+        dispatcher.close()
 
 
 def main(argv: list[str] | None = None) -> int:

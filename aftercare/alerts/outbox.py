@@ -33,7 +33,8 @@ MAX_RETRY_SECONDS = 15 * 60.0
 # Retried for three days: a receiver down over a long weekend still gets every alert.
 RETRY_FOR_SECONDS = 72 * 3600.0
 LEASE_SECONDS = 60.0
-# A conversation that escalates again at the same level within this time does not alert the clinic again.
+# A conversation that escalates again at the same level within this time does not alert the clinic again, unless
+# staff marked it handled in between.
 REPEAT_AFTER_SECONDS = 6 * 3600.0
 
 metadata = sa.MetaData()
@@ -140,15 +141,16 @@ class Outbox:
         self.engine = engine
         self.skip_locked = engine.dialect.name == "postgresql"
 
-    def add(self, alert: Alert, channels: Iterable[str]) -> bool:
+    def add(self, alert: Alert, channels: Iterable[str], handled_at: float = 0.0) -> bool:
         """Stores the alert for each channel; False (nothing stored) when it repeats a recent one.
 
         An escalation repeats when the same conversation already alerted at the same or a higher level within
-        REPEAT_AFTER_SECONDS; callback requests always alert.
+        REPEAT_AFTER_SECONDS and after `handled_at`, when staff last marked the conversation handled (0: never):
+        a warning sign after that is news to the clinic. Callback requests always alert.
         """
         body = json.dumps(alert.payload, separators=(",", ":"), ensure_ascii=False)
         with self.engine.begin() as connection:
-            if alert.kind == "escalation" and self._recently_alerted(connection, alert):
+            if alert.kind == "escalation" and self._recently_alerted(connection, alert, handled_at):
                 return False
             connection.execute(
                 deliveries.insert(),
@@ -171,22 +173,28 @@ class Outbox:
             )
         return True
 
-    def _recently_alerted(self, connection: sa.engine.Connection, alert: Alert) -> bool:
+    def _recently_alerted(self, connection: sa.engine.Connection, alert: Alert, handled_at: float) -> bool:
         levels = LEVELS[LEVELS.index(alert.level) :] if alert.level in LEVELS else LEVELS
+        repeats_since = max(alert.created_at - REPEAT_AFTER_SECONDS, handled_at)
         recent = connection.execute(
             sa.select(deliveries.c.id)
             .where(
                 deliveries.c.conversation_id == alert.conversation_id,
                 deliveries.c.kind == "escalation",
                 deliveries.c.level.in_(levels),
-                deliveries.c.created_at > alert.created_at - REPEAT_AFTER_SECONDS,
+                deliveries.c.created_at > repeats_since,
             )
             .limit(1)
         ).first()
         return recent is not None
 
-    def claim(self, limit: int = 10, now: float | None = None, lease: float = LEASE_SECONDS) -> list[Delivery]:
-        """Claims up to `limit` due deliveries for `lease` seconds; no other dispatcher gets them meanwhile."""
+    def claim(
+        self, limit: int = 10, now: float | None = None, lease: float = LEASE_SECONDS, channel: str | None = None
+    ) -> list[Delivery]:
+        """Claims up to `limit` due deliveries (of one channel when given) for `lease` seconds.
+
+        No other dispatcher gets them meanwhile.
+        """
         now = time.time() if now is None else now
         token = secrets.token_hex(8)
         due = (
@@ -199,6 +207,8 @@ class Outbox:
             .order_by(deliveries.c.id)
             .limit(limit)
         )
+        if channel is not None:
+            due = due.where(deliveries.c.channel == channel)
         if self.skip_locked:
             due = due.with_for_update(skip_locked=True)
         with self.engine.begin() as connection:

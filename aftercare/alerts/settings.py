@@ -23,7 +23,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from aftercare.database import database_url
 from aftercare.environment import DEFAULTS, SettingError, read_flag, read_port
@@ -35,6 +35,20 @@ DEFAULT_SMTP_PORT = 587
 MIN_SECRET_LENGTH = 16
 # The secrets alert senders read, each of which may come from NAME_FILE (Docker secrets).
 ALERT_SECRETS = ("ALERT_WEBHOOK_SECRET", "SMTP_PASSWORD", "POSTGRES_PASSWORD")
+# The channels a dispatcher delivers on, in the order they are tried (the console's inbox needs no delivery).
+DELIVERY_CHANNELS = ("webhook", "email")
+
+
+def url_for_logs(url: str) -> str:
+    """A URL as a log may show it: its scheme, host and path, without a query, sign-in or fragment.
+
+    A webhook's address often carries its receiver's credentials (`?token=...`, `user:password@`).
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 @dataclass(frozen=True)
@@ -64,8 +78,9 @@ class AlertSettings:
 
     @property
     def channels(self) -> tuple[str, ...]:
-        """The delivery channels, in the order they are tried: "webhook", "email"."""
-        return (("webhook",) if self.webhook_url else ()) + (("email",) if self.smtp else ())
+        """The delivery channels configured, in the order of DELIVERY_CHANNELS."""
+        configured = {"webhook": bool(self.webhook_url), "email": self.smtp is not None}
+        return tuple(channel for channel in DELIVERY_CHANNELS if configured[channel])
 
     @property
     def enabled(self) -> bool:
@@ -87,7 +102,7 @@ class AlertSettings:
             )
         where = []
         if self.webhook_url:
-            where.append(f"a signed POST to {self.webhook_url}")
+            where.append(f"a signed POST to {url_for_logs(self.webhook_url)}")
         if self.smtp:
             where.append(f"email to {', '.join(self.smtp.recipients)} via {self.smtp.host}:{self.smtp.port}")
         details = "with the triggering message" if self.include_details else "without health details"

@@ -100,3 +100,19 @@ def test_an_escalation_repeating_within_hours_alerts_once_but_a_higher_level_ale
     callback = new_alert("callback", None, "anna", "http://console/anna", {"callback": {"name": "A"}}, now=NOW + 240)
     assert outbox.add(callback, ["webhook"])
     assert outbox.counts() == {PENDING: 5}
+
+
+def test_marking_a_case_handled_restarts_the_repeat_window(outbox):
+    handled = NOW + 600
+    assert outbox.add(escalation(level="emergency"), ["webhook"])
+    assert not outbox.add(escalation(level="injector", now=NOW + 300), ["webhook"])  # not handled yet
+    assert outbox.add(escalation(level="injector", now=handled + 60), ["webhook"], handled_at=handled)
+    assert not outbox.add(escalation(level="injector", now=handled + 120), ["webhook"], handled_at=handled)
+    assert outbox.add(escalation(level="emergency", now=handled + 180), ["webhook"], handled_at=handled)
+    assert outbox.counts() == {PENDING: 3}
+
+
+def test_an_alert_in_the_second_the_case_was_handled_was_seen_by_whoever_handled_it(outbox):
+    assert outbox.add(escalation(now=NOW), ["webhook"])
+    assert outbox.add(escalation(now=NOW + 60), ["webhook"], handled_at=NOW)  # boundary: the same second
+    assert not outbox.add(escalation(now=NOW + 120), ["webhook"], handled_at=NOW + 60 - 1)

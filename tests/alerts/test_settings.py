@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.alerts.settings import read_alert_settings
+from aftercare.alerts.settings import read_alert_settings, url_for_logs
 from aftercare.environment import SettingError
 
 SECRET = "s" * 32
@@ -58,3 +58,16 @@ def test_a_webhook_and_email_together():
 def test_a_wrong_setting_is_refused_naming_the_variable(environ, message):
     with pytest.raises(SettingError, match=message):
         read_alert_settings(environ)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://clinic.example/hook?token=abc&x=1", "https://clinic.example/hook"),
+        ("https://bot:pass@clinic.example:8443/alerts/in#part", "https://clinic.example/alerts/in"),
+        ("http://[::1]:8080/hook?key=abc", "http://[::1]/hook"),
+        ("https://clinic.example", "https://clinic.example"),
+    ],
+)
+def test_a_url_for_the_logs_keeps_scheme_host_and_path_only(url, shown):
+    assert url_for_logs(url) == shown

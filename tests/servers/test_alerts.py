@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import time
 
+from aftercare.staff.inbox import HANDLED, NEW
+from aftercare.staff.store import StaffStore, connect
+
 MARKER = "quokka"
 
 
@@ -48,6 +51,20 @@ def test_an_emergency_alerts_even_while_the_receiver_is_down_for_a_while(servers
 
 def said(replies: list[dict]) -> str:
     return " ".join(reply.get("text", "") for reply in replies)
+
+
+def test_a_warning_sign_after_the_case_was_marked_handled_alerts_the_clinic_and_reopens_it(servers, alert_receiver):
+    sender = "alert-after-handled"
+    servers.send(sender, "there's pus coming out of a spot on my cheek")
+    assert len(alerts_for(alert_receiver, sender, 1)) == 1
+    staff = StaffStore(connect(f"sqlite:///{servers.database}"))  # what "Mark handled" in the console does
+    staff.save_account("nurse-after-handled@example.org", "Nurse Jo", "not-a-real-hash")
+    staff.mark_handled(sender, staff.account_by_email("nurse-after-handled@example.org"), "called her")
+    assert staff.inbox(only=sender)[0].status == HANDLED
+    replies = said(servers.send(sender, "the redness is spreading and my cheek is hot"))
+    assert "is a warning sign" in replies
+    assert [alert["level"] for alert in alerts_for(alert_receiver, sender, 2)] == ["injector", "injector"]
+    assert staff.inbox(only=sender)[0].status == NEW
 
 
 def test_a_callback_request_asks_confirms_and_alerts_the_clinic_with_the_details(servers, alert_receiver):
