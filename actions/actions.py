@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +14,7 @@ from actions.settings import CLINIC
 from actions.turns import carry_out, decide, person_is_answering, reading, stored_procedure_time
 from aftercare.plan import Progress
 from aftercare.timestamps import parse_timestamp, plausibility_problem, reference_now
-from aftercare.turn import format_time_update, read_procedure_time
+from aftercare.turn import FALLBACK_INTENT, format_time_update, not_understood, read_procedure_time
 
 CARRIED_OVER_SLOTS = ("procedure_time", "escalation", "aftercare_progress")  # kept when a new session starts
 PROGRESS_SLOT = "aftercare_progress"
@@ -123,12 +124,12 @@ class ActionAnswerCheckIn(ActionDecideTurn):
 
 
 class ActionAskRephrase(Action):
-    """On low confidence: ask to rephrase, never guess, and give the clinic's contact."""
+    """On low confidence: ask to rephrase, never guess, and give the clinic's contact (a symptom: say so)."""
 
     def name(self) -> str:
         return "action_ask_rephrase"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if not person_is_answering(dispatcher, tracker):
-            dispatcher.utter_message(response="utter_ask_rephrase", **CLINIC.contact_details())
-        return []
+        if person_is_answering(dispatcher, tracker):
+            return []
+        return carry_out(dispatcher, tracker, not_understood(replace(reading(tracker), intent=FALLBACK_INTENT), CLINIC))

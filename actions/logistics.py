@@ -6,6 +6,7 @@ clinic.yml; neither action asks for the procedure time.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,9 +14,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.settings import CLINIC
-from actions.turns import person_is_answering
+from actions.turns import carry_out, person_is_answering, reading
 from aftercare.logistics import QUESTIONS, logistics_answer
 from aftercare.timestamps import reference_now
+from aftercare.turn import NOT_COVERED_INTENT, not_understood
 
 
 class ActionAnswerLogistics(Action):
@@ -42,6 +44,8 @@ class ActionSayNotCovered(Action):
         return "action_say_not_covered"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if not person_is_answering(dispatcher, tracker):
-            dispatcher.utter_message(response="utter_not_covered", **CLINIC.contact_details())
-        return []
+        if person_is_answering(dispatcher, tracker):
+            return []
+        return carry_out(
+            dispatcher, tracker, not_understood(replace(reading(tracker), intent=NOT_COVERED_INTENT), CLINIC)
+        )

@@ -32,6 +32,10 @@ class Assertion(str, Enum):
 
 EMERGENCY = "emergency"
 SYMPTOM = "symptom"
+# The parse data's key for the warning signs a message supposes or asks about ("what if my lips swell?").
+ASKED_ABOUT_KEY = "signs_asked_about"
+# The parse data's key saying a message describes a symptom there now (no warning sign): "my cheek feels sore".
+SYMPTOM_KEY = "describes_symptom"
 
 
 def classifier_may_escalate(emergency_guess: bool, mentions: Collection[tuple[str, Assertion]]) -> bool:

@@ -10,13 +10,14 @@ messages and slot events.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aftercare.assertion import Assertion
+from aftercare.assertion import ASKED_ABOUT_KEY, SYMPTOM_KEY, Assertion
 from aftercare.care_guide import Advice, CareGuide, advise
 from aftercare.clinic import Clinic
 from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, more_urgent, report_level
@@ -50,9 +51,26 @@ ALL_GOOD_INTENT = "check_in_all_good"
 WORRIED_INTENT = "check_in_worried"
 PANEL_ENTITY = "plan_view"  # the widget's "Your aftercare" panel sends /request_plan{"plan_view": "panel"}
 PLAN_PAYLOAD_KEY = "aftercare_plan"
+MAX_HOURS = 10 * OLDEST_PLAUSIBLE.total_seconds() / 3600  # a quick reply's hours beyond this are not a time at all
 # The intents whose turn this module decides; the others are small talk, logistics or forms (data/rules).
 HUMAN_INTENT = "request_human"
-DECIDED_INTENTS = frozenset({*REPORT_INTENTS, TIME_INTENT, PLAN_INTENT, ALL_GOOD_INTENT, WORRIED_INTENT, HUMAN_INTENT})
+FALLBACK_INTENT = "nlu_fallback"
+NOT_COVERED_INTENT = "out_of_scope"
+DECIDED_INTENTS = frozenset(
+    {
+        *REPORT_INTENTS,
+        TIME_INTENT,
+        PLAN_INTENT,
+        ALL_GOOD_INTENT,
+        WORRIED_INTENT,
+        HUMAN_INTENT,
+        FALLBACK_INTENT,
+        NOT_COVERED_INTENT,
+    }
+)
+# Care topics that answer a symptom whatever its words (besides the topics of an expected effect, care_guide.yml's
+# `effect`): what is normal, the warning signs, pain and cooling.
+SYMPTOM_TOPICS = frozenset({"side_effects", "infection_risk", "pain_relief", "cooling"})
 PERSON_IS_ANSWERING = (
     "{staff_name} from {clinic_name} is with you in this chat and will answer here. If you have trouble breathing, "
     "swelling of the lips, tongue or throat, or feel faint, call {emergency_number} now."
@@ -83,6 +101,9 @@ class Reading:
     symptom_onset: datetime | None = None  # "bleeding since this morning"
     asked_in_general: bool = False  # "how long does redness usually last?"
     not_there_now: frozenset[str] = frozenset()  # topics the patient says are gone ("the swelling has gone down")
+    signs_asked_about: tuple[str, ...] = ()  # warning signs supposed, not reported ("what if my lips swell?")
+    named_topics: frozenset[str] = frozenset()  # the topics the message's own words name (its topic entities)
+    describes_symptom: bool = False  # a symptom or effect there now, and no warning sign ("my cheek feels sore")
     language: str = ENGLISH
     from_panel: bool = False  # the widget's plan panel asked, not the patient in words
     metadata_time: Any = None  # the widget's procedure_time metadata, as sent
@@ -106,6 +127,9 @@ class Reading:
             symptom_onset=_first_timestamp(entities, "symptom_onset"),
             asked_in_general=topic_question_status(str(parse.get("text") or "")) == Assertion.GENERAL,
             not_there_now=frozenset(parse.get(NOT_THERE_NOW_KEY) or ()),
+            signs_asked_about=tuple(str(category) for category in parse.get(ASKED_ABOUT_KEY) or ()),
+            named_topics=frozenset(str(e.get("value")) for e in entities if e.get("entity") == "topic"),
+            describes_symptom=parse.get(SYMPTOM_KEY) is True,
             language=message_language(parse),
             from_panel=any(e.get("entity") == PANEL_ENTITY and e.get("value") == "panel" for e in entities),
             metadata_time=metadata.get("procedure_time"),
@@ -129,7 +153,7 @@ def _first_hours(entities: list[Mapping[str, Any]]) -> float | None:
                 hours = float(entity.get("value"))
             except (TypeError, ValueError):
                 continue
-            if 0 <= hours < OLDEST_PLAUSIBLE.total_seconds() / 3600:
+            if math.isfinite(hours) and abs(hours) < MAX_HOURS:
                 return hours
     return None
 
@@ -196,6 +220,7 @@ class Decision:
     slots: dict[str, Any] = field(default_factory=dict)
     answered: tuple[str, ...] = ()  # the care topics answered
     waiting: tuple[str, ...] = ()  # the care topics that wait for the procedure time
+    symptom_not_placed: bool = False  # a symptom the assistant cannot place: said so, with the clinic's number
     asks_time: bool = False
 
     def say(self, response: str | None = None, text: str | None = None, **values: Any) -> None:
@@ -222,11 +247,36 @@ def decide_turn(reading: Reading, state: State, now: datetime, clinic: Clinic, g
         return _share_contact(state, clinic)
     if state.person_answering is not None and not reading.from_panel:
         return person_answers(reading, state, clinic)
+    if reading.intent in (FALLBACK_INTENT, NOT_COVERED_INTENT):
+        return not_understood(reading, clinic)
     if reading.intent == PLAN_INTENT or (reading.intent == TIME_INTENT and state.plan_pending):
         return _plan(reading, state, now, clinic, guide)
     if reading.intent in (ALL_GOOD_INTENT, WORRIED_INTENT):
         return _check_in_answer(reading, state, now, clinic, guide)
     return _answer(reading, state, now, clinic, guide)
+
+
+def not_understood(reading: Reading, clinic: Clinic) -> Decision:
+    """A message the assistant cannot answer: a symptom it cannot place is said so, with the clinic's number.
+
+    Otherwise the patient is asked to rephrase (a low-confidence guess) or told the care guide does not cover it.
+    """
+    decision = Decision(symptom_not_placed=reading.describes_symptom)
+    if reading.describes_symptom:
+        decision.say("utter_symptom_not_placed", **clinic.contact_details())
+    elif reading.intent == NOT_COVERED_INTENT:
+        decision.say("utter_not_covered", **clinic.contact_details())
+    else:
+        decision.say("utter_ask_rephrase", **clinic.contact_details())
+    return decision
+
+
+def _unrelated_to_symptom(reading: Reading, guide: CareGuide) -> bool:
+    """A symptom answered on a topic its words do not name and that is not about symptoms ("sore cheek" -> actives)."""
+    if not reading.describes_symptom or not reading.topics:
+        return False
+    related = reading.named_topics | SYMPTOM_TOPICS | {name for name, topic in guide.topics.items() if topic.effect}
+    return not any(name in related for name in reading.topics)
 
 
 def person_answers(reading: Reading, state: State, clinic: Clinic) -> Decision:
@@ -355,6 +405,10 @@ def _answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide
         ask_procedure_time(decision, clinic, guide)
         decision.slots.update(rejected_procedure_time=None, pending_topic=" ".join(topics) or None)
         return decision
+    if _unrelated_to_symptom(reading, guide):
+        decision = not_understood(reading, clinic)
+        decision.slots["pending_topic"] = None
+        return decision
     if not topics:
         if state.procedure_time is None:
             decision.say("utter_procedure_time_not_understood")
@@ -364,6 +418,10 @@ def _answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide
         decision.slots["pending_topic"] = None
         return decision
 
+    if reading.signs_asked_about:
+        # What to do if a warning sign happens comes first, an emergency's before any other: no alarm.
+        emergency = reading.signs_asked_about[0] == EMERGENCY
+        decision.say("utter_if_emergency_sign" if emergency else "utter_if_warning_sign", **details)
     answered: list[tuple[str, Advice]] = []
     waiting: list[str] = []
     for name in topics:

@@ -10,6 +10,12 @@ found is negated, resolved, hypothetical, general, past, someone else's or benig
 then the best-ranked care question, or the side effects, which list the warning signs.
 The intent ranking is left as the classifier produced it.
 
+The warning signs a message only supposes or asks about ("what if my lips swell?") go to the actions in the parse
+data's `signs_asked_about`, so the answer says what to do if one happens, with no alarm.
+
+A message describing a symptom or an expected effect there now, with no warning sign, says so in the parse data's
+`describes_symptom`, so that the actions never answer it confidently on a topic it does not name.
+
 The care topics the patient says are not there now ("the swelling has gone down completely") go to the actions in
 the parse data's `not_there_now` (aftercare/topics.py), so a care-guide window that escalates answers in general.
 """
@@ -35,13 +41,15 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from aftercare.assertion import classifier_may_escalate
+from aftercare.assertion import ASKED_ABOUT_KEY, SYMPTOM_KEY, Assertion, classifier_may_escalate
 from aftercare.topics import NOT_THERE_NOW_KEY, topics_not_there_now
-from aftercare.warning_signs import EFFECT, EMERGENCY, Lexicon, WarningSign, find_sign_mentions, load_lexicon
+from aftercare.warning_signs import EFFECT, EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 from components.config_files import load_or_refuse
 from components.entities import rule_entity
 
 ENTITY_NAME = "warning_sign"
+ASKED_ABOUT = (Assertion.HYPOTHETICAL, Assertion.GENERAL)
+NOT_SIGNS = (EFFECT, SYMPTOM)  # mentions that are no warning sign on their own
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -96,6 +104,11 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
             not_there_now = topics_not_there_now((sign.text, sign.topic, sign.status.escalates) for sign in mentions)
             if not_there_now:
                 message.set(NOT_THERE_NOW_KEY, not_there_now, add_to_output=True)
+            asked_about = signs_asked_about(mentions)
+            if asked_about and not signs:
+                message.set(ASKED_ABOUT_KEY, asked_about, add_to_output=True)
+            if not signs and any(sign.category in NOT_SIGNS and sign.status.escalates for sign in mentions):
+                message.set(SYMPTOM_KEY, True, add_to_output=True)
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
@@ -107,6 +120,9 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
                 [(sign.category, sign.status) for sign in mentions if sign.category != EFFECT],
             ):
                 message.set(INTENT, self._instead_of_report(message, reports), add_to_output=True)
+            elif asked_about and not str(predicted or "").startswith("ask_"):
+                # "What if my lips swell?" gets what to do if it happens, with the signs to watch for.
+                message.set(INTENT, {INTENT_NAME_KEY: self._config["watch_for_intent"], PREDICTED_CONFIDENCE_KEY: 1.0})
         return messages
 
     def _instead_of_report(self, message: Message, reports: set[str]) -> dict[str, Any]:
@@ -128,6 +144,14 @@ def lexicon_path(configured: str) -> Path:
     if path.is_absolute() or path.exists():
         return path
     return REPOSITORY / path
+
+
+def signs_asked_about(mentions: list[WarningSign]) -> list[str]:
+    """The warning-sign categories a message supposes or asks about ("what if my lips swell?"), emergency first."""
+    asked = {
+        sign.category for sign in mentions if sign.status in ASKED_ABOUT and sign.category not in (EFFECT, SYMPTOM)
+    }
+    return sorted(asked, key=lambda category: (category != EMERGENCY, category))
 
 
 def sign_entity(sign: WarningSign) -> dict[str, Any]:

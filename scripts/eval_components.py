@@ -107,6 +107,9 @@ class Outcome:
     procedure_time: str | None
     topics: frozenset[str]
     by_classifier: bool  # escalated on the classifier's report_* guess alone (the detector found no sign)
+    # Not escalated, but told the assistant cannot tell whether it is expected, with the clinic's number (the
+    # safety net), or asked to rephrase with the number; else a confident answer.
+    safety_net: bool = False
 
 
 Parser = Callable[[Iterable[str]], list[dict[str, Any]]]
@@ -160,7 +163,13 @@ def message_outcome(parse: dict[str, Any], stored_time: datetime | None, now: da
         procedure_time=format_timestamp(set_time) if set_time else None,
         topics=frozenset(decision.answered + decision.waiting) if decision else frozenset(),
         by_classifier=reading.intent in REPORT_INTENTS and not reading.signs,
+        safety_net=decision is not None and decision.level is None and _says_to_call(decision),
     )
+
+
+def _says_to_call(decision: Any) -> bool:
+    """Whether a calm turn still tells the patient to call: the safety net, or the rephrase prompt."""
+    return decision.symptom_not_placed or any(reply.response == "utter_ask_rephrase" for reply in decision.replies)
 
 
 def evaluate_messages(parse: Parser, messages: Path) -> tuple[list[str], Counter]:
@@ -188,6 +197,8 @@ def evaluate_messages(parse: Parser, messages: Path) -> tuple[list[str], Counter
             reached = outcome.escalation == EMERGENCY if expected == EMERGENCY else outcome.escalation is not None
             row["escalated"] += reached
             row["net_catches"] += reached and outcome.by_classifier
+            row["safety_net"] += outcome.escalation is None and outcome.safety_net
+            row["confident_misses"] += outcome.escalation is None and not outcome.safety_net
         expected_time = case.get("procedure_time")
         if "procedure_time" in case:  # a set that states no times is not scored on them
             row["times"] += 1
@@ -213,6 +224,10 @@ def evaluate_messages(parse: Parser, messages: Path) -> tuple[list[str], Counter
             f"{ratio(row['false_alarms'], row['must_not']):>13}  {ratio(row['times_right'], row['times']):>10}  "
             f"{ratio(row['topics_answered'], row['topics']):>8}"
         )
+    lines.append(
+        f"    Warning signs not escalated: {total['safety_net']} told to call by the safety net or the rephrase "
+        f"prompt, {total['confident_misses']} answered confidently without the clinic's number"
+    )
     lines.append(
         f"    The classifier's report_* guess where the detector found no sign: caught {total['net_catches']} of "
         f"{total['must']} messages that must escalate, raised {total['net_false_alarms']} of "

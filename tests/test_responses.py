@@ -72,16 +72,29 @@ INTENTS = [
     "report_warning_sign",
     "report_emergency",
     "request_human",
+    "nlu_fallback",
+    "out_of_scope",
 ]
 TIMES = [None, NOW - timedelta(hours=3), NOW - timedelta(hours=30), NOW - timedelta(days=5), NOW - timedelta(days=40)]
 REJECTED = [None, NOW + timedelta(days=3), NOW - timedelta(days=800)]
 
 
 def every_decision():
-    for intent, known, rejected, pending, plan_pending, person, language in itertools.product(
-        INTENTS, TIMES, REJECTED, [(), ("swelling",)], [False, True], [None, "Dana"], ["en", "es"]
+    for intent, known, rejected, pending, plan_pending, person, language, asked, symptom in itertools.product(
+        INTENTS,
+        TIMES,
+        REJECTED,
+        [(), ("swelling",)],
+        [False, True],
+        [None, "Dana"],
+        ["en", "es"],
+        [(), ("emergency",), ("infection",)],
+        [False, True],
     ):
-        reading = Reading(intent=intent, topics=(intent[4:],) if intent.startswith("ask_") else (), language=language)
+        topics = (intent[4:],) if intent.startswith("ask_") else ()
+        reading = Reading(
+            intent=intent, topics=topics, language=language, signs_asked_about=asked, describes_symptom=symptom
+        )
         state = State(
             procedure_time=known,
             rejected_time=rejected,

@@ -59,6 +59,9 @@ OTHER_PERSON = "other_person"
 REPORTED_SPEECH = "reported_speech"
 UNCERTAIN = "uncertain"
 CONDITIONAL = "conditional"
+ON_BEHALF = "on_behalf"
+STRANGER = "stranger"
+HELP_SEEKING = "help_seeking"
 CUE_KEYS = (
     NEGATION,
     PSEUDO,
@@ -77,6 +80,9 @@ CUE_KEYS = (
     REPORTED_SPEECH,
     UNCERTAIN,
     CONDITIONAL,
+    ON_BEHALF,
+    STRANGER,
+    HELP_SEEKING,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -118,6 +124,9 @@ class Lexicon:
     signs: Matcher
     cues: Matcher
     settings: Settings
+    # Pairs of parts that together are a sign of a category wherever each stands in the message: part matches are
+    # keyed "<category>:<pair index>:<0 or 1>".
+    combinations: Matcher
     negation_words: frozenset[str]
     interjections: frozenset[str]
     negation_fillers: frozenset[str]
@@ -133,6 +142,9 @@ class Lexicon:
     conditional_times: frozenset[str]
     list_joiners: frozenset[str]
     first_person: frozenset[str]
+    self_words: frozenset[str]
+    there_now_words: frozenset[str]
+    present_tense_words: frozenset[str]
     resolution_pronouns: frozenset[str]
 
 
@@ -221,6 +233,17 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         if patterns:
             signs.add(EFFECT_PREFIX + str(topic), patterns)
 
+    combinations = Matcher(nlp.vocab)
+    for category, pairs in (data.get("combinations") or {}).items():
+        if category not in CATEGORIES:
+            raise ValueError(f"Unknown warning-sign category in the lexicon's combinations: {category!r}")
+        for index, pair in enumerate(pairs or []):
+            parts = str(pair).split(" + ")
+            if len(parts) != 2:
+                raise ValueError(f"combinations.{category}[{index}] must be two patterns joined by ' + '")
+            for part, phrase in enumerate(parts):
+                combinations.add(f"{category}:{index}:{part}", _compile_all([phrase], *compile_args))
+
     cues = Matcher(nlp.vocab)
     cue_lists = {
         NEGATION: negation["cues"],
@@ -240,6 +263,9 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         REPORTED_SPEECH: other_person.get("reporting_verbs") or [],
         UNCERTAIN: data.get("uncertainty") or [],
         CONDITIONAL: general.get("conditionals") or [],
+        ON_BEHALF: other_person.get("on_behalf_cues") or [],
+        STRANGER: other_person.get("stranger_cues") or [],
+        HELP_SEEKING: other_person.get("help_seeking") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)
@@ -251,6 +277,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         signs=signs,
         cues=cues,
         settings=settings,
+        combinations=combinations,
         negation_words=negation_words,
         interjections=_first_norms(negation.get("interjections") or [], nlp),
         negation_fillers=_all_norms(negation.get("fillers") or [], nlp),
@@ -266,6 +293,9 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         conditional_times=_all_norms(general.get("conditional_times") or [], nlp),
         list_joiners=_first_norms(general.get("list_joiners") or [], nlp),
         first_person=_all_norms(other_person.get("first_person") or [], nlp),
+        self_words=_all_norms(other_person.get("self_words") or [], nlp),
+        there_now_words=_all_norms(other_person.get("there_now_words") or [], nlp),
+        present_tense_words=_all_norms(other_person.get("present_tense_words") or [], nlp),
         resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
     )
 

@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping, Sequence
 
+from spacy.tokens import Doc
+
 from aftercare.assertion import Assertion
 from aftercare.warning_signs.lexicon import (
     BENIGN,
@@ -10,7 +12,9 @@ from aftercare.warning_signs.lexicon import (
     FRAME_ANY_AFTER,
     FRAME_QUESTION_AFTER,
     FRAME_QUESTION_BEFORE,
+    HELP_SEEKING,
     NEGATION,
+    ON_BEHALF,
     OTHER_PERSON,
     PAST,
     PRESENT_NOW,
@@ -20,6 +24,7 @@ from aftercare.warning_signs.lexicon import (
     RESOLVED_AFTER,
     RESOLVED_AFTER_FINAL,
     RESOLVED_BEFORE,
+    STRANGER,
     UNCERTAIN,
     Lexicon,
     Span,
@@ -68,14 +73,48 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
     # classifier's report_* guess, unless they overlap a sign read as one.
     benign = [c for c in inside_benign if not any(c.start < k.end and k.start < c.end for k in candidates)]
     negations = _active_negations(cues, tokens, lexicon)
+    statuses = {}
+    for candidate in candidates:
+        statuses[candidate] = _status(candidate, cues, negations, tokens, lexicon)
+    for candidate, status in _combined(doc, lexicon, tokens, cues, negations):
+        candidates.append(candidate)
+        statuses[candidate] = status
     signs = []
     for candidate in sorted([*candidates, *benign], key=lambda c: (c.start, c.end)):
         is_benign = candidate in benign
-        status = Assertion.BENIGN if is_benign else _status(candidate, cues, negations, tokens, lexicon)
+        status = Assertion.BENIGN if is_benign else statuses[candidate]
         start, end = doc[candidate.start].idx, doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
         category, _, topic = candidate.category.partition(":")  # "effect:redness"
         signs.append(WarningSign(category, start, end, text[start:end], status, topic or None))
     return signs
+
+
+def _combined(
+    doc: Doc, lexicon: Lexicon, tokens: Tokens, cues: Mapping[str, Sequence[Span]], negations: Sequence[Span]
+) -> list[tuple[Candidate, Assertion]]:
+    """The signs two parts make together wherever each stands ("a fever of 40 ... she's vomiting"), both there now.
+
+    The combined sign spans from the first part's start to the second's end; it is uncertain when either part is.
+    """
+    parts: dict[tuple[str, str], dict[str, list[Candidate]]] = {}
+    for match_id, start, end in lexicon.combinations(doc):
+        category, index, part = lexicon.nlp.vocab.strings[match_id].split(":")
+        parts.setdefault((category, index), {}).setdefault(part, []).append(Candidate(category, start, end))
+    combined = []
+    for (category, _), found in parts.items():
+        there = {
+            part: [(c, status) for c in matches if (status := _status(c, cues, negations, tokens, lexicon)).escalates]
+            for part, matches in found.items()
+        }
+        if not there.get("0") or not there.get("1"):
+            continue
+        (first, first_status), (second, second_status) = there["0"][0], there["1"][0]
+        if first.start < second.end and second.start < first.end:
+            continue  # one phrase read twice is no combination
+        start, end = min(first.start, second.start), max(first.end, second.end)
+        uncertain = Assertion.UNCERTAIN in (first_status, second_status)
+        combined.append((Candidate(category, start, end), Assertion.UNCERTAIN if uncertain else Assertion.PRESENT))
+    return combined
 
 
 def _status(
@@ -95,9 +134,9 @@ def _status(
         return Assertion.PAST
     if _is_supposed(candidate, cues, tokens, lexicon):
         return Assertion.HYPOTHETICAL
-    suppressible = candidate.category not in lexicon.never_suppressed
-    if suppressible and _is_someone_elses(candidate, cues, tokens, lexicon):
+    if _is_someone_elses(candidate, cues, tokens, lexicon):
         return Assertion.OTHER_PERSON
+    suppressible = candidate.category not in lexicon.never_suppressed
     general = _general_frame(candidate, cues, tokens, lexicon) if suppressible else None
     if general is not None:
         return general
@@ -142,16 +181,48 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
 def _is_someone_elses(
     candidate: Candidate, cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon
 ) -> bool:
-    """A person cue earlier in the sentence, not reporting speech, and no first-person word up to the sign."""
+    """A person cue earlier in the sentence, not reporting speech, no first-person word up to the sign, and...
+
+    ...a stranger ("a girl at work"), or a relation with nothing saying the writer writes for them, while the writer
+    speaks of themselves or tells what happened in the past. Someone writing for the patient reports the patient's
+    sign (lexicon: other_person).
+    """
     sentence = tokens.sentence[candidate.start]
-    for start, end in cues[OTHER_PERSON]:
-        if end > candidate.start or tokens.sentence[start] != sentence:
-            continue
-        if any(end <= r_start <= end + 3 for r_start, _ in cues[REPORTED_SPEECH]):
-            continue  # "my husband says it's oozing": the patient's own skin
-        if not any(tokens.norms[i] in lexicon.first_person for i in range(end, candidate.start)):
-            return True
+    for key in (STRANGER, OTHER_PERSON):
+        for start, end in cues[key]:
+            if end > candidate.start or tokens.sentence[start] != sentence:
+                continue
+            if any(end <= r_start <= end + 3 for r_start, _ in cues[REPORTED_SPEECH]):
+                continue  # "my husband says it's oozing": the patient's own skin
+            if any(tokens.norms[i] in lexicon.first_person for i in range(end, candidate.start)):
+                continue
+            if key == STRANGER:
+                return True
+            if cues[ON_BEHALF]:
+                return False
+            speaks_of_self = _writer_speaks_of_themselves(cues, tokens, lexicon)
+            return speaks_of_self or not _there_now((start, end), candidate, tokens, lexicon)
     return False
+
+
+def _writer_speaks_of_themselves(cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> bool:
+    """A self word outside the help asked for the patient: "is it ok if I go back in?", not "what do I do"."""
+    helping = {i for start, end in cues[HELP_SEEKING] for i in range(start, end)}
+    return any(norm in lexicon.self_words and i not in helping for i, norm in enumerate(tokens.norms))
+
+
+def _there_now(cue: Span, candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """Whether the person's sign is there now, not a past story (see the lexicon's other_person.there_now_words).
+
+    A there-now word anywhere in the sign's sentence, or a present-tense word from the person cue to the end of the
+    sign's clause ("my son has a fever"; "my cousin had hives, is that common?" is a story).
+    """
+    sentence = tokens.sentence[candidate.start]
+    if any(tokens.sentence[i] == sentence and norm in lexicon.there_now_words for i, norm in enumerate(tokens.norms)):
+        return True
+    end = next((i for i in range(candidate.end, len(tokens.norms)) if tokens.breaks[i]), len(tokens.norms))
+    possessive = cue[1] if tokens.norms[cue[1]] in ("'s", "s") else None  # "my mum's lips": not "is"
+    return any(tokens.norms[i] in lexicon.present_tense_words for i in range(cue[0], end) if i != possessive)
 
 
 def _active_negations(cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> list[Span]:

@@ -414,3 +414,71 @@ def test_a_sign_supposed_after_if_is_asked_about_not_reported(text: str, categor
     """Answered with what to do if it happens (aftercare/turn.py), never an alarm."""
     assert not detect_warning_signs(text)
     assert [(m.category, m.status) for m in find_sign_mentions(text)] == [(category, Assertion.HYPOTHETICAL)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there's a whistling noise when I breathe in",  # noisy breathing
+        "her breathing sounds rattly",
+        "my husband is not making sense",  # confusion
+        "he seems really confused and drowsy",
+        "my son is having a seizure",
+        "she's barely responding to me",
+        "my partner's lips look blue",
+        "temp is 104.2 and I've thrown up twice",  # a fever with vomiting, anywhere in the message
+        "fever of 40, she's vomiting and shivering",
+        "high fever with rigors and teeth chattering",
+        "hives on my neck and my throat feels itchy",  # anaphylaxis: hives with an itchy or tight throat
+        "welts everywhere and a tight throat",
+    ],
+)
+def test_emergencies_said_in_other_words_or_in_combination_go_to_the_emergency_number(text: str) -> None:
+    assert EMERGENCY in {sign.category for sign in detect_warning_signs(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was confused about which serum to use",
+        "can I use a grey lip balm",
+        "allergic reaction on my cheeks, throat is fine",
+        "rash on my face, no itchy throat",
+        "no fever but I threw up after lunch",
+        "what if I get a fever and start vomiting",
+        "my throat is a bit scratchy from a cold",
+    ],
+)
+def test_a_part_of_a_combination_alone_or_not_there_now_is_no_emergency(text: str) -> None:
+    assert EMERGENCY not in {sign.category for sign in detect_warning_signs(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Writing for my wife: she has yellow pus coming out of a couple of the needle spots",  # says so
+        "my son had it done on Monday and now he's running a fever",  # there now
+        "my boyfriend came out in itchy welts on his face tonight",
+        "my mom had microneedling and now she cant breathe what do i do",  # asking for help is no word of oneself
+        "my husband's lips and tongue are swelling after he tried my numbing cream",
+        "my mum passed out after her session and she's still very drowsy",
+        "my son is having a seizure",
+    ],
+)
+def test_someone_writing_for_the_patient_reports_the_patients_sign(text: str) -> None:
+    assert detect_warning_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My coworker fainted at work today (heat). Anyway is it ok if I go back in tomorrow with red skin?",  # self
+        "boyfriend has a swollen lip from a bee sting - can i use the ice pack on my face too",
+        "my sister broke out in a rash after her microneedling, how likely is that for me?",
+        "my colleague had hives after her treatment, is that common",  # a story told in the past
+        "my mum's lips swelled up after her filler, could that happen with microneedling?",
+        "a girl at work said she got scarring from it",  # a stranger is never the patient
+    ],
+)
+def test_someone_elses_sign_unrelated_to_the_patient_raises_no_alarm(text: str) -> None:
+    assert not detect_warning_signs(text)

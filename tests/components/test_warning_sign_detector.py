@@ -196,3 +196,23 @@ def test_the_topics_the_patient_says_are_gone_go_to_the_actions(tmp_path: Path) 
     assert gone.get("not_there_now") == ["swelling"]
     assert gone.as_dict_nlu()["not_there_now"] == ["swelling"]  # in the parse data the actions read
     assert process(detector, classified_message("my face is still swollen")).get("not_there_now") is None
+
+
+@pytest.mark.parametrize(
+    ("ranking", "intent"),
+    [
+        (
+            [{"name": "report_emergency", "confidence": 0.8}, {"name": "ask_swelling", "confidence": 0.1}],
+            "ask_swelling",
+        ),
+        (FALLBACK_RANKING, "ask_side_effects"),
+        (DIET_RANKING, "ask_makeup"),
+    ],
+)
+def test_a_sign_only_supposed_is_passed_on_as_asked_about_and_never_escalates(
+    tmp_path: Path, ranking: list[dict[str, Any]], intent: str
+) -> None:
+    message = process(create_detector(tmp_path), classified_message("what should I do if my lips swell?", ranking))
+    assert message.get(ENTITIES) in (None, [])
+    assert message.get("signs_asked_about") == ["emergency"]
+    assert message.get(INTENT)["name"] == intent

@@ -1,0 +1,85 @@
+"""The turn decision (aftercare/turn.py) on its own: what a message gets, with no Rasa and no server."""
+
+from datetime import timedelta
+
+import pytest
+
+from actions.settings import CLINIC, GUIDE
+from aftercare.timestamps import parse_timestamp
+from aftercare.turn import Reading, State, decide_turn, read_procedure_time
+
+NOW = parse_timestamp("2026-11-30T15:00:00Z")  # a Monday, the clinic open
+
+
+def decide(intent: str, hours: float | None = 30, **reading):
+    state = State(procedure_time=NOW - timedelta(hours=hours) if hours is not None else None, timezone=CLINIC.timezone)
+    return decide_turn(Reading(intent=intent, **reading), state, NOW, CLINIC, GUIDE)
+
+
+def said(decision):
+    return [reply.response or reply.text for reply in decision.replies if reply.payload is None]
+
+
+@pytest.mark.parametrize(
+    ("asked", "response"), [("emergency", "utter_if_emergency_sign"), ("allergy", "utter_if_warning_sign")]
+)
+def test_a_sign_asked_about_gets_what_to_do_if_it_happens_with_no_alarm(asked, response):
+    decision = decide("ask_swelling", topics=("swelling",), signs_asked_about=(asked,))
+    assert said(decision)[0] == response
+    assert decision.level is None and "escalation" not in decision.slots
+    assert decision.answered == ("swelling",)
+
+
+def test_a_reported_emergency_goes_to_the_emergency_number_and_alerts():
+    decision = decide("report_emergency", signs=frozenset({"emergency"}))
+    assert said(decision) == ["utter_emergency"] and decision.level == "emergency"
+    assert decision.slots["escalation"] == "emergency"
+
+
+def test_a_late_window_answer_escalates_to_the_injector():
+    decision = decide("ask_redness", hours=24 * 8, topics=("redness",))
+    assert decision.level == "injector" and "utter_contact_injector_now" in said(decision)
+
+
+def test_a_question_that_needs_the_time_waits_for_it():
+    decision = decide("ask_makeup", hours=None, topics=("makeup",))
+    assert decision.asks_time and decision.waiting == ("makeup",) and decision.slots["pending_topic"] == "makeup"
+
+
+@pytest.mark.parametrize(("hours_ago", "accepted"), [(24, True), (-5, False), (24 * 800, False)])
+def test_a_quick_reply_is_counted_from_when_it_is_pressed_and_refused_when_it_cannot_be_right(hours_ago, accepted):
+    update = read_procedure_time(Reading(intent="inform_procedure_time", hours_ago=hours_ago), None, NOW)
+    assert (update.accepted is not None) is accepted
+    assert (update.rejected is not None) is (not accepted)
+
+
+def test_a_symptom_answered_on_a_topic_its_words_do_not_name_gets_the_safety_net_instead():
+    decision = decide("ask_actives", topics=("actives",), describes_symptom=True)
+    assert said(decision) == ["utter_symptom_not_placed"] and decision.symptom_not_placed
+    assert decision.level is None and decision.answered == ()
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        {"intent": "ask_actives", "topics": ("actives",), "named_topics": frozenset({"actives"})},  # named
+        {"intent": "ask_swelling", "topics": ("swelling",)},  # an expected effect's topic
+        {"intent": "ask_pain_relief", "topics": ("pain_relief",)},
+    ],
+)
+def test_a_symptom_on_a_topic_about_it_is_answered(reading):
+    decision = decide(describes_symptom=True, **reading)
+    assert not decision.symptom_not_placed and decision.answered == reading["topics"]
+
+
+@pytest.mark.parametrize(
+    ("intent", "symptom", "response"),
+    [
+        ("nlu_fallback", True, "utter_symptom_not_placed"),
+        ("nlu_fallback", False, "utter_ask_rephrase"),
+        ("out_of_scope", True, "utter_symptom_not_placed"),
+        ("out_of_scope", False, "utter_not_covered"),
+    ],
+)
+def test_what_is_not_understood_says_whether_it_may_be_a_symptom(intent, symptom, response):
+    assert said(decide(intent, describes_symptom=symptom)) == [response]
