@@ -58,7 +58,8 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
-# Serves the action server, the Rasa server (REST and socketio) and the demo clinic page with the widget.
+# Serves the action server, the Rasa server (REST and socketio), the demo clinic page with the widget, the staff
+# console and, with alerts configured, the alert dispatcher, under supervisord: a server that dies is started again.
 run: $(MODEL)
 	scripts/serve.sh
 

@@ -10,6 +10,9 @@ With REST_WEBHOOK_TOKEN set (or REST_WEBHOOK_TOKEN_FILE naming a file holding it
 `Authorization: Bearer <REST_WEBHOOK_TOKEN>` gets a 401 before its body is read, so nobody else can post into a
 conversation or read what the assistant answers in it. Unset, for development on this machine, any caller that
 reaches the port is answered, as by Rasa's own channel.
+
+What clinic staff wrote in the console to a REST conversation comes first in the response to the patient's next
+message (channels/staff_replies.py), before the assistant's answer.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from aftercare.database import database_url
 from aftercare.messages import BadRequest, read_rest_body
 from aftercare.replies import Replies
 from aftercare.secret_files import SecretError, load_secret_files, read_token
+from aftercare.staff.store import StaffStore, connect
+from channels.staff_replies import StaffReplyDelivery
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
 
 logger = logging.getLogger(__name__)
@@ -62,9 +68,10 @@ class RestInput(rasa_rest.RestInput):
     Registered in credentials.yml as `channels.rest.RestInput`.
     """
 
-    def __init__(self, replies: Replies, token: str = "") -> None:
+    def __init__(self, replies: Replies, token: str = "", staff_replies: StaffReplyDelivery | None = None) -> None:
         self.replies = replies
         self.token = token
+        self.staff_replies = staff_replies
 
     @classmethod
     def name(cls) -> str:
@@ -83,7 +90,9 @@ class RestInput(rasa_rest.RestInput):
                 "the server is reachable from outside this machine (deploy/README.md).",
                 TOKEN_VARIABLE,
             )
-        return cls(prepare_server(), token)
+        replies = prepare_server()
+        store = StaffStore(connect(database_url(os.environ)))
+        return cls(replies, token, StaffReplyDelivery(store, replies.clinic_name))
 
     def refuse_unauthorized(self, authorization: str | None) -> HTTPResponse | None:
         """A 401 unless the Authorization header carries the token (always None when no token is set)."""
@@ -115,17 +124,25 @@ class RestInput(rasa_rest.RestInput):
             refusal = self.refuse_unauthorized(request.headers.get("authorization"))
             if refusal:
                 return refusal
+            staff_messages: list[dict[str, Any]] = []  # delivered already: they go out with the safe reply too
             try:
-                return await answer(request)
+                return await answer(request, staff_messages)
             except Exception as error:  # noqa: BLE001 - whatever broke, the caller gets the safe reply, not a 500
                 logger.error("A REST request failed with %s; sent the safe reply.", type(error).__name__)
-                return response.json([{"text": self.replies.unavailable}])
+                return response.json([*staff_messages, {"text": self.replies.unavailable}])
 
-        async def answer(request: Request) -> HTTPResponse:
+        async def staff_replies_for(sender: str, request: Request) -> list[dict[str, Any]]:
+            if self.staff_replies is None:
+                return []
+            agent = getattr(request.app.ctx, "agent", None)  # None until the model has loaded
+            return await self.staff_replies.for_rest_response(sender, agent) if agent is not None else []
+
+        async def answer(request: Request, staff_messages: list[dict[str, Any]]) -> HTTPResponse:
             try:
                 incoming = read_rest_body(request.body)
             except BadRequest as problem:
                 return error_response(problem.status, problem.message)
+            staff_messages += await staff_replies_for(incoming.sender, request)
 
             collector = CollectingOutputChannel()
             refusal = self.replies.refusal(incoming.text)
@@ -136,7 +153,7 @@ class RestInput(rasa_rest.RestInput):
                     incoming.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
                 )
                 await run_patient_turn(on_new_message, message, self.replies, lambda: bool(collector.messages))
-            return response.json(collector.messages)
+            return response.json([*staff_messages, *collector.messages])
 
         redact_late_log_handlers(webhook)
         return webhook

@@ -1,4 +1,4 @@
-"""Delivers what clinic staff wrote in the console to the patient's widget, and records it in the conversation.
+"""Delivers what clinic staff wrote in the console to the patient, and records it in the conversation.
 
 The console stores each reply (aftercare/staff/store.py). The socket.io channel of every Rasa replica looks, once
 a second and when a patient's widget (re)joins its conversation, for undelivered replies to the conversations its
@@ -8,6 +8,10 @@ BotUttered whose metadata names the staff member (`from_staff`), under the conve
 interleaves with a patient turn; then it is emitted as a bot message the widget shows as from that person and the
 clinic (`{"text", "from_staff", "clinic"}`), and marked delivered. A replica that dies in between leaves the lease
 to run out and the reply is sent again: recording it is skipped when the tracker already has it.
+
+A REST conversation has no socket to push to: its replies are delivered, recorded the same way, at the start of
+the patient's next request and put before the assistant's answer in its response (channels/rest.py), each as
+`{"recipient_id", "text", "custom": {"from_staff", "clinic"}}`.
 """
 
 from __future__ import annotations
@@ -32,6 +36,15 @@ def widget_message(reply: StaffReply, clinic_name: str) -> dict[str, Any]:
     return {"text": reply.text, "from_staff": reply.staff_name, "clinic": clinic_name}
 
 
+def rest_message(reply: StaffReply, clinic_name: str) -> dict[str, Any]:
+    """The message in a REST response: the text, with who wrote it as the tracker records it."""
+    return {
+        "recipient_id": reply.conversation_id,
+        "text": reply.text,
+        "custom": {"from_staff": reply.staff_name, "clinic": clinic_name},
+    }
+
+
 def tracker_event(reply: StaffReply, clinic_name: str) -> BotUttered:
     """The tracker's record of who said it: a bot message whose metadata names the staff member."""
     return BotUttered(
@@ -53,10 +66,12 @@ class StaffReplyDelivery:
         conversation_ids: Iterable[str],
         agent: Any,
         emit: Callable[[str, dict[str, Any]], Any],
+        message: Callable[[StaffReply, str], dict[str, Any]] = widget_message,
     ) -> int:
         """Delivers the undelivered replies to these conversations; how many were delivered.
 
-        `emit(conversation_id, message)` sends a bot message to the conversation's sockets on this replica.
+        `emit(conversation_id, message)` sends a bot message to the conversation's sockets on this replica;
+        `message(reply, clinic_name)` makes that bot message (the widget's unless told).
         """
         pending = await asyncio.to_thread(self.store.undelivered_replies, list(conversation_ids))
         delivered = 0
@@ -64,11 +79,27 @@ class StaffReplyDelivery:
             if not await asyncio.to_thread(self.store.claim_reply, reply):
                 continue
             await self._record(agent, reply)
-            await emit(reply.conversation_id, widget_message(reply, self.clinic_name))
+            await emit(reply.conversation_id, message(reply, self.clinic_name))
             await asyncio.to_thread(self.store.reply_delivered, reply)
             delivered += 1
             logger.info("Delivered staff reply %d to its conversation.", reply.id)
         return delivered
+
+    async def for_rest_response(self, conversation_id: str, agent: Any) -> list[dict[str, Any]]:
+        """The conversation's undelivered replies as REST messages, recorded in its tracker and marked delivered.
+
+        Never raises: when the database cannot be read, the turn goes on without them and they wait for the next.
+        """
+        messages: list[dict[str, Any]] = []
+
+        async def collect(_: str, rest_reply: dict[str, Any]) -> None:
+            messages.append(rest_reply)
+
+        try:
+            await self.deliver([conversation_id], agent, collect, rest_message)
+        except Exception as error:  # noqa: BLE001 - the patient's turn must not fail on a database hiccup
+            logger.error("Staff replies could not be delivered (%s); trying at the next turn.", type(error).__name__)
+        return messages
 
     async def _record(self, agent: Any, reply: StaffReply) -> None:
         async with agent.lock_store.lock(reply.conversation_id):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server, the demo clinic page with the chat widget and the staff console, and
+# Starts the action server, the Rasa server, the demo clinic page with the chat widget and the staff console under
+# supervisord (deploy/supervisord.conf), which starts a server that dies again while the others keep serving, and
 # stops them all when it ends.
 #
 #   scripts/serve.sh                 serve until Ctrl-C
@@ -7,8 +8,8 @@
 #
 # Settings from the environment, with their defaults in aftercare/defaults.env: RASA_PORT, ACTION_PORT, DEMO_PORT,
 # CONSOLE_PORT, TRACKER_STORE_URL, MODEL; also EXTRA_CORS_ORIGINS (space-separated origins allowed besides the demo
-# page's), LOG_DIR (results/logs: one log file per server), and the alert settings (ALERT_WEBHOOK_URL, SMTP_HOST,
-# ...: aftercare/alerts/settings.py), which add the alert dispatcher.
+# page's), LOG_DIR (results/logs: one log file per server and supervisord's), and the alert settings
+# (ALERT_WEBHOOK_URL, SMTP_HOST, ...: aftercare/alerts/settings.py), which add the alert dispatcher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The conversation database and the logs are about patients: every file created from here on is readable by
@@ -38,7 +39,9 @@ if [[ $# -gt 0 && $1 != "--" ]]; then
 fi
 [[ $# -gt 0 ]] && shift
 
-[[ -x $BIN/rasa ]] || { echo "$BIN/rasa not found: run \`make install\` first" >&2; exit 1; }
+for tool in rasa supervisord; do
+  [[ -x $BIN/$tool ]] || { echo "$BIN/$tool not found: run \`make install\` first" >&2; exit 1; }
+done
 [[ -f $MODEL ]] || { echo "$MODEL is missing: run \`make train\` first" >&2; exit 1; }
 for port in "$RASA_PORT" "$ACTION_PORT" "$DEMO_PORT" "$CONSOLE_PORT"; do
   if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -60,44 +63,50 @@ fi
 
 mkdir -p "$LOG_DIR"
 chmod go-rwx "$LOG_DIR"
-names=() pids=()
+# supervisord opens the logs from its own settings: an absolute path, whatever the caller gave.
+LOG_DIR=$(cd "$LOG_DIR" && pwd)
+export LOG_DIR
+SUPERVISOR_LOG="$LOG_DIR/supervisord.log"
 
+# Where alerts to the clinic go (README, Alerts and callbacks): a wrong setting stops here, naming the variable.
+alerts=$("$BIN/python" -m aftercare.alerts.settings) || exit 2
+names=(actions rasa demo console)
+export ALERTS_AUTOSTART=false
+if [[ $alerts != "Alerts to the clinic are off"* ]]; then
+  names+=(alerts)
+  ALERTS_AUTOSTART=true
+fi
+# Each run starts with fresh logs; a log from an earlier run keeps its mode when it is truncated.
+for name in "${names[@]}" supervisord; do : >"$LOG_DIR/$name.log" && chmod 600 "$LOG_DIR/$name.log"; done
+
+supervisor_pid=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_all() {
-  local status=$? i
+  local status=$?
   trap - EXIT INT TERM
-  ((${#pids[@]})) && echo "==> Stopping ${names[*]}"
-  # Each server runs in its own process group (setsid), so its worker processes stop with it.
-  for i in "${!pids[@]}"; do kill -TERM -- "-${pids[i]}" 2>/dev/null || true; done
-  for i in "${!pids[@]}"; do
-    for _ in {1..20}; do kill -0 "${pids[i]}" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL -- "-${pids[i]}" 2>/dev/null || true
-  done
+  if [[ -n $supervisor_pid ]] && kill -0 "$supervisor_pid" 2>/dev/null; then
+    echo "==> Stopping ${names[*]}"
+    # supervisord stops every server (SIGTERM to its process group, SIGKILL after 10 s) before it exits.
+    kill -TERM "$supervisor_pid" 2>/dev/null || true
+    for _ in {1..60}; do kill -0 "$supervisor_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$supervisor_pid" 2>/dev/null || true
+  fi
   exit "$status"
 }
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start NAME CMD ARGS...: runs CMD in its own process group, output to $LOG_DIR/NAME.log (owner only).
-start() {
-  local name=$1 log="$LOG_DIR/$1.log"
-  shift
-  : >"$log" && chmod 600 "$log" # a log from an earlier run keeps its mode when it is truncated
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  names+=("$name") pids+=("$!")
-}
-
-# wait_until_up NAME URL SECONDS: waits for URL to answer, failing at once (with the log) if the server died.
+# wait_until_up NAME URL SECONDS: waits for URL to answer, failing at once (with the log) if supervisord stopped or
+# gave up on the server (it kept dying while starting).
 wait_until_up() {
-  local name=$1 url=$2 limit=$3 pid="" i waited
-  for i in "${!names[@]}"; do [[ ${names[i]} == "$name" ]] && pid=${pids[i]}; done
+  local name=$1 url=$2 limit=$3 waited
   for ((waited = 0; waited <= limit; waited += 2)); do
     if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
       echo "    $name is up ($url)"
       return 0
     fi
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! kill -0 "$supervisor_pid" 2>/dev/null || grep -q "gave up: $name " "$SUPERVISOR_LOG"; then
       echo "$name stopped while starting; the end of $LOG_DIR/$name.log:" >&2
       tail -n 30 "$LOG_DIR/$name.log" >&2
       return 1
@@ -110,19 +119,11 @@ wait_until_up() {
   return 1
 }
 
-# Where alerts to the clinic go (README, Alerts and callbacks): a wrong setting stops here, naming the variable.
-alerts=$("$BIN/python" -m aftercare.alerts.settings) || exit 2
 echo "==> Starting the action server (port $ACTION_PORT), the Rasa server (port $RASA_PORT), the demo page (port $DEMO_PORT) and the staff console (port $CONSOLE_PORT); logs in $LOG_DIR/"
-start actions "$BIN/python" -m actions.server --port "$ACTION_PORT"
-if [[ $alerts != "Alerts to the clinic are off"* ]]; then
-  start alerts "$BIN/python" -m aftercare.alerts.dispatcher
-fi
-# scripts/rasa_server.py keeps the HTTP API (trackers, model) off unless RASA_ENABLE_API=1 with a token; only
-# the channels (socketio, REST webhook) answer, and CORS is limited to $CORS_ORIGINS.
-start rasa "$BIN/python" scripts/rasa_server.py
-start demo "$BIN/python" widget/serve_demo.py --port "$DEMO_PORT" --server-url "http://localhost:$RASA_PORT"
-# The staff console listens on 127.0.0.1 unless CONSOLE_HOST says otherwise (console/settings.py).
-start console "$BIN/python" -m console
+# supervisord (deploy/supervisord.conf) runs the servers, starts one that dies again while the others keep serving,
+# and prints each start, exit and restart here.
+"$BIN/supervisord" --configuration deploy/supervisord.conf &
+supervisor_pid=$!
 
 wait_until_up actions "http://localhost:$ACTION_PORT/health" 120
 wait_until_up demo "$DEMO_URL/aftercare-widget.js" 30
@@ -147,13 +148,9 @@ if [[ $# -gt 0 ]]; then
   exit "$status"
 fi
 
-echo "    Press Ctrl-C to stop."
-# Returns when a server stops by itself (or on Ctrl-C, through the traps).
-wait -n "${pids[@]}" || true
-for i in "${!pids[@]}"; do
-  if ! kill -0 "${pids[i]}" 2>/dev/null; then
-    echo "${names[i]} stopped unexpectedly; the end of $LOG_DIR/${names[i]}.log:" >&2
-    tail -n 30 "$LOG_DIR/${names[i]}.log" >&2
-  fi
-done
+echo "    A server that stops is started again; its exit and restart are printed here. Press Ctrl-C to stop."
+# Returns when supervisord stops (or on Ctrl-C, through the traps).
+wait "$supervisor_pid" || true
+echo "supervisord stopped unexpectedly; the end of $SUPERVISOR_LOG:" >&2
+tail -n 30 "$SUPERVISOR_LOG" >&2
 exit 1
