@@ -14,7 +14,7 @@ from actions.settings import CLINIC
 from actions.turns import carry_out, decide, person_is_answering, reading, stored_procedure_time
 from aftercare.plan import Progress
 from aftercare.timestamps import parse_timestamp, plausibility_problem, reference_now
-from aftercare.turn import FALLBACK_INTENT, format_time_update, not_understood, read_procedure_time
+from aftercare.turn import FALLBACK_INTENT, not_understood
 
 CARRIED_OVER_SLOTS = ("procedure_time", "escalation", "aftercare_progress")  # kept when a new session starts
 PROGRESS_SLOT = "aftercare_progress"
@@ -49,33 +49,11 @@ class ActionSessionStart(Action):
         events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRIED_OVER_SLOTS if tracker.get_slot(slot)]
         # A visit that begins with the procedure time known may ask a due check-in.
         events += visit_started(tracker)
+        # Whether a callback request reaches the clinic, which the callback rules read (data/rules/callbacks.yml).
+        events.append(SlotSet("callback_available", settings.ALERTS.enabled))
         dispatcher.utter_message(response="utter_disclaimer", **CLINIC.contact_details())
         events.append(ActionExecuted("action_listen"))
         return events
-
-
-class ActionExtractProcedureTime(Action):
-    """Fills the procedure time every turn (aftercare/turn.py: read_procedure_time).
-
-    Also refreshes `callback_available` (whether alerts reach the clinic), which the callback rules read.
-    """
-
-    def name(self) -> str:
-        return "action_extract_procedure_time"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        events = []
-        if tracker.get_slot("callback_available") is not settings.ALERTS.enabled:
-            events.append(SlotSet("callback_available", settings.ALERTS.enabled))
-        in_form = (tracker.active_loop or {}).get("name") == "callback_form"
-        # A question waits for the time (a care topic, or the plan): "in 3 days" answers it, in the future.
-        awaiting = bool(tracker.get_slot("pending_topic")) or tracker.get_slot("plan_pending") is True
-        now = reference_now()
-        update = read_procedure_time(reading(tracker), stored_procedure_time(tracker), now, in_form, awaiting)
-        slots = format_time_update(update)
-        if not slots and tracker.get_slot("rejected_procedure_time"):
-            slots = {"rejected_procedure_time": None}
-        return events + [SlotSet(name, value) for name, value in slots.items()]
 
 
 class ActionDecideTurn(Action):

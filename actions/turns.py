@@ -28,18 +28,13 @@ def patient_timezone(tracker: Tracker) -> str:
     return timezone if is_valid_timezone(timezone) else CLINIC.timezone
 
 
-def slot_time(tracker: Tracker, name: str) -> datetime | None:
-    """A timestamp slot as a datetime (None when unset or unreadable)."""
-    value = tracker.get_slot(name)
+def stored_procedure_time(tracker: Tracker) -> datetime | None:
+    """The procedure time slot as a datetime (None when unknown or unreadable)."""
+    value = tracker.get_slot("procedure_time")
     try:
         return parse_timestamp(value) if isinstance(value, str) else None
     except ValueError:
         return None
-
-
-def stored_procedure_time(tracker: Tracker) -> datetime | None:
-    """The procedure time slot as a datetime (None when unknown)."""
-    return slot_time(tracker, "procedure_time")
 
 
 def person_is_answering(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -61,13 +56,13 @@ def conversation_state(tracker: Tracker) -> State:
     handoff = settings.HANDOFFS.person_answering(tracker)
     return State(
         procedure_time=stored_procedure_time(tracker),
-        rejected_time=slot_time(tracker, "rejected_procedure_time"),
         pending_topics=tuple(dict.fromkeys((tracker.get_slot("pending_topic") or "").split())),
         plan_pending=tracker.get_slot("plan_pending") is True,
         escalation=tracker.get_slot("escalation"),
         progress=Progress.from_slot(tracker.get_slot("aftercare_progress")),
         timezone=patient_timezone(tracker),
         alerts_enabled=settings.ALERTS.enabled,
+        in_form=(tracker.active_loop or {}).get("name") == "callback_form",
         terminal=tracker.get_latest_input_channel() == TERMINAL_CHANNEL,
         person_answering=handoff.staff_name if handoff is not None else None,
     )

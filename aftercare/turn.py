@@ -2,7 +2,8 @@
 
 One pure function owns it, `decide_turn`: the custom actions call it and dispatch what it returns, and the
 evaluation (scripts/eval_components.py) calls the same function on the same NLU results, so the figures it prints
-are the assistant's. `read_procedure_time` is the step before it: which procedure time this message gives.
+are the assistant's. Its first step, `read_procedure_time`, reads which procedure time this message gives, so a turn
+makes one call to the action server (Rasa itself fills the slot from a typed time that can be right).
 
 No Rasa import: the actions turn Rasa's tracker into a `Reading` and a `State`, and a `Decision` back into
 messages and slot events.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -96,6 +97,7 @@ class Reading:
     topics: tuple[str, ...] = ()  # the care topics it asks about: its intent's, then every topic entity
     signs: frozenset[str] = frozenset()  # the warning-sign categories present now
     spoken_time: datetime | None = None  # a typed procedure time
+    implausible_time: datetime | None = None  # a typed procedure time that cannot be right (future, too old)
     time_ahead: datetime | None = None  # "in 3 days", a time to come: the future, if it answers the time question
     hours_ago: float | None = None  # a quick reply's "how long ago", counted from when it is pressed
     symptom_onset: datetime | None = None  # "bleeding since this morning"
@@ -122,6 +124,7 @@ class Reading:
             topics=tuple(name for name in dict.fromkeys(named) if name in known),
             signs=frozenset(str(e.get("value")) for e in entities if e.get("entity") == "warning_sign"),
             spoken_time=_first_timestamp(entities, "procedure_time"),
+            implausible_time=_first_timestamp(entities, "implausible_time"),
             time_ahead=_first_timestamp(entities, "time_ahead"),
             hours_ago=_first_hours(entities),
             symptom_onset=_first_timestamp(entities, "symptom_onset"),
@@ -178,9 +181,12 @@ def read_procedure_time(
     """
     if in_form:
         return TimeUpdate()
-    spoken = reading.spoken_time
+    spoken = reading.spoken_time or reading.implausible_time
     if spoken is None and reading.hours_ago is not None:
-        spoken = now - timedelta(hours=reading.hours_ago)
+        try:
+            spoken = now - timedelta(hours=reading.hours_ago)
+        except OverflowError:
+            return TimeUpdate()
     if spoken is None and (awaiting or reading.intent == TIME_INTENT):
         spoken = reading.time_ahead
     if spoken is not None:
@@ -207,8 +213,14 @@ class State:
     progress: Progress = field(default_factory=Progress)
     timezone: str = "UTC"
     alerts_enabled: bool = False  # a callback request reaches the clinic
+    in_form: bool = False  # in the callback form, where a typed time is a time to call, not the procedure's
     terminal: bool = False  # `rasa shell`: words only, no JSON payloads
     person_answering: str | None = None  # the name of the staff member answering in this chat, if one is
+
+    @property
+    def awaiting_time(self) -> bool:
+        """Whether a question waits for the procedure time (a care topic, or the plan): "in 3 days" answers it."""
+        return bool(self.pending_topics) or self.plan_pending
 
 
 @dataclass
@@ -221,6 +233,7 @@ class Decision:
     answered: tuple[str, ...] = ()  # the care topics answered
     waiting: tuple[str, ...] = ()  # the care topics that wait for the procedure time
     symptom_not_placed: bool = False  # a symptom the assistant cannot place: said so, with the clinic's number
+    procedure_time: datetime | None = None  # the procedure time this message gave (accepted or refused)
     asks_time: bool = False
 
     def say(self, response: str | None = None, text: str | None = None, **values: Any) -> None:
@@ -233,6 +246,20 @@ def is_decided(intent: str) -> bool:
 
 
 def decide_turn(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
+    """The turn's outcome, the procedure time this message gives included (see `decide_answer`)."""
+    update = read_procedure_time(reading, state.procedure_time, now, state.in_form, state.awaiting_time)
+    if update.rejected is not None:
+        state = replace(state, rejected_time=update.rejected)
+    elif update.accepted is not None:
+        state = replace(state, procedure_time=update.accepted)
+    decision = decide_answer(reading, state, now, clinic, guide)
+    if update.accepted is not None and "procedure_time" not in decision.slots:
+        decision.slots = {"procedure_time": format_timestamp(update.accepted), **decision.slots}
+    decision.procedure_time = update.accepted or update.rejected
+    return decision
+
+
+def decide_answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
     """The turn's outcome for the intents data/rules sends to the answering actions (DECIDED_INTENTS, ask_*).
 
     A reported warning sign or emergency escalates first and alone; a plan request (or a time given for a pending
@@ -403,7 +430,7 @@ def _answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide
     if state.rejected_time is not None:
         decision.replies.append(time_problem(state.rejected_time, now, state.timezone))
         ask_procedure_time(decision, clinic, guide)
-        decision.slots.update(rejected_procedure_time=None, pending_topic=" ".join(topics) or None)
+        decision.slots["pending_topic"] = " ".join(topics) or None
         return decision
     if _unrelated_to_symptom(reading, guide):
         decision = not_understood(reading, clinic)
@@ -465,7 +492,7 @@ def _plan(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: 
     if state.rejected_time is not None:
         decision.replies.append(time_problem(state.rejected_time, now, state.timezone))
         ask_procedure_time(decision, clinic, guide)
-        decision.slots.update(rejected_procedure_time=None, plan_pending=True)
+        decision.slots["plan_pending"] = True
         return decision
     if state.procedure_time is None:
         if reading.from_panel:
@@ -507,12 +534,3 @@ def _check_in_answer(reading: Reading, state: State, now: datetime, clinic: Clin
         if plan.next_milestone is not None:
             decision.say(text=f"Next milestone: {describe_next(plan, state.timezone)}.")
     return decision
-
-
-def format_time_update(update: TimeUpdate) -> dict[str, str | None]:
-    """The slot values a time update sets (an accepted time clears a refused one)."""
-    if update.rejected is not None:
-        return {"rejected_procedure_time": format_timestamp(update.rejected)}
-    if update.accepted is not None:
-        return {"procedure_time": format_timestamp(update.accepted), "rejected_procedure_time": None}
-    return {}

@@ -1,7 +1,10 @@
 """Rasa adapter: tags when the procedure happened as a `procedure_time` entity (a UTC timestamp).
 
-A time that is not about the procedure but says since when a symptom has lasted ("bleeding since this
-morning") becomes a `symptom_onset` entity instead, which the care guide may use to escalate.
+A procedure time that cannot be right (in the future, or longer ago than aftercare/timestamps.py allows) becomes an
+`implausible_time` entity instead, so it never fills the slot and the answer explains why it is asked again; a time
+ahead standing alone ("in 3 days") becomes `time_ahead`. A time that is not about the procedure but says since when
+a symptom has lasted ("bleeding since this morning") becomes a `symptom_onset` entity, which the care guide may use
+to escalate.
 
 The reading itself is aftercare/procedure_time/ (spaCy Matcher rules over a blank English
 pipeline, with its own tokenizer); this component only picks the reference time and time zone for
@@ -43,7 +46,7 @@ from aftercare.procedure_time import (
     find_time_ahead,
     load_time_patterns,
 )
-from aftercare.timestamps import UTC, format_timestamp, is_valid_timezone, reference_now
+from aftercare.timestamps import UTC, format_timestamp, is_valid_timezone, plausibility_problem, reference_now
 from components.config_files import load_or_refuse
 from components.entities import rule_entity
 
@@ -51,6 +54,7 @@ logger = logging.getLogger(__name__)
 
 ENTITY_NAME = "procedure_time"
 ONSET_ENTITY_NAME = "symptom_onset"
+IMPLAUSIBLE_ENTITY_NAME = "implausible_time"  # a procedure time in the future or too long ago
 AHEAD_ENTITY_NAME = "time_ahead"  # "in 3 days", read as an answer to the time question only (aftercare/turn.py)
 METADATA_TIMEZONE_KEY = "timezone"
 
@@ -128,7 +132,14 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
         except Exception:  # noqa: BLE001 - an odd message must never break the pipeline
             logger.exception("Could not read a procedure time; no entity added.")
             return []
-        return [time_entity(name, mention) for name, mention in mentions if mention is not None]
+        entities = []
+        for name, mention in mentions:
+            if mention is None:
+                continue
+            if name == ENTITY_NAME and plausibility_problem(mention.value, arguments["now"]):
+                name = IMPLAUSIBLE_ENTITY_NAME  # never fills the slot: explained and asked again
+            entities.append(time_entity(name, mention))
+        return entities
 
     @staticmethod
     def _reference_time(message: Message) -> datetime:

@@ -31,7 +31,7 @@ from aftercare.environment import DEFAULTS
 from aftercare.escalation import EMERGENCY, REPORT_INTENTS
 from aftercare.procedure_time import find_procedure_time
 from aftercare.timestamps import NOW_ENV_VAR, format_timestamp, parse_timestamp
-from aftercare.turn import Reading, State, decide_turn, is_decided, read_procedure_time
+from aftercare.turn import Reading, State, decide_turn, is_decided
 from aftercare.warning_signs import detect_warning_signs
 
 HELD_OUT = Path("tests/held_out")
@@ -144,20 +144,19 @@ def parse_messages(model: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def message_outcome(parse: dict[str, Any], stored_time: datetime | None, now: datetime) -> Outcome:
-    """What the assistant does with one NLU result: the actions' own decision (aftercare/turn.py).
+    """What the assistant does with one NLU result: the actions' own decision (aftercare/turn.py: decide_turn).
 
-    The procedure time is read as action_extract_procedure_time reads it, then `decide_turn` decides the turn for
-    the intents the rules send to it; the other intents (small talk, logistics, fallback) never escalate.
+    The intents the rules send elsewhere (small talk, logistics, forms) never escalate.
     """
     from actions.settings import CLINIC, GUIDE
 
     reading = Reading.from_parse(parse, GUIDE.topics)
-    update = read_procedure_time(reading, stored_time, now)
-    set_time = update.accepted or update.rejected
-    state = State(
-        procedure_time=update.accepted or stored_time, rejected_time=update.rejected, timezone=CLINIC.timezone
-    )
+    state = State(procedure_time=stored_time, timezone=CLINIC.timezone)
     decision = decide_turn(reading, state, now, CLINIC, GUIDE) if is_decided(reading.intent) else None
+    if decision is None:  # Rasa still fills the slot from a time that can be right (domain.yml)
+        set_time = reading.spoken_time
+    else:
+        set_time = decision.procedure_time
     return Outcome(
         escalation=decision.level if decision else None,
         procedure_time=format_timestamp(set_time) if set_time else None,

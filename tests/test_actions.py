@@ -12,7 +12,6 @@ from actions.actions import (
     ActionAnswerQuestion,
     ActionAskRephrase,
     ActionEscalate,
-    ActionExtractProcedureTime,
     ActionSessionStart,
     ActionShareContact,
 )
@@ -78,56 +77,58 @@ def test_a_session_starts_with_the_disclaimer_and_keeps_the_procedure_time():
     assert messages[0]["emergency_number"] == CLINIC.emergency_number
 
 
-# --- Filling the procedure time ---------------------------------------------------------------------------
+# --- Reading the procedure time (the answering action reads it: one call to the action server a turn) ----------
+
+
+def read_time(entities=(), intent="inform_procedure_time", **slots):
+    return run(ActionAnswerQuestion(), tracker(intent, entities, **slots))
 
 
 def test_a_time_the_patient_gives_is_stored():
-    _, events = run(ActionExtractProcedureTime(), tracker(entities=[time_entity(TWO_DAYS_AGO)]))
+    _, events = read_time([time_entity(TWO_DAYS_AGO)])
     assert slot(events, "procedure_time") == TWO_DAYS_AGO
 
 
 def test_a_quick_reply_counts_its_hours_from_when_it_is_pressed():
-    entities = [{"entity": "hours_ago", "value": 24}]
-    _, events = run(ActionExtractProcedureTime(), tracker(entities=entities))
+    _, events = read_time([{"entity": "hours_ago", "value": 24}])
     assert slot(events, "procedure_time") == "2026-11-28T17:00:00Z"
 
 
 @pytest.mark.parametrize("value", ["soon", None, float("nan"), 1e300])
 def test_a_malformed_quick_reply_is_ignored(value):
-    _, events = run(ActionExtractProcedureTime(), tracker(entities=[{"entity": "hours_ago", "value": value}]))
+    _, events = read_time([{"entity": "hours_ago", "value": value}])
     assert slot(events, "procedure_time") == "unset"
 
 
 def test_the_patient_can_correct_the_time():
-    _, events = run(
-        ActionExtractProcedureTime(), tracker(entities=[time_entity(TWO_DAYS_AGO)], procedure_time=THREE_HOURS_AGO)
-    )
+    _, events = read_time([time_entity(TWO_DAYS_AGO)], procedure_time=THREE_HOURS_AGO)
     assert slot(events, "procedure_time") == TWO_DAYS_AGO
 
 
 @pytest.mark.parametrize("value", ["2026-12-05T17:00:00Z", "2025-10-01T12:00:00Z"])
-def test_a_future_or_too_old_time_is_held_back_to_ask_again(value):
-    _, events = run(ActionExtractProcedureTime(), tracker(entities=[time_entity(value)], procedure_time=TWO_DAYS_AGO))
+def test_a_future_or_too_old_time_is_explained_and_the_known_time_kept(value):
+    implausible = {"entity": "implausible_time", "value": value}
+    messages, events = read_time([implausible], procedure_time=TWO_DAYS_AGO, pending_topic="makeup")
     assert slot(events, "procedure_time") == "unset"
-    assert slot(events, "rejected_procedure_time") == value
+    assert responses(messages)[0] in ("utter_procedure_time_future", "utter_procedure_time_too_old")
+    assert slot(events, "pending_topic") == "makeup"
 
 
 def test_metadata_fills_an_unknown_time_with_any_offset():
-    _, events = run(ActionExtractProcedureTime(), tracker(metadata={"procedure_time": "2026-11-27T12:00:00-05:00"}))
+    _, events = read_time(metadata={"procedure_time": "2026-11-27T12:00:00-05:00"}, intent="ask_makeup")
     assert slot(events, "procedure_time") == TWO_DAYS_AGO
 
 
 def test_metadata_does_not_override_what_the_patient_said():
-    _, events = run(
-        ActionExtractProcedureTime(),
-        tracker(metadata={"procedure_time": THREE_HOURS_AGO}, procedure_time=TWO_DAYS_AGO),
+    _, events = read_time(
+        metadata={"procedure_time": THREE_HOURS_AGO}, procedure_time=TWO_DAYS_AGO, intent="ask_makeup"
     )
     assert slot(events, "procedure_time") == "unset"
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2026-13-01T00:00:00Z", 42, None, "2026-11-27T12:00:00"])
 def test_malformed_metadata_is_ignored(value, caplog):
-    _, events = run(ActionExtractProcedureTime(), tracker(metadata={"procedure_time": value}))
+    _, events = read_time(metadata={"procedure_time": value}, intent="ask_makeup")
     assert slot(events, "procedure_time") == "unset"
     assert str(value) not in caplog.text  # the value itself is not logged
 
@@ -251,13 +252,12 @@ def test_a_question_that_does_not_depend_on_time_is_answered_straight_away():
 
 
 def test_a_rejected_time_is_explained_and_asked_again_keeping_the_question():
+    implausible = {"entity": "implausible_time", "value": "2026-12-05T17:00:00Z"}
     messages, events = run(
-        ActionAnswerQuestion(),
-        tracker("inform_procedure_time", rejected_procedure_time="2026-12-05T17:00:00Z", pending_topic="makeup"),
+        ActionAnswerQuestion(), tracker("inform_procedure_time", [implausible], pending_topic="makeup")
     )
     assert responses(messages) == ["utter_procedure_time_future", "utter_ask_procedure_time"]
     assert messages[0]["understood"] == "Sat 5 Dec 2026"
-    assert slot(events, "rejected_procedure_time") is None
     assert slot(events, "pending_topic") == "makeup"
 
 

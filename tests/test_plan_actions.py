@@ -5,7 +5,6 @@ import pytest
 from actions.actions import (
     ActionAnswerCheckIn,
     ActionAnswerQuestion,
-    ActionExtractProcedureTime,
     ActionGivePlan,
     ActionSessionStart,
 )
@@ -67,13 +66,14 @@ def test_the_plan_asks_for_the_procedure_time_first_and_remembers_it_was_asked()
 )
 def test_a_time_that_cannot_be_right_is_explained_before_the_plan_asks_again(rejected, response, value):
     messages, events = run(
-        ActionGivePlan(), tracker("inform_procedure_time", plan_pending=True, rejected_procedure_time=rejected)
+        ActionGivePlan(),
+        tracker("inform_procedure_time", [{"entity": "implausible_time", "value": rejected}], plan_pending=True),
     )
     assert responses(messages) == [response, "utter_ask_procedure_time"]
     assert messages[0]["understood"] == value
     if response == "utter_procedure_time_too_old":
         assert messages[0]["oldest_plausible"] == "365 days"
-    assert slot(events, "plan_pending") is True and slot(events, "rejected_procedure_time") is None
+    assert slot(events, "plan_pending") is True and slot(events, "procedure_time") == "unset"
 
 
 def test_the_widget_panel_gets_the_plan_as_json_only_and_nothing_is_announced():
@@ -162,20 +162,17 @@ def test_all_good_says_what_comes_next():
     ("entity", "response"),
     [
         ({"entity": "time_ahead", "value": "2026-12-02T17:00:00Z"}, "utter_procedure_time_future"),  # "in 3 days"
-        ({"entity": "procedure_time", "value": "2024-11-29T17:00:00Z"}, "utter_procedure_time_too_old"),  # 2 years
+        ({"entity": "implausible_time", "value": "2024-11-29T17:00:00Z"}, "utter_procedure_time_too_old"),  # 2 years
     ],
 )
 def test_a_time_for_the_pending_plan_that_cannot_be_right_is_explained_not_asked_again_silently(entity, response):
-    given = tracker("inform_procedure_time", [entity], plan_pending=True)
-    _, events = run(ActionExtractProcedureTime(), given)
-    rejected = slot(events, "rejected_procedure_time")
-    assert rejected == entity["value"]
-    answered = tracker("inform_procedure_time", [entity], plan_pending=True, rejected_procedure_time=rejected)
-    messages, events = run(ActionGivePlan(), answered)
+    messages, events = run(ActionGivePlan(), tracker("inform_procedure_time", [entity], plan_pending=True))
     assert responses(messages) == [response, "utter_ask_procedure_time"]
+    assert slot(events, "procedure_time") == "unset" and slot(events, "plan_pending") is True
 
 
 def test_in_three_days_is_no_procedure_time_when_nothing_waits_for_one():
     entity = {"entity": "time_ahead", "value": "2026-12-02T17:00:00Z"}
-    _, events = run(ActionExtractProcedureTime(), tracker("ask_exercise", [entity]))
-    assert slot(events, "rejected_procedure_time") == "unset" and slot(events, "procedure_time") == "unset"
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_exercise", [entity]))
+    assert slot(events, "procedure_time") == "unset"
+    assert "utter_procedure_time_future" not in responses(messages)

@@ -95,6 +95,22 @@ def test_a_symptom_onset_is_tagged_apart_from_the_procedure_time(tmp_path: Path)
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("about 2 years ago", "implausible_time"),  # too long ago: never fills the procedure_time slot
+        ("on Dec 25", "implausible_time"),  # this year's, in the future
+        ("in 3 days", "time_ahead"),  # only an answer to the time question, explained as in the future
+        ("3 days ago", "procedure_time"),
+    ],
+)
+def test_a_time_that_cannot_be_right_is_tagged_apart_so_it_never_fills_the_slot(
+    tmp_path: Path, text: str, entity: str
+) -> None:
+    entities = process(create_extractor(tmp_path), text)
+    assert [found["entity"] for found in entities] == [entity]
+
+
 def test_the_patients_time_zone_from_metadata_wins(tmp_path: Path) -> None:
     extractor = create_extractor(tmp_path)
     in_london = process(extractor, "last night", metadata={"timezone": "Europe/London"})
