@@ -29,7 +29,7 @@ export ACTION_SERVER_TOKEN
 
 .PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
 	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock \
-	report
+	report check-topics
 
 help:
 	@echo "make run    install if needed, train if needed, serve the assistant on http://localhost:$(RASA_PORT)"
@@ -79,6 +79,10 @@ lint: install
 	@echo "==> ruff"
 	$(BIN)/ruff check aftercare actions channels components console tests scripts bench deploy widget/serve_demo.py
 	$(BIN)/ruff format --check aftercare actions channels components console tests scripts bench deploy widget/serve_demo.py
+
+# Adding a care topic (README: Adding a care topic): names every place it is still missing from.
+check-topics: install
+	$(BIN)/pytest -q tests/test_topics_list.py
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"

@@ -22,6 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+import yaml
+
 from aftercare.environment import QUIET
 from bench import training
 from bench.load import BARE_CONVERSATIONS, PROJECT_CONVERSATIONS, LevelResult, long_conversation, run_level
@@ -35,6 +38,7 @@ PROJECT_PORT, ACTION_PORT, BARE_PORT = 5505, 5555, 5605
 TARGET_P95_RATIO = 1.5  # at 10 concurrent patients
 TARGET_TRAIN_SECONDS = 180
 LONG_CONVERSATION_TURNS = 300
+SESSION_START = "action_session_start"
 TARGET_LONG_CONVERSATION_RATIO = 2.0  # p50 of the last 10 turns against the first 10
 
 
@@ -182,6 +186,8 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
                 f"{found['last_p50_ms']:.0f} ms ({found['ratio']:.1f}x), {found['errors']} errors"
             )
         memory = {server.name: server.peak_rss_mb() for server in servers}
+        calls = action_calls_per_message(f"sqlite:///{work / 'project.db'}")
+        say(f"   action server calls per patient message: {calls:.2f}")
     finally:
         say("stopping the servers ...")
         for server in reversed(servers):
@@ -192,9 +198,33 @@ def measure_load(work: Path, log_dir: Path, levels: list[int], messages: int, ti
         "project_start_to_first_answer_s": project_start,
         "bare_start_to_first_answer_s": bare_start,
         "peak_rss_mb": memory,
+        "action_calls_per_message": calls,
         "levels": {name: [result.as_dict() for result in found] for name, found in results.items()},
         "long_conversation": long_conversations,
     }
+
+
+def action_calls_per_message(database: str) -> float:
+    """How many calls to the action server the project made per patient message, from its tracker store.
+
+    Every custom action a turn ran is one HTTP call carrying the tracker; the session start's is left out.
+    """
+    custom = set(yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["actions"]) - {SESSION_START}
+    events = sa.table("events", sa.column("type_name"), sa.column("action_name"))
+    engine = sa.create_engine(database)
+    try:
+        with engine.connect() as connection:
+            messages = connection.execute(
+                sa.select(sa.func.count()).select_from(events).where(events.c.type_name == "user")
+            ).scalar_one()
+            calls = connection.execute(
+                sa.select(sa.func.count())
+                .select_from(events)
+                .where((events.c.type_name == "action") & events.c.action_name.in_(sorted(custom)))
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return calls / messages if messages else 0.0
 
 
 def targets(report: dict) -> list[dict]:
