@@ -11,6 +11,7 @@ from scripts.measure_coverage import held_out_messages
 
 GUIDE_TOPICS = list(yaml.safe_load(Path("care_guide.yml").read_text(encoding="utf-8"))["topics"])
 DOMAIN = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))
+FORM_RULE = "a care question during the callback form is answered, then the form goes on"
 
 
 def rule_intents(path: str, rule_name: str) -> set[str]:
@@ -46,9 +47,7 @@ def places() -> dict[str, set[str]]:
             rule_intents("data/rules/questions.yml", "answer a side-effect or care question from the care guide")
         ),
         "data/rules/callbacks.yml, the care question during the callback form": topics_of(
-            rule_intents(
-                "data/rules/callbacks.yml", "a care question during the callback form is answered, then the form goes on"
-            )
+            rule_intents("data/rules/callbacks.yml", FORM_RULE)
         ),
         "domain.yml, the callback form's not_intent list": topics_of(not_an_answer),
         "aftercare/topics.yml, the words that name it": set(topic_words),
