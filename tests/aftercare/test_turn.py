@@ -1,12 +1,14 @@
 """The turn decision (aftercare/turn.py) on its own: what a message gets, with no Rasa and no server."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 
 from actions.settings import CLINIC, GUIDE
 from aftercare.timestamps import parse_timestamp
-from aftercare.turn import Reading, State, decide_turn, read_procedure_time
+from aftercare.turn import Reading, State, decide_turn, is_decided, read_procedure_time
 
 NOW = parse_timestamp("2026-11-30T15:00:00Z")  # a Monday, the clinic open
 
@@ -83,3 +85,35 @@ def test_a_symptom_on_a_topic_about_it_is_answered(reading):
 )
 def test_what_is_not_understood_says_whether_it_may_be_a_symptom(intent, symptom, response):
     assert said(decide(intent, describes_symptom=symptom)) == [response]
+
+
+DECIDING_ACTIONS = {
+    "action_answer_question",
+    "action_escalate",
+    "action_give_plan",
+    "action_answer_check_in",
+    "action_share_contact",
+    "action_ask_rephrase",
+    "action_say_not_covered",
+}
+
+
+def rule_routes():
+    """(intent, first action) of every rule step pair in data/rules."""
+    for path in sorted(Path("data/rules").glob("*.yml")):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            steps = rule["steps"]
+            for step, following in zip(steps, steps[1:], strict=False):
+                intents = [step["intent"]] if "intent" in step else [b["intent"] for b in step.get("or") or []]
+                if intents and "action" in following:
+                    yield from ((intent, following["action"]) for intent in intents)
+
+
+def test_the_evaluation_decides_exactly_the_intents_the_rules_send_to_the_deciding_actions():
+    """scripts/eval_components.py decides a message with decide_turn only when a rule would (is_decided)."""
+    wrong = {
+        (intent, action)
+        for intent, action in rule_routes()
+        if (action in DECIDING_ACTIONS) != is_decided(intent) and action != "action_deactivate_loop"
+    }
+    assert not wrong
