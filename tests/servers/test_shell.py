@@ -5,6 +5,9 @@ Before: the time question's quick replies were Rasa's arrow-key menu, so "yester
 before the first line of conversation. Now the choices are a numbered line, what the patient types is what is sent,
 and the terminal shows one line about where the logs go before "Bot loaded".
 
+A plain `rasa shell` (with `rasa run actions`) reads typed answers too; its start-up warnings come from Rasa's imports,
+before any project code runs, so only `make shell` is checked for them.
+
 The clock is fixed (AFTERCARE_NOW, as in the test stories): "yesterday morning" is about a day and a half before it.
 Ports 5108 and 5158 (SHELL_TESTS_RASA_PORT / SHELL_TESTS_ACTION_PORT).
 """
@@ -22,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from scripts.processes import ManagedProcess
 from scripts.servers import MODEL, ROOT
+from tests.servers.test_plain_rasa_commands import PROJECT_VARIABLES, RASA
 
 RASA_PORT = os.environ.get("SHELL_TESTS_RASA_PORT", "5108")
 ACTION_PORT = os.environ.get("SHELL_TESTS_ACTION_PORT", "5158")
@@ -142,3 +147,37 @@ def test_a_patient_types_answers_and_sees_no_warning(shell):
     screen = terminal.screen()
     assert [line for line in screen.splitlines() if WARNING_LINE.search(line)] == []
     assert "DeprecationWarning" in log.read_text(encoding="utf-8")  # the warnings went to the log file instead
+
+
+@pytest.fixture(scope="module")
+def plain_shell(tmp_path_factory):
+    """`rasa run actions` and a plain `rasa shell` in a copy of the project folder, with nothing exported.
+
+    endpoints.yml names the action server's default port, so 5055 must be free (as for test_plain_rasa_commands).
+    """
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is missing: `apt-get install -y tmux` (make test-servers installs it)")
+    folder = tmp_path_factory.mktemp("plain-shell") / "project"
+    ignored = shutil.ignore_patterns(".venv", "models", "results", ".git", "node_modules", "*.db", ".session_secret")
+    shutil.copytree(ROOT, folder, ignore=ignored)
+    env = {name: value for name, value in os.environ.items() if name not in PROJECT_VARIABLES}
+    env.pop("PYTHONPATH", None)
+    env |= {"AFTERCARE_NOW": NOW, "TERM": "xterm-256color"}
+    actions = ManagedProcess("actions", [RASA, "run", "actions"], folder / "actions.log", cwd=folder, env=env)
+    actions.start()
+    terminal = Terminal(f"{RASA} shell --model {MODEL} --port {RASA_PORT}; sleep 3600", folder, env)
+    try:
+        actions.wait_for_url("http://localhost:5055/health", limit=START_LIMIT)
+        terminal.wait_for(lambda screen: screen.rstrip().endswith(PROMPT), START_LIMIT)
+        yield terminal
+    finally:
+        terminal.close()
+        actions.stop()
+
+
+def test_a_plain_rasa_shell_reads_typed_answers_too(plain_shell):
+    asked = plain_shell.answer("when can I wear makeup?")
+    assert f"{CHOICES} 1) Earlier today  2) Yesterday  3) 2-3 days ago" in asked, asked
+    answered = plain_shell.answer("2")  # the second choice: "Yesterday"
+    assert "Yes, you can wear make-up again" in answered, answered
+    assert "Based on your treatment about 1 day ago" in answered, answered
