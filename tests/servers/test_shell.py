@@ -9,7 +9,7 @@ A plain `rasa shell` (with `rasa run actions`) reads typed answers too; its star
 before any project code runs, so only `make shell` is checked for them.
 
 The clock is fixed (AFTERCARE_NOW, as in the test stories): "yesterday morning" is about a day and a half before it.
-Ports 5108 and 5158 (SHELL_TESTS_RASA_PORT / SHELL_TESTS_ACTION_PORT).
+Ports 5108 and 5158 (SHELL_TESTS_RASA_PORT / SHELL_TESTS_ACTION_PORT), and 5107 and 5055 for the plain commands.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from tests.servers.test_plain_rasa_commands import PROJECT_VARIABLES, RASA
 
 RASA_PORT = os.environ.get("SHELL_TESTS_RASA_PORT", "5108")
 ACTION_PORT = os.environ.get("SHELL_TESTS_ACTION_PORT", "5158")
+PLAIN_RASA_PORT = os.environ.get("SHELL_TESTS_PLAIN_RASA_PORT", "5107")  # while the first shell may still be stopping
 NOW = "2026-11-29T17:00:00Z"  # a Sunday, 5 pm: "yesterday morning" is Saturday morning
 PROMPT = "Your input ->"
 CHOICES = "Type a number or your own words:"
@@ -165,7 +166,7 @@ def plain_shell(tmp_path_factory):
     env |= {"AFTERCARE_NOW": NOW, "TERM": "xterm-256color"}
     actions = ManagedProcess("actions", [RASA, "run", "actions"], folder / "actions.log", cwd=folder, env=env)
     actions.start()
-    terminal = Terminal(f"{RASA} shell --model {MODEL} --port {RASA_PORT}; sleep 3600", folder, env)
+    terminal = Terminal(f"{RASA} shell --model {MODEL} --port {PLAIN_RASA_PORT}; sleep 3600", folder, env)
     try:
         actions.wait_for_url("http://localhost:5055/health", limit=START_LIMIT)
         terminal.wait_for(lambda screen: screen.rstrip().endswith(PROMPT), START_LIMIT)
