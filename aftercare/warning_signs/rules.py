@@ -97,7 +97,8 @@ def _combined(
     The combined sign spans from the first part's start to the second's end; it is uncertain when either part is.
     """
     parts: dict[tuple[str, str], dict[str, list[Candidate]]] = {}
-    for match_id, start, end in lexicon.combinations(doc):
+    matches = lexicon.combinations(doc) if len(lexicon.combinations) else []  # spaCy warns on an empty matcher
+    for match_id, start, end in matches:
         category, index, part = lexicon.nlp.vocab.strings[match_id].split(":")
         parts.setdefault((category, index), {}).setdefault(part, []).append(Candidate(category, start, end))
     combined = []
