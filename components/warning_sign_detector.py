@@ -10,6 +10,10 @@ found is negated, resolved, hypothetical, general, past, someone else's or benig
 then the best-ranked care question, or the side effects, which list the warning signs.
 The intent ranking is left as the classifier produced it.
 
+Every sign mention and its assertion status stay in the message for the components after this one (not in the
+parse output) under `warning_sign_mentions`: the learned escalation model (components/learned_escalation.py) trusts
+itself less where the lexicon read a sign's words as not the patient's now.
+
 The care topics the patient says are not there now ("the swelling has gone down completely") go to the actions in
 the parse data's `not_there_now` (aftercare/topics.py), so a care-guide window that escalates answers in general.
 """
@@ -42,6 +46,7 @@ from components.config_files import load_or_refuse
 from components.entities import rule_entity
 
 ENTITY_NAME = "warning_sign"
+MENTIONS_KEY = "warning_sign_mentions"
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -96,6 +101,7 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
             not_there_now = topics_not_there_now((sign.text, sign.topic, sign.status.escalates) for sign in mentions)
             if not_there_now:
                 message.set(NOT_THERE_NOW_KEY, not_there_now, add_to_output=True)
+            message.set(MENTIONS_KEY, [(sign.category, sign.status) for sign in mentions])
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
@@ -106,20 +112,22 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
                 predicted == self._config["emergency_intent"],
                 [(sign.category, sign.status) for sign in mentions if sign.category != EFFECT],
             ):
-                message.set(INTENT, self._instead_of_report(message, reports), add_to_output=True)
+                instead = intent_instead_of_report(message, reports, self._config["watch_for_intent"])
+                message.set(INTENT, instead, add_to_output=True)
         return messages
-
-    def _instead_of_report(self, message: Message, reports: set[str]) -> dict[str, Any]:
-        """The best-ranked care question (`ask_*`) in the classifier's ranking, else "what to watch for"."""
-        for ranked in message.get(INTENT_RANKING_KEY) or []:
-            name = ranked.get(INTENT_NAME_KEY) or ""
-            if name.startswith("ask_") and name not in reports:
-                return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: ranked.get(PREDICTED_CONFIDENCE_KEY)}
-        return {INTENT_NAME_KEY: self._config["watch_for_intent"], PREDICTED_CONFIDENCE_KEY: 1.0}
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data is left as it is: the detector learns nothing."""
         return training_data
+
+
+def intent_instead_of_report(message: Message, reports: set[str], watch_for_intent: str) -> dict[str, Any]:
+    """The best-ranked care question (`ask_*`) in the classifier's ranking, else "what to watch for"."""
+    for ranked in message.get(INTENT_RANKING_KEY) or []:
+        name = ranked.get(INTENT_NAME_KEY) or ""
+        if name.startswith("ask_") and name not in reports:
+            return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: ranked.get(PREDICTED_CONFIDENCE_KEY)}
+    return {INTENT_NAME_KEY: watch_for_intent, PREDICTED_CONFIDENCE_KEY: 1.0}
 
 
 def lexicon_path(configured: str) -> Path:
