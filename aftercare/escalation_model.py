@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import joblib
@@ -36,11 +36,12 @@ KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 @dataclass(frozen=True)
 class LabelledMessage:
-    """One corpus message: its text, its escalation label and the writer (the file's prefix) who wrote it."""
+    """One corpus message: its text, its escalation label, the writer (the file's prefix) and the kind of message."""
 
     text: str
     label: str
     writer: str
+    kind: str = "other"  # the writer's `kind`: present, uncertain, negated, resolved, past, normal, question...
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def read_corpus(folder: Path) -> list[LabelledMessage]:
             label = entry.get("escalation") if isinstance(entry, dict) else None
             if not isinstance(text, str) or not text.strip() or label not in LABELS:
                 raise ConfigError(f"{path}: message {number} needs a `text` and `escalation` one of {LABELS}")
-            messages.append(LabelledMessage(text, label, writer))
+            messages.append(LabelledMessage(text, label, writer, str(entry.get("kind") or "other")))
     if not messages:
         raise ConfigError(f"{folder}: no corpus file (*.yml) with messages")
     return messages
@@ -138,7 +139,7 @@ def augmented(messages: Sequence[LabelledMessage], settings: ModelSettings) -> l
     """The messages followed by `typo_copies` noisy copies of each; the same settings give the same copies."""
     rng = random.Random(settings.seed)
     copies = [
-        LabelledMessage(noisy(message.text, settings.typo_rate, rng), message.label, message.writer)
+        replace(message, text=noisy(message.text, settings.typo_rate, rng))
         for _ in range(settings.typo_copies)
         for message in messages
     ]

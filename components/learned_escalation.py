@@ -49,10 +49,10 @@ class LearnedEscalation(GraphComponent):
             "corpus_folder": "corpus/escalation",
             # The rule's thresholds (aftercare.escalation_rule.Thresholds), chosen by cross-validation on the
             # corpus: `python -m scripts.escalation_cross_validation`.
-            "nothing_found_threshold": 0.5,
-            "not_now_threshold": 0.8,
-            "emergency_threshold": 0.5,
-            "keep_classifier_threshold": 0.0,
+            "nothing_found_threshold": 0.75,
+            "not_now_threshold": 0.99,
+            "emergency_threshold": 0.35,
+            "keep_classifier_threshold": 0.3,
             "emergency_intent": "report_emergency",
             "warning_intent": "report_warning_sign",
             # Instead of a dropped report guess when the ranking holds no care question (as the detector does).

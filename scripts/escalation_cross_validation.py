@@ -55,7 +55,10 @@ def nested(expected: list[str | None], readings: list[LexiconReading], predictio
     for writer in {message.writer for message in messages}:
         others = [i for i, message in enumerate(messages) if message.writer != writer]
         chosen, _ = choose_thresholds(
-            [expected[i] for i in others], [readings[i] for i in others], [predictions[i] for i in others]
+            [expected[i] for i in others],
+            [readings[i] for i in others],
+            [predictions[i] for i in others],
+            [messages[i].kind for i in others],
         )
         for i, message in enumerate(messages):
             if message.writer == writer:
@@ -90,7 +93,7 @@ def main() -> int:
         ]
         print(figures_line("lexicon + classifier (before)", figures(expected, before)))
     print(figures_line("learned alone (most probable)", figures(expected, [model_escalation(p) for p in predictions])))
-    thresholds, combined = choose_thresholds(expected, readings, predictions)
+    thresholds, combined = choose_thresholds(expected, readings, predictions, [message.kind for message in messages])
     print(figures_line("combined", combined))
     print(f"Thresholds of least cost: {thresholds}")
     print(figures_line("combined, thresholds of the others", nested(expected, readings, predictions, messages)))
