@@ -73,8 +73,7 @@ def combined_escalation(reading: LexiconReading, prediction: Prediction, thresho
     2. Otherwise the model escalates when its escalation probability (emergency + warning sign) reaches
        `thresholds.not_now` if the lexicon judged the message's sign or effect words as nothing to act on now (it
        looked at those very words, so the model must be surer to overrule it), else `thresholds.nothing_found`; the
-       level is
-       an emergency when the emergency probability reaches `thresholds.emergency`.
+       level is an emergency when the emergency probability reaches `thresholds.emergency`.
     3. The classifier's report guess that the lexicon let stand is kept unless the model's escalation probability
        is below `thresholds.keep_classifier` (the model is confident nothing is wrong now).
     The result is the more urgent of 2 and 3.
