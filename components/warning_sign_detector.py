@@ -16,6 +16,10 @@ data's `signs_asked_about`, so the answer says what to do if one happens, with n
 A message describing a symptom or an expected effect there now, with no warning sign, says so in the parse data's
 `describes_symptom`, so that the actions never answer it confidently on a topic it does not name.
 
+Every sign mention and its assertion status stay in the message for the components after this one (not in the
+parse output) under `warning_sign_mentions`: the learned escalation model (components/learned_escalation.py) trusts
+itself less where the lexicon read a sign's words as not the patient's now.
+
 The care topics the patient says are not there now ("the swelling has gone down completely") go to the actions in
 the parse data's `not_there_now` (aftercare/topics.py), so a care-guide window that escalates answers in general.
 """
@@ -50,6 +54,7 @@ from components.entities import rule_entity
 ENTITY_NAME = "warning_sign"
 ASKED_ABOUT = (Assertion.HYPOTHETICAL, Assertion.GENERAL)
 NOT_SIGNS = (EFFECT, SYMPTOM)  # mentions that are no warning sign on their own
+MENTIONS_KEY = "warning_sign_mentions"
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -109,6 +114,7 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
                 message.set(ASKED_ABOUT_KEY, asked_about, add_to_output=True)
             if not signs and any(sign.category in NOT_SIGNS and sign.status.escalates for sign in mentions):
                 message.set(SYMPTOM_KEY, True, add_to_output=True)
+            message.set(MENTIONS_KEY, [(sign.category, sign.status) for sign in mentions])
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
@@ -119,23 +125,25 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
                 predicted == self._config["emergency_intent"],
                 [(sign.category, sign.status) for sign in mentions if sign.category != EFFECT],
             ):
-                message.set(INTENT, self._instead_of_report(message, reports), add_to_output=True)
+                instead = intent_instead_of_report(message, reports, self._config["watch_for_intent"])
+                message.set(INTENT, instead, add_to_output=True)
             elif asked_about and not str(predicted or "").startswith("ask_"):
                 # "What if my lips swell?" gets what to do if it happens, with the signs to watch for.
                 message.set(INTENT, {INTENT_NAME_KEY: self._config["watch_for_intent"], PREDICTED_CONFIDENCE_KEY: 1.0})
         return messages
 
-    def _instead_of_report(self, message: Message, reports: set[str]) -> dict[str, Any]:
-        """The best-ranked care question (`ask_*`) in the classifier's ranking, else "what to watch for"."""
-        for ranked in message.get(INTENT_RANKING_KEY) or []:
-            name = ranked.get(INTENT_NAME_KEY) or ""
-            if name.startswith("ask_") and name not in reports:
-                return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: ranked.get(PREDICTED_CONFIDENCE_KEY)}
-        return {INTENT_NAME_KEY: self._config["watch_for_intent"], PREDICTED_CONFIDENCE_KEY: 1.0}
-
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data is left as it is: the detector learns nothing."""
         return training_data
+
+
+def intent_instead_of_report(message: Message, reports: set[str], watch_for_intent: str) -> dict[str, Any]:
+    """The best-ranked care question (`ask_*`) in the classifier's ranking, else "what to watch for"."""
+    for ranked in message.get(INTENT_RANKING_KEY) or []:
+        name = ranked.get(INTENT_NAME_KEY) or ""
+        if name.startswith("ask_") and name not in reports:
+            return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: ranked.get(PREDICTED_CONFIDENCE_KEY)}
+    return {INTENT_NAME_KEY: watch_for_intent, PREDICTED_CONFIDENCE_KEY: 1.0}
 
 
 def lexicon_path(configured: str) -> Path:

@@ -248,17 +248,20 @@ def gate_failures(total: Counter) -> list[str]:
 
 
 def main() -> int:
-    """Prints the component figures and the message-level table; 1 when a gate fails."""
+    """Prints the component figures, the message-level tables and the escalation ablation; 1 when a gate fails."""
+    from scripts.escalation_ablation import ablation_of_files, remembering
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model (default: %(default)s)")
     model = parser.parse_args().model
     print("\n".join(evaluate_procedure_times() + evaluate_warning_signs()))
-    parse, total = nlu_parser(model), Counter()
+    parse, total = remembering(nlu_parser(model)), Counter()
     print(f"NLU pipeline of {model}")
     for messages in MESSAGE_FILES:
         lines, file_total = evaluate_messages(parse, messages)
         print("\n".join(lines))
         total += file_total
+    print("\n".join(ablation_of_files(parse, MESSAGE_FILES)))
     print(
         f"All {total['messages']} messages: recall {ratio(total['escalated'], total['must'])}, "
         f"false alarms {ratio(total['false_alarms'], total['must_not'])}"

@@ -10,8 +10,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # The training data and settings, the NLU components, the pure code they import (aftercare/, without the alert and
-# staff code no component reads) and the clinic files the time extractor reads.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "aftercare", "clinic.yml", "care_guide.yml")
+# staff code no component reads), the clinic files the time extractor reads and the escalation model's corpus.
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "components",
+    "aftercare",
+    "clinic.yml",
+    "care_guide.yml",
+    "corpus",
+)
 NOT_READ_BY_TRAINING = ("aftercare/alerts", "aftercare/staff")
 
 

@@ -1,0 +1,177 @@
+"""Rasa adapter for the learned escalation model (aftercare/escalation_model.py) and its rule with the lexicon.
+
+Trained from the labelled corpus named in its config (read at training time only: the model keeps what it learned
+in Rasa's model storage, so the trained model runs from any working directory). At run time, after the warning-sign
+detector and the language detector, it applies aftercare.escalation_rule.combined_escalation: a sign the lexicon
+reads as present stands; elsewhere the model may raise the intent to `report_warning_sign` or `report_emergency`,
+and may drop the classifier's report guess when it is confident nothing is wrong now (then the best-ranked care
+question, as the detector does). The model's reading goes into the parse data under `escalation_model`: its most
+probable label, that label's probability, every label's probability and the intent before this component.
+A message the language detector marked as another language is left alone: the model reads English.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import PREDICTED_CONFIDENCE_KEY as CONFIDENCE
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, report_level
+from aftercare.escalation_model import LABELS, EscalationModel, Prediction, read_corpus, train_model
+from aftercare.escalation_rule import Thresholds, combined_escalation, lexicon_reading
+from aftercare.languages import LANGUAGE_KEY
+from components.config_files import load_or_refuse
+from components.warning_sign_detector import ENTITY_NAME as SIGN_ENTITY
+from components.warning_sign_detector import MENTIONS_KEY, intent_instead_of_report
+
+PARSE_KEY = "escalation_model"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class LearnedEscalation(GraphComponent):
+    """Raises or drops an escalation by the learned model, by the rule in aftercare/escalation_rule.py."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # The labelled corpus, relative to the directory Rasa trains in or else the repository root.
+            "corpus_folder": "corpus/escalation",
+            # The rule's thresholds (aftercare.escalation_rule.Thresholds), chosen by cross-validation on the
+            # corpus: `python -m scripts.escalation_cross_validation`.
+            "nothing_found_threshold": 0.75,
+            "not_now_threshold": 0.99,
+            "emergency_threshold": 0.35,
+            "keep_classifier_threshold": 0.3,
+            "emergency_intent": "report_emergency",
+            "warning_intent": "report_warning_sign",
+            # Instead of a dropped report guess when the ranking holds no care question (as the detector does).
+            "watch_for_intent": "ask_side_effects",
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: EscalationModel | None,
+    ) -> None:
+        """Creates the component; without a model (not trained yet) it changes nothing."""
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+        self._thresholds = Thresholds(
+            nothing_found=self._config["nothing_found_threshold"],
+            not_now=self._config["not_now_threshold"],
+            emergency=self._config["emergency_threshold"],
+            keep_classifier=self._config["keep_classifier_threshold"],
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LearnedEscalation:
+        """Creates an untrained component (see parent class for full docstring)."""
+        return cls(config, model_storage, resource, None)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The corpus files' names and contents: a corpus change retrains the component, not only a config change."""
+        folder = corpus_folder({**cls.get_default_config(), **config}["corpus_folder"])
+        digest = hashlib.sha256()
+        for path in sorted(folder.glob("*.yml")):
+            digest.update(path.name.encode("utf-8"))
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Trains the model on the corpus (not on the NLU training data) and keeps it in the model storage.
+
+        Raises InvalidConfigException naming the corpus file when the corpus is missing or malformed.
+        """
+        folder = corpus_folder(self._config["corpus_folder"])
+        self._model = train_model(load_or_refuse("escalation corpus", read_corpus, folder))
+        with self._model_storage.write_to(self._resource) as directory:
+            self._model.save(directory)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LearnedEscalation:
+        """Loads the model kept at training time."""
+        with model_storage.read_from(resource) as directory:
+            model = EscalationModel.load(directory)
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Applies the rule to every English message and records the model's reading (see the module docstring)."""
+        if self._model is None:
+            return messages
+        english = [message for message in messages if not message.get(LANGUAGE_KEY)]
+        for message, prediction in zip(english, self._model.predict(m.get(TEXT) or "" for m in english), strict=True):
+            self._decide(message, prediction)
+        return messages
+
+    def _decide(self, message: Message, prediction: Prediction) -> None:
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        signs = [entity.get("value") for entity in message.get(ENTITIES, []) if entity.get("entity") == SIGN_ENTITY]
+        reading = lexicon_reading(intent, signs, message.get(MENTIONS_KEY) or [])
+        before = report_level(intent, signs) if intent in REPORT_INTENTS else None
+        decided = combined_escalation(reading, prediction, self._thresholds)
+        message.set(PARSE_KEY, model_output(prediction, intent), add_to_output=True)
+        if decided == before:
+            return
+        if decided == EMERGENCY:
+            changed = {
+                INTENT_NAME_KEY: self._config["emergency_intent"],
+                CONFIDENCE: prediction.emergency,
+            }
+        elif decided == INJECTOR:
+            changed = {INTENT_NAME_KEY: self._config["warning_intent"], CONFIDENCE: prediction.escalation}
+        else:
+            reports = {self._config["emergency_intent"], self._config["warning_intent"]}
+            changed = intent_instead_of_report(message, reports, self._config["watch_for_intent"])
+        message.set(INTENT, changed, add_to_output=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data is left as it is."""
+        return training_data
+
+
+def model_output(prediction: Prediction, intent_before: str | None) -> dict[str, Any]:
+    """The model's reading as the parse data carries it."""
+    return {
+        "label": prediction.label,
+        "confidence": round(prediction.probability(prediction.label), 4),
+        "probabilities": {label: round(prediction.probability(label), 4) for label in LABELS},
+        "intent_before": intent_before,
+    }
+
+
+def corpus_folder(configured: str) -> Path:
+    """The configured corpus folder, read from the working directory or else the repository root."""
+    path = Path(configured)
+    if path.is_absolute() or path.exists():
+        return path
+    return REPOSITORY / path
