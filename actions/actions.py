@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import replace
 from typing import Any
 
@@ -56,8 +57,12 @@ class ActionSessionStart(Action):
         return events
 
 
-class ActionDecideTurn(Action):
-    """Answers the turn as the turn decision says (aftercare/turn.py: decide_turn)."""
+class ActionDecideTurn(Action, ABC):
+    """Answers the turn as the turn decision says (aftercare/turn.py: decide_turn); each subclass is a rule's name."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in domain.yml and the rules (abstract: rasa-sdk registers no instance of this class)."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         return carry_out(dispatcher, tracker, decide(tracker))

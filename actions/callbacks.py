@@ -7,6 +7,7 @@ the callback alert and tell the patient when to expect the call.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -107,13 +108,17 @@ class ActionDeclineCallback(Action):
         return [SlotSet("callback_offered", False)]
 
 
-class ActionSayClinicResponse(Action):
+class ActionSayClinicResponse(Action, ABC):
     """Utters one domain response filled with the clinic's details, where a rule or a form would leave them unfilled.
 
     Rasa fills a response's {placeholders} from slots only; the clinic's name and numbers come from clinic.yml.
+    Abstract: rasa-sdk registers only the subclasses, each naming its response.
     """
 
-    response = ""
+    @property
+    @abstractmethod
+    def response(self) -> str:
+        """The domain response to utter."""
 
     def name(self) -> str:
         return "action_say_" + self.response.removeprefix("utter_")
