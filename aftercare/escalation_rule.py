@@ -39,6 +39,9 @@ class Thresholds:
     not_now: float  # ... where it read a sign's words but not as the patient's now, or only expected effects
     emergency: float  # emergency probability to make an escalation an emergency
     keep_classifier: float  # escalation probability below which the classifier's report guess is dropped
+    # Escalation probability below which the model overrules a warning sign the lexicon read as present (never an
+    # emergency sign): 0 never overrules.
+    veto: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,10 @@ def lexicon_reading(
 def combined_escalation(reading: LexiconReading, prediction: Prediction, thresholds: Thresholds) -> str | None:
     """The escalation of a message: EMERGENCY, INJECTOR or None.
 
-    1. A sign the lexicon reads as present now always escalates at its level; the model can only raise a warning
-       sign to an emergency, when its emergency probability reaches `thresholds.emergency`.
+    1. A sign the lexicon reads as present now escalates at its level; the model can raise a warning sign to an
+       emergency, when its emergency probability reaches `thresholds.emergency`, and overrule a warning sign (never
+       an emergency sign) when its escalation probability is below `thresholds.veto`: a lexicon reading it is all
+       but sure is wrong ("if my face gets hot and throbbing, is that infection?").
     2. Otherwise the model escalates when its escalation probability (emergency + warning sign) reaches
        `thresholds.not_now` if the lexicon judged the message's sign or effect words as nothing to act on now (it
        looked at those very words, so the model must be surer to overrule it), else `thresholds.nothing_found`; the
@@ -79,7 +84,9 @@ def combined_escalation(reading: LexiconReading, prediction: Prediction, thresho
     The result is the more urgent of 2 and 3.
     """
     if reading.sign is not None:
-        return EMERGENCY if prediction.emergency >= thresholds.emergency else reading.sign
+        if prediction.emergency >= thresholds.emergency:
+            return EMERGENCY
+        return None if reading.sign != EMERGENCY and prediction.escalation < thresholds.veto else reading.sign
     threshold = thresholds.not_now if reading.judged_not_now else thresholds.nothing_found
     levels = []
     if prediction.escalation >= threshold:
@@ -135,6 +142,7 @@ def share(count: int, total: int) -> float:
 
 GRID = (*(round(0.05 * step, 2) for step in range(1, 20)), 0.97, 0.99)
 KEEP_CLASSIFIER_GRID = (0.0, *GRID[:8])
+VETO_GRID = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.15, 0.2)
 START = Thresholds(nothing_found=0.99, not_now=0.99, emergency=0.5, keep_classifier=0.0)  # the model almost mute
 
 
@@ -153,7 +161,7 @@ def choose_thresholds(
     recall on the others. Coordinate descent over a 0.05 grid: each threshold in turn takes its best value with the
     others fixed, until none changes, starting from the best pair of escalation thresholds on the grid (a full
     search of the two that matter most); among equal costs the higher threshold wins (fewer alarms on messages
-    unlike the corpus).
+    unlike the corpus), except the veto, where the lower wins (the lexicon's signs stand).
     """
     emergencies = sum(want == EMERGENCY for want in expected)
     warnings = sum(want is not None for want in expected)
@@ -188,12 +196,15 @@ def choose_thresholds(
             ("not_now", GRID),
             ("emergency", GRID),
             ("keep_classifier", KEEP_CLASSIFIER_GRID),
+            ("veto", VETO_GRID),
         ):
             for value in grid:
                 candidate = replace(best, **{name: value})
                 if candidate == best:
                     continue
                 cost, result = judged(candidate)
-                if cost < best_cost or (cost == best_cost and value > getattr(best, name)):
+                # Among equal costs: fewer alarms from the model's own thresholds, fewer vetoes of the lexicon.
+                safer = value < getattr(best, name) if name == "veto" else value > getattr(best, name)
+                if cost < best_cost or (cost == best_cost and safer):
                     best, best_cost, best_figures, changed = candidate, cost, result, True
     return best, best_figures

@@ -177,17 +177,15 @@ def read_procedure_time(
     What the patient says wins over metadata, so they can correct the time at any point. A time in the future or
     over OLDEST_PLAUSIBLE ago is refused, to be explained and asked again; so is a time ahead ("in 3 days") when
     the conversation is `awaiting` the procedure time. In a form the patient types a phone number and a time to
-    call, not the procedure's time.
+    call, not the procedure's time: only a quick reply and the metadata count there.
     """
-    if in_form:
-        return TimeUpdate()
-    spoken = reading.spoken_time or reading.implausible_time
+    spoken = None if in_form else reading.spoken_time or reading.implausible_time
     if spoken is None and reading.hours_ago is not None:
         try:
             spoken = now - timedelta(hours=reading.hours_ago)
         except OverflowError:
             return TimeUpdate()
-    if spoken is None and (awaiting or reading.intent == TIME_INTENT):
+    if spoken is None and not in_form and (awaiting or reading.intent == TIME_INTENT):
         spoken = reading.time_ahead
     if spoken is not None:
         return TimeUpdate(rejected=spoken) if plausibility_problem(spoken, now) else TimeUpdate(accepted=spoken)

@@ -53,6 +53,7 @@ class LearnedEscalation(GraphComponent):
             "not_now_threshold": 0.99,
             "emergency_threshold": 0.35,
             "keep_classifier_threshold": 0.3,
+            "veto_threshold": 0.0,
             "emergency_intent": "report_emergency",
             "warning_intent": "report_warning_sign",
             # Instead of a dropped report guess when the ranking holds no care question (as the detector does).
@@ -76,6 +77,7 @@ class LearnedEscalation(GraphComponent):
             not_now=self._config["not_now_threshold"],
             emergency=self._config["emergency_threshold"],
             keep_classifier=self._config["keep_classifier_threshold"],
+            veto=self._config["veto_threshold"],
         )
 
     @classmethod

@@ -140,12 +140,14 @@ class Lexicon:
     never_suppressed: frozenset[str]
     not_conditional_after: frozenset[str]
     conditional_times: frozenset[str]
+    conditional_openers: frozenset[str]
     list_joiners: frozenset[str]
     first_person: frozenset[str]
     self_words: frozenset[str]
     there_now_words: frozenset[str]
     present_tense_words: frozenset[str]
     resolution_pronouns: frozenset[str]
+    resolution_stoppers: frozenset[str]
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,12 +293,14 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         never_suppressed=frozenset(general.get("never_suppressed") or []),
         not_conditional_after=_all_norms(general.get("not_conditional_after") or [], nlp),
         conditional_times=_all_norms(general.get("conditional_times") or [], nlp),
+        conditional_openers=_all_norms(general.get("conditional_openers") or [], nlp),
         list_joiners=_first_norms(general.get("list_joiners") or [], nlp),
         first_person=_all_norms(other_person.get("first_person") or [], nlp),
         self_words=_all_norms(other_person.get("self_words") or [], nlp),
         there_now_words=_all_norms(other_person.get("there_now_words") or [], nlp),
         present_tense_words=_all_norms(other_person.get("present_tense_words") or [], nlp),
         resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
+        resolution_stoppers=_all_norms(resolution.get("not_across") or [], nlp),
     )
 
 

@@ -174,9 +174,21 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
         if any(word in lexicon.not_conditional_after for word in before):
             continue
         window = lexicon.settings.conditional_reach
+        if _opens_sentence(start, tokens, lexicon):
+            return True  # "if my face gets hot and throbbing on one side, is that infection?": the whole sentence
         if _reaches(tokens, end, candidate.start, window, frozenset(), continuers=lexicon.list_continuers):
             return True
     return False
+
+
+def _opens_sentence(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """Whether only openers ("what", "so", "and", "ok") come before the token at `start` in its sentence."""
+    before = [
+        tokens.norms[i]
+        for i in range(start)
+        if tokens.sentence[i] == tokens.sentence[start] and not tokens.skip[i] and not tokens.breaks[i]
+    ]
+    return all(word in lexicon.conditional_openers for word in before)
 
 
 def _is_someone_elses(
@@ -345,7 +357,9 @@ def _is_resolved(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
     pronoun = _next_clause_start(candidate, tokens, lexicon)
     for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
         for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
-            same_clause = _reaches(tokens, candidate.end, start, settings.resolution_window, fillers)
+            same_clause = _reaches(
+                tokens, candidate.end, start, settings.resolution_window, fillers, lexicon.resolution_stoppers
+            )
             # In the next clause only when the cue takes no object: "but it stopped itching" is another symptom.
             next_clause = (
                 pronoun is not None

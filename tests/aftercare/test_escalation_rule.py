@@ -89,3 +89,12 @@ def test_the_chosen_thresholds_separate_what_the_model_separates() -> None:
     thresholds, result = choose_thresholds(expected, [NOTHING] * 4, predictions, ["present"] * 2 + ["question"] * 2)
     assert (result.emergency_recall, result.warning_recall, result.false_alarms) == (1.0, 1.0, 0.0)
     assert 0.35 < thresholds.nothing_found <= 0.7 and 0.1 < thresholds.emergency <= 0.7
+
+
+def test_the_model_overrules_a_warning_sign_only_below_the_veto_and_never_an_emergency_sign() -> None:
+    vetoing = Thresholds(nothing_found=0.5, not_now=0.8, emergency=0.5, keep_classifier=0.1, veto=0.05)
+    sure_nothing = Prediction(emergency=0.01, injector=0.02, none=0.97)
+    unsure = Prediction(emergency=0.01, injector=0.05, none=0.94)
+    assert combined_escalation(LexiconReading(INJECTOR, False, None), sure_nothing, vetoing) is None
+    assert combined_escalation(LexiconReading(INJECTOR, False, None), unsure, vetoing) == INJECTOR
+    assert combined_escalation(LexiconReading(EMERGENCY, False, None), sure_nothing, vetoing) == EMERGENCY

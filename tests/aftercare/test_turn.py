@@ -117,3 +117,10 @@ def test_the_evaluation_decides_exactly_the_intents_the_rules_send_to_the_decidi
         if (action in DECIDING_ACTIONS) != is_decided(intent) and action != "action_deactivate_loop"
     }
     assert not wrong
+
+
+def test_in_the_callback_form_a_typed_time_is_no_procedure_time_but_the_widgets_metadata_is():
+    typed = Reading(intent="ask_makeup", spoken_time=NOW - timedelta(hours=3))
+    assert read_procedure_time(typed, None, NOW, in_form=True).accepted is None
+    known = Reading(intent="ask_makeup", metadata_time="2026-11-30T12:00:00Z")
+    assert read_procedure_time(known, None, NOW, in_form=True).accepted == NOW - timedelta(hours=3)

@@ -482,3 +482,29 @@ def test_someone_writing_for_the_patient_reports_the_patients_sign(text: str) ->
 )
 def test_someone_elses_sign_unrelated_to_the_patient_raises_no_alarm(text: str) -> None:
     assert not detect_warning_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cant breathe properly after the numbing cream came off",  # the resolution is the cream's, another event
+        "my eyelids are swelling up again after they'd gone down",
+        "I cant breathe. if it gets worse do i call 911?",  # the "if" is another sentence's
+    ],
+)
+def test_a_resolution_or_supposition_about_another_event_leaves_the_sign_present(text: str) -> None:
+    assert detect_warning_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if my face gets hot and throbbing on one side is that infection?",  # an "if" opening its sentence
+        "Back in 2019 I had a cold sore after a laser treatment. Should I take something preventive?",
+        "I had an allergic reaction to a serum in my twenties",
+        "my car's radiator is leaking and I have to go to the garage tomorrow",
+        "does ibuprofen make bruising worse?",
+    ],
+)
+def test_supposed_past_and_other_meanings_raise_no_alarm(text: str) -> None:
+    assert not detect_warning_signs(text)
