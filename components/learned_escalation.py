@@ -51,9 +51,9 @@ class LearnedEscalation(GraphComponent):
             # corpus: `python -m scripts.escalation_cross_validation`.
             "nothing_found_threshold": 0.75,
             "not_now_threshold": 0.99,
-            "emergency_threshold": 0.35,
+            "emergency_threshold": 0.55,
             "keep_classifier_threshold": 0.3,
-            "veto_threshold": 0.0,
+            "veto_threshold": 0.1,
             "emergency_intent": "report_emergency",
             "warning_intent": "report_warning_sign",
             # Instead of a dropped report guess when the ranking holds no care question (as the detector does).
