@@ -23,10 +23,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from aftercare.escalation import EMERGENCY, EMERGENCY_INTENT, INJECTOR, WARNING_INTENT
 from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
-EMERGENCY = "emergency"
-INJECTOR = "injector"
 NONE = "none"
 LABELS = (EMERGENCY, INJECTOR, NONE)
 MODEL_FILE = "escalation_model.joblib"
@@ -102,6 +101,24 @@ def read_corpus(folder: Path) -> list[LabelledMessage]:
     if not messages:
         raise ConfigError(f"{folder}: no corpus file (*.yml) with messages")
     return messages
+
+
+# The intents of the NLU training data that report a sign now, by escalation label; every other intent is calm.
+REPORT_LABELS = {EMERGENCY_INTENT: EMERGENCY, WARNING_INTENT: INJECTOR}
+NLU_WRITER = "nlu"
+
+
+def labelled_intent_examples(examples: Iterable[tuple[str, str]]) -> list[LabelledMessage]:
+    """The NLU training examples (text, intent) as labelled messages: a report intent's label, else none.
+
+    They teach the model the assistant's own everyday messages ("and scrubs?", "it's been 48 hours"), which the
+    corpus writers wrote few of, so that it does not alarm on them.
+    """
+    return [
+        LabelledMessage(text, REPORT_LABELS.get(intent, NONE), NLU_WRITER, "nlu")
+        for text, intent in examples
+        if text.strip() and not text.startswith("/")
+    ]
 
 
 def with_typo(word: str, rng: random.Random) -> str:

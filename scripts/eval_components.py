@@ -39,6 +39,13 @@ HELD_OUT = Path("tests/held_out")
 MESSAGE_FILES = tuple(
     HELD_OUT / name for name in ("messages.yml", "messages_fresh.yml", "messages_third.yml", "messages_fourth.yml")
 )
+# Sets written fresh since, each run once unseen (its header and the README keep that first run), then gated at
+# floors no worse than what they measured after the fixes they prompted.
+FRESH_FILES = (HELD_OUT / "messages_fifth.yml",)
+FRESH_MIN_EMERGENCY_RECALL = 0.9
+FRESH_MIN_WARNING_RECALL = 0.9
+FRESH_MAX_FALSE_ALARMS = 0.06
+FRESH_MIN_ON_TOPIC = 0.75
 DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02
@@ -194,6 +201,8 @@ def evaluate_messages(parse: Parser, messages: Path) -> tuple[list[str], Counter
         else:
             row["must"] += 1
             reached = outcome.escalation == EMERGENCY if expected == EMERGENCY else outcome.escalation is not None
+            row["emergencies"] += expected == EMERGENCY
+            row["emergencies_reached"] += expected == EMERGENCY and reached
             row["escalated"] += reached
             row["net_catches"] += reached and outcome.by_classifier
             row["safety_net"] += outcome.escalation is None and outcome.safety_net
@@ -205,6 +214,8 @@ def evaluate_messages(parse: Parser, messages: Path) -> tuple[list[str], Counter
         if "topics" in case:
             row["topics"] += len(case["topics"])
             row["topics_answered"] += len(set(case["topics"]) & outcome.topics)
+            row["questions"] += 1
+            row["questions_on_topic"] += bool(set(case["topics"]) & outcome.topics) and outcome.escalation is None
         if outcome.escalation != expected or ("procedure_time" in case and outcome.procedure_time != expected_time):
             misses.append(
                 f"    [{case['category']}] {case['text']!r}: expected {case['expect']}"
@@ -235,8 +246,19 @@ def evaluate_messages(parse: Parser, messages: Path) -> tuple[list[str], Counter
     return lines + misses, total
 
 
+def summary(total: Counter) -> str:
+    """The figures a set is judged by, in one line."""
+    return (
+        f"emergencies {ratio(total['emergencies_reached'], total['emergencies'])}, "
+        f"warning signs {ratio(total['escalated'], total['must'])}, "
+        f"false alarms {ratio(total['false_alarms'], total['must_not'])}, "
+        f"care questions on their topic {ratio(total['questions_on_topic'], total['questions'])}, "
+        f"signs answered confidently {total['confident_misses']}"
+    )
+
+
 def gate_failures(total: Counter) -> list[str]:
-    """What fails the gates over all message files together."""
+    """What fails the gates over the tuned message files together."""
     failures = []
     if total["escalated"] < MIN_ESCALATION_RECALL * total["must"]:
         failures.append(f"escalation recall {ratio(total['escalated'], total['must'])} is below 100%")
@@ -244,6 +266,25 @@ def gate_failures(total: Counter) -> list[str]:
         failures.append(f"false alarms {ratio(total['false_alarms'], total['must_not'])} exceed 2%")
     if total["times_right"] < MIN_TIME_ATTRIBUTION * total["times"]:
         failures.append(f"procedure-time attribution {ratio(total['times_right'], total['times'])} is below 97%")
+    return failures
+
+
+def fresh_gate_failures(total: Counter) -> list[str]:
+    """What fails the floors of the sets written fresh since (FRESH_FILES): no worse than measured after tuning."""
+    failures = []
+    floors = (
+        ("emergency recall", total["emergencies_reached"], total["emergencies"], FRESH_MIN_EMERGENCY_RECALL),
+        ("warning-sign recall", total["escalated"], total["must"], FRESH_MIN_WARNING_RECALL),
+        ("care questions on their topic", total["questions_on_topic"], total["questions"], FRESH_MIN_ON_TOPIC),
+    )
+    for name, count, of, floor in floors:
+        if count < floor * of:
+            failures.append(f"fresh sets: {name} {ratio(count, of)} is below {floor:.0%}")
+    if total["false_alarms"] > FRESH_MAX_FALSE_ALARMS * total["must_not"]:
+        failures.append(
+            f"fresh sets: false alarms {ratio(total['false_alarms'], total['must_not'])} exceed "
+            f"{FRESH_MAX_FALSE_ALARMS:.0%}"
+        )
     return failures
 
 
@@ -255,18 +296,19 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model (default: %(default)s)")
     model = parser.parse_args().model
     print("\n".join(evaluate_procedure_times() + evaluate_warning_signs()))
-    parse, total = remembering(nlu_parser(model)), Counter()
+    parse = remembering(nlu_parser(model))
     print(f"NLU pipeline of {model}")
-    for messages in MESSAGE_FILES:
-        lines, file_total = evaluate_messages(parse, messages)
+    totals = {}
+    for messages in (*MESSAGE_FILES, *FRESH_FILES):
+        lines, totals[messages] = evaluate_messages(parse, messages)
         print("\n".join(lines))
-        total += file_total
-    print("\n".join(ablation_of_files(parse, MESSAGE_FILES)))
-    print(
-        f"All {total['messages']} messages: recall {ratio(total['escalated'], total['must'])}, "
-        f"false alarms {ratio(total['false_alarms'], total['must_not'])}"
-    )
-    failures = gate_failures(total)
+    print("\n".join(ablation_of_files(parse, (*MESSAGE_FILES, *FRESH_FILES))))
+    tuned = sum((totals[messages] for messages in MESSAGE_FILES), Counter())
+    fresh = sum((totals[messages] for messages in FRESH_FILES), Counter())
+    print(f"The {tuned['messages']} messages of the tuned sets: {summary(tuned)}")
+    for messages in FRESH_FILES:
+        print(f"{messages.name}: {summary(totals[messages])}")
+    failures = gate_failures(tuned) + fresh_gate_failures(fresh)
     for failure in failures:
         print(f"GATE FAILED: {failure}")
     return 1 if failures else 0

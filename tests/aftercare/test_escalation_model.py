@@ -16,6 +16,7 @@ from aftercare.escalation_model import (
     ModelSettings,
     augmented,
     cross_validate,
+    labelled_intent_examples,
     noisy,
     read_corpus,
     train_model,
@@ -92,3 +93,16 @@ def test_cross_validation_predicts_each_writer_with_a_model_of_the_others(tmp_pa
     predictions = cross_validate(messages)
     assert len(predictions) == len(messages)
     assert predictions[0].label == EMERGENCY  # writer A's message, predicted by the model of B's same messages
+
+
+def test_the_nlu_examples_are_calm_unless_their_intent_reports_a_sign():
+    examples = [
+        ("and scrubs?", "ask_scrubs"),
+        ("there's pus", "report_warning_sign"),
+        ("cant breathe", "report_emergency"),
+    ]
+    assert [(m.text, m.label) for m in labelled_intent_examples(examples)] == [
+        ("and scrubs?", "none"),
+        ("there's pus", "injector"),
+        ("cant breathe", "emergency"),
+    ]
