@@ -2,14 +2,12 @@
 
 Run from the repository root: `python -m scripts.eval_components [--model models/aftercare.tar.gz]` (or
 `make eval-components`). It prints precision and recall of the procedure-time extractor and the warning-sign
-detector, then runs every message of tests/held_out/messages*.yml through the trained model's NLU pipeline
-(DIET, the time extractor, the warning-sign detector) and the rule that turns its result into an escalation,
-and exits 1 when a gate fails over all the message files together:
-- escalation recall below 100% on messages that must reach the injector or the emergency number (an emergency
-  must reach the emergency number);
-- false alarms on more than 2% of the messages that must not escalate;
-- procedure-time attribution below 97% (the time set equals the expected one, or none is set when the message
-  names no procedure time).
+detector, then runs every message of tests/held_out/messages*.yml through the trained model's NLU pipeline and the
+actions' own turn decision (aftercare/turn.py), prints per-category tables, the escalation ablation (lexicon alone,
+learned model alone, combined) and each set's summary, and exits 1 when a gate fails:
+- over the tuned sets (MESSAGE_FILES): escalation recall below 100% (an emergency must reach the emergency number),
+  false alarms on more than 2% of the messages that must not escalate, procedure-time attribution below 97%;
+- over the sets written fresh since (FRESH_FILES, each first run once unseen): their floors.
 """
 
 from __future__ import annotations
