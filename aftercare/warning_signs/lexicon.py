@@ -62,6 +62,7 @@ CONDITIONAL = "conditional"
 ON_BEHALF = "on_behalf"
 STRANGER = "stranger"
 HELP_SEEKING = "help_seeking"
+SELF_PHRASE = "self_phrase"
 CUE_KEYS = (
     NEGATION,
     PSEUDO,
@@ -83,6 +84,7 @@ CUE_KEYS = (
     ON_BEHALF,
     STRANGER,
     HELP_SEEKING,
+    SELF_PHRASE,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -268,6 +270,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         ON_BEHALF: other_person.get("on_behalf_cues") or [],
         STRANGER: other_person.get("stranger_cues") or [],
         HELP_SEEKING: other_person.get("help_seeking") or [],
+        SELF_PHRASE: other_person.get("self_phrases") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)

@@ -24,6 +24,7 @@ from aftercare.warning_signs.lexicon import (
     RESOLVED_AFTER,
     RESOLVED_AFTER_FINAL,
     RESOLVED_BEFORE,
+    SELF_PHRASE,
     STRANGER,
     UNCERTAIN,
     Lexicon,
@@ -170,7 +171,12 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
     for start, end in spans_between(cues[CONDITIONAL], candidate.start - 40, candidate.start - 1):
         if end > candidate.start or tokens.sentence[start] != tokens.sentence[candidate.start]:
             continue
-        before = [tokens.norms[i] for i in range(max(start - 2, 0), start) if not tokens.skip[i]]
+        before = []  # the two words before the "if" in its clause ("just so I know, if ..." has none)
+        for i in range(start - 1, max(start - 3, -1), -1):
+            if tokens.breaks[i]:
+                break
+            if not tokens.skip[i]:
+                before.append(tokens.norms[i])
         if any(word in lexicon.not_conditional_after for word in before):
             continue
         window = lexicon.settings.conditional_reach
@@ -220,6 +226,8 @@ def _is_someone_elses(
 
 def _writer_speaks_of_themselves(cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> bool:
     """A self word outside the help asked for the patient: "is it ok if I go back in?", not "what do I do"."""
+    if cues[SELF_PHRASE]:
+        return True  # "my face", "my treatment"
     helping = {i for start, end in cues[HELP_SEEKING] for i in range(start, end)}
     return any(norm in lexicon.self_words and i not in helping for i, norm in enumerate(tokens.norms))
 

@@ -508,3 +508,22 @@ def test_a_resolution_or_supposition_about_another_event_leaves_the_sign_present
 )
 def test_supposed_past_and_other_meanings_raise_no_alarm(text: str) -> None:
     assert not detect_warning_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband has a cold sore at the moment, is it safe to kiss him while my face heals?",  # the writer's face
+        "I'm caring for my dad who's got a fever, I had microneedling yesterday, is it ok to look after him?",
+        "should I worry if i see pus",  # a supposition
+        "Just so I know, if I get really dizzy later is that normal or not?",
+        "I had a fever the week before my treatment, does that affect healing?",  # before the treatment
+        "The warm patch on my cheek cooled down overnight and it's not sore any more",
+    ],
+)
+def test_more_signs_that_are_not_the_patients_now_raise_no_alarm(text: str) -> None:
+    assert not detect_warning_signs(text)
+
+
+def test_a_sign_that_was_not_there_last_week_is_there_now() -> None:
+    assert detect_warning_signs("she has developed a firm nodule on the left cheek, not present last week")
