@@ -39,7 +39,7 @@ MESSAGE_FILES = tuple(
 )
 # Sets written fresh since, each run once unseen (its header and the README keep that first run), then gated at
 # floors no worse than what they measured after the fixes they prompted.
-FRESH_FILES = (HELD_OUT / "messages_fifth.yml", HELD_OUT / "messages_sixth.yml")
+FRESH_FILES = tuple(HELD_OUT / f"messages_{name}.yml" for name in ("fifth", "sixth", "seventh"))
 FRESH_MIN_EMERGENCY_RECALL = 0.9
 FRESH_MIN_WARNING_RECALL = 0.9
 FRESH_MAX_FALSE_ALARMS = 0.06

@@ -527,3 +527,11 @@ def test_more_signs_that_are_not_the_patients_now_raise_no_alarm(text: str) -> N
 
 def test_a_sign_that_was_not_there_last_week_is_there_now() -> None:
     assert detect_warning_signs("she has developed a firm nodule on the left cheek, not present last week")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my wife said she can't breathe", "his throat is closing up", "my son says his lips feel kinda puffy maybe?"],
+)
+def test_an_emergency_told_of_someone_there_now_goes_to_the_emergency_number(text: str) -> None:
+    assert EMERGENCY in {sign.category for sign in detect_warning_signs(text)}
