@@ -46,6 +46,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml .python-version
 	$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.txt
 	@echo "==> Installing this project into $(VENV) (editable: aftercare/, actions/, components/, channels/, console/)"
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
+	@# A plain `rasa shell` in this folder sends its logs and warnings to a file, as `make shell` does.
+	$(PY) -m scripts.rasa_shell_hook
 	@touch $@
 
 install: $(VENV)/.installed

@@ -5,8 +5,8 @@ Before: the time question's quick replies were Rasa's arrow-key menu, so "yester
 before the first line of conversation. Now the choices are a numbered line, what the patient types is what is sent,
 and the terminal shows one line about where the logs go before "Bot loaded".
 
-A plain `rasa shell` (with `rasa run actions`) reads typed answers too; its start-up warnings come from Rasa's imports,
-before any project code runs, so only `make shell` is checked for them.
+A plain `rasa shell` (with `rasa run actions`) reads typed answers too, and shows no warning either: `make install`
+puts a hook into the venv (scripts/rasa_shell_hook.py) that sends its logs and warnings to results/logs/shell.log.
 
 The clock is fixed (AFTERCARE_NOW, as in the test stories): "yesterday morning" is about a day and a half before it.
 Ports 5108 and 5158 (SHELL_TESTS_RASA_PORT / SHELL_TESTS_ACTION_PORT), and 5107 and 5055 for the plain commands.
@@ -177,6 +177,11 @@ def plain_shell(tmp_path_factory):
 
 
 def test_a_plain_rasa_shell_reads_typed_answers_too(plain_shell):
+    start = plain_shell.screen()
+    before_the_conversation = [line for line in start[: start.index("Bot loaded")].splitlines() if line.strip()]
+    assert before_the_conversation == [
+        "Starting the assistant (about a minute); its logs and warnings go to results/logs/shell.log"
+    ], start
     asked = plain_shell.answer("when can I wear makeup?")
     assert f"{CHOICES} 1) Earlier today  2) Yesterday  3) 2-3 days ago" in asked, asked
     answered = plain_shell.answer("2")  # the second choice: "Yesterday"
