@@ -68,12 +68,14 @@ run: $(MODEL)
 # `rasa shell` uses Rasa's own terminal channel, not channels/: the umask keeps conversations.db owner-only. The
 # terminal holds the conversation only: both servers' log lines and warnings go to SHELL_LOG.
 SHELL_LOG := results/logs/shell.log
+# The shell talks to the action server it starts, on ACTION_PORT, whatever ACTION_SERVER_URL an outer make exported.
 shell: $(MODEL)
 	@umask 077; mkdir -p $(dir $(SHELL_LOG)); trap 'kill 0' EXIT; \
 	echo "Starting the assistant (about a minute); its logs and warnings go to $(SHELL_LOG)"; \
 	$(PY) -m actions.server --port $(ACTION_PORT) --quiet >>$(SHELL_LOG) 2>&1 & \
 	scripts/wait_for_url.sh http://localhost:$(ACTION_PORT)/health 120 >>$(SHELL_LOG) && \
-	$(RASA) shell --model $(MODEL) --endpoints deploy/endpoints.server.yml --port $(RASA_PORT) --log-file $(SHELL_LOG)
+	ACTION_SERVER_URL=http://localhost:$(ACTION_PORT)/webhook \
+	  $(RASA) shell --model $(MODEL) --endpoints deploy/endpoints.server.yml --port $(RASA_PORT) --log-file $(SHELL_LOG)
 
 # Fast checks first, then training and the slower model and server tests.
 test: install lint unit validate train test-core test-nlu eval-components test-servers test-robustness test-widget \
