@@ -31,7 +31,8 @@ def test_the_logs_hold_no_message_text_and_no_procedure_time(servers):
     crash = {
         "next_action": "action_answer_question",
         "sender_id": sender,
-        "tracker": {"sender_id": sender, "slots": {"rejected_procedure_time": MARKER}, "latest_message": {}},
+        # An intent that is a bare string, not Rasa's {"name": ...}: reading it raises.
+        "tracker": {"sender_id": sender, "slots": {"procedure_time": MARKER}, "latest_message": {"intent": MARKER}},
         "domain": {},
         "version": "3.6.21",
     }
