@@ -246,12 +246,14 @@ def is_decided(intent: str) -> bool:
 def decide_turn(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
     """The turn's outcome, the procedure time this message gives included (see `decide_answer`)."""
     update = read_procedure_time(reading, state.procedure_time, now, state.in_form, state.awaiting_time)
+    # Rasa already filled the slot from a typed time that can be right: set it only when it changes.
+    changed = update.accepted is not None and update.accepted != state.procedure_time
     if update.rejected is not None:
         state = replace(state, rejected_time=update.rejected)
     elif update.accepted is not None:
         state = replace(state, procedure_time=update.accepted)
     decision = decide_answer(reading, state, now, clinic, guide)
-    if update.accepted is not None and "procedure_time" not in decision.slots:
+    if changed and "procedure_time" not in decision.slots:
         decision.slots = {"procedure_time": format_timestamp(update.accepted), **decision.slots}
     decision.procedure_time = update.accepted or update.rejected
     return decision

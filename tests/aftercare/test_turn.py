@@ -124,3 +124,13 @@ def test_in_the_callback_form_a_typed_time_is_no_procedure_time_but_the_widgets_
     assert read_procedure_time(typed, None, NOW, in_form=True).accepted is None
     known = Reading(intent="ask_makeup", metadata_time="2026-11-30T12:00:00Z")
     assert read_procedure_time(known, None, NOW, in_form=True).accepted == NOW - timedelta(hours=3)
+
+
+def test_a_typed_time_rasa_already_stored_is_not_set_again():
+    """Rasa fills procedure_time from the entity; a second SlotSet would record the time twice."""
+    typed = NOW - timedelta(hours=30)
+    reading = Reading(intent="ask_hydration", topics=("hydration",), spoken_time=typed)
+    stored = State(procedure_time=typed, timezone=CLINIC.timezone)
+    assert "procedure_time" not in decide_turn(reading, stored, NOW, CLINIC, GUIDE).slots
+    unknown = State(timezone=CLINIC.timezone)
+    assert decide_turn(reading, unknown, NOW, CLINIC, GUIDE).slots["procedure_time"] == "2026-11-29T09:00:00Z"
