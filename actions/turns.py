@@ -17,7 +17,7 @@ from actions import settings
 from actions.settings import CLINIC, GUIDE
 from aftercare.plan import Progress
 from aftercare.timestamps import is_valid_timezone, parse_timestamp, reference_now
-from aftercare.turn import PERSON_IS_ANSWERING, Decision, Reading, State, decide_turn
+from aftercare.turn import Decision, Reading, State, decide_turn, person_answering_text
 
 TERMINAL_CHANNEL = "cmdline"  # `rasa shell`, which would print a JSON payload as "Custom json: {...}"
 
@@ -42,7 +42,7 @@ def person_is_answering(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
     handoff = settings.HANDOFFS.person_answering(tracker)
     if handoff is None:
         return False
-    dispatcher.utter_message(text=PERSON_IS_ANSWERING.format(staff_name=handoff.staff_name, **CLINIC.contact_details()))
+    dispatcher.utter_message(text=person_answering_text(handoff.staff_name, CLINIC))
     return True
 
 

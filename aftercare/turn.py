@@ -11,6 +11,7 @@ messages and slot events.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -72,6 +73,7 @@ DECIDED_INTENTS = frozenset(
 # Care topics that answer a symptom whatever its words (besides the topics of an expected effect, care_guide.yml's
 # `effect`): what is normal, the warning signs, pain and cooling.
 SYMPTOM_TOPICS = frozenset({"side_effects", "infection_risk", "pain_relief", "cooling"})
+logger = logging.getLogger(__name__)
 PERSON_IS_ANSWERING = (
     "{staff_name} from {clinic_name} is with you in this chat and will answer here. If you have trouble breathing, "
     "swelling of the lips, tongue or throat, or feel faint, call {emergency_number} now."
@@ -189,13 +191,15 @@ def read_procedure_time(
         spoken = reading.time_ahead
     if spoken is not None:
         return TimeUpdate(rejected=spoken) if plausibility_problem(spoken, now) else TimeUpdate(accepted=spoken)
-    if known is None and isinstance(reading.metadata_time, str):
+    if known is None and reading.metadata_time is not None:
         try:
-            value = parse_timestamp(reading.metadata_time)
+            value = parse_timestamp(reading.metadata_time) if isinstance(reading.metadata_time, str) else None
         except ValueError:
-            return TimeUpdate()
-        if plausibility_problem(value, now) is None:
+            value = None
+        if value is not None and plausibility_problem(value, now) is None:
             return TimeUpdate(accepted=value)
+        # The value itself is health data: log only that it was refused.
+        logger.warning("Ignored a procedure_time in message metadata that is malformed or implausible.")
     return TimeUpdate()
 
 
@@ -306,10 +310,15 @@ def _unrelated_to_symptom(reading: Reading, guide: CareGuide) -> bool:
     return not any(name in related for name in reading.topics)
 
 
+def person_answering_text(staff_name: str | None, clinic: Clinic) -> str:
+    """What the patient reads while a person from the clinic answers in the chat."""
+    return PERSON_IS_ANSWERING.format(staff_name=staff_name, **clinic.contact_details())
+
+
 def person_answers(reading: Reading, state: State, clinic: Clinic) -> Decision:
     """The assistant steps back while a person from the clinic answers; nothing waits for a procedure time."""
     decision = Decision(slots={"pending_topic": None})
-    decision.say(text=PERSON_IS_ANSWERING.format(staff_name=state.person_answering, **clinic.contact_details()))
+    decision.say(text=person_answering_text(state.person_answering, clinic))
     if reading.intent == PLAN_INTENT or (reading.intent == TIME_INTENT and state.plan_pending):
         decision.slots["plan_pending"] = False
     return decision

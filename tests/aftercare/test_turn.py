@@ -134,3 +134,11 @@ def test_a_typed_time_rasa_already_stored_is_not_set_again():
     assert "procedure_time" not in decide_turn(reading, stored, NOW, CLINIC, GUIDE).slots
     unknown = State(timezone=CLINIC.timezone)
     assert decide_turn(reading, unknown, NOW, CLINIC, GUIDE).slots["procedure_time"] == "2026-11-29T09:00:00Z"
+
+
+@pytest.mark.parametrize("value", ["2026-13-45T99:00:00Z", "in 3 days", 17, "2027-06-01T12:00:00Z"])
+def test_a_refused_metadata_time_is_logged_without_its_value(value, caplog):
+    update = read_procedure_time(Reading(intent="ask_makeup", metadata_time=value), None, NOW)
+    assert update.accepted is None
+    assert "Ignored a procedure_time in message metadata" in caplog.text
+    assert str(value) not in caplog.text
