@@ -44,7 +44,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml .python-version
 	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
 	$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.txt
-	@echo "==> Installing this project into $(VENV) (editable: aftercare/, actions/, components/, channels/, console/)"
+	@echo "==> Installing this project into $(VENV) (editable: aftercare/, storage/, services/, rasa_patches/, actions/, components/, channels/, console/)"
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@# A plain `rasa shell` in this folder sends its logs and warnings to a file, as `make shell` does.
 	$(PY) -m scripts.rasa_shell_hook
@@ -84,8 +84,8 @@ test: install lint unit validate train test-core test-nlu eval-components test-s
 
 lint: install
 	@echo "==> ruff"
-	$(BIN)/ruff check aftercare actions channels components console tests scripts bench deploy widget/serve_demo.py
-	$(BIN)/ruff format --check aftercare actions channels components console tests scripts bench deploy widget/serve_demo.py
+	$(BIN)/ruff check aftercare storage services rasa_patches actions channels components console tests scripts bench deploy widget/serve_demo.py
+	$(BIN)/ruff format --check aftercare storage services rasa_patches actions channels components console tests scripts bench deploy widget/serve_demo.py
 
 # Adding a care topic (README: Adding a care topic): names every place it is still missing from.
 check-topics: install

@@ -1,7 +1,7 @@
-"""Tells the clinic about an escalation or a callback request: the action's side of aftercare/alerts.
+"""Tells the clinic about an escalation or a callback request: the action's side of the alerts.
 
 The alert is stored in the outbox (the conversations' database) before the action answers the patient, and the
-dispatcher delivers it (`python -m aftercare.alerts.dispatcher`, started by `make run`). Every alert is also stored
+dispatcher delivers it (`python -m services.dispatcher`, started by `make run`). Every alert is also stored
 for the staff console's inbox (unless CONSOLE_ALERTS=0); with neither, nothing is stored. A repeated escalation is
 not stored again unless staff marked the conversation handled since (read from the console's handoffs).
 """
@@ -13,10 +13,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from aftercare.alerts.outbox import Alert, Outbox, new_alert
-from aftercare.alerts.settings import AlertSettings, settings_from_environment
 from aftercare.environment import SettingError
-from aftercare.staff.store import StaffStore, connect
+from services.alert_settings import AlertSettings, settings_from_environment
+from storage.outbox import Alert, Outbox, new_alert
+from storage.staff_store import StaffStore, connect
 
 logger = logging.getLogger(__name__)
 

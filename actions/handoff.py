@@ -1,6 +1,6 @@
 """While a person from the clinic is answering the patient (a staff reply in the console), the assistant steps back.
 
-The console records the handoff in the conversations' database (aftercare/staff/store.py); the actions read it
+The console records the handoff in the conversations' database (storage/staff_store.py); the actions read it
 there. Care questions are then answered with PERSON_IS_ANSWERING instead of the care guide; warning signs and
 emergencies still get the escalation replies at once (action_escalate does not look here).
 """
@@ -12,9 +12,9 @@ import os
 
 from rasa_sdk import Tracker
 
-from aftercare.database import database_url
 from aftercare.staff.inbox import Handoff
-from aftercare.staff.store import StaffStore, connect
+from storage.database import database_url
+from storage.staff_store import StaffStore, connect
 
 logger = logging.getLogger(__name__)
 

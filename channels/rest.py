@@ -30,13 +30,13 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from aftercare.database import database_url
 from aftercare.messages import BadRequest, read_rest_body
 from aftercare.replies import Replies
 from aftercare.secret_files import SecretError, load_secret_files, read_token
-from aftercare.staff.store import StaffStore, connect
 from channels.staff_replies import StaffReplyDelivery
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
+from storage.database import database_url
+from storage.staff_store import StaffStore, connect
 
 logger = logging.getLogger(__name__)
 

@@ -39,13 +39,13 @@ from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_
 from sanic import Blueprint, Sanic
 
 from aftercare import log_redaction
-from aftercare.database import database_url
 from aftercare.messages import clean_text, socket_metadata
 from aftercare.replies import Refusal, Replies
 from aftercare.session_ids import SecretError, SessionIds, load_secret, secret_file_for
-from aftercare.staff.store import StaffStore, connect
 from channels.staff_replies import StaffReplyDelivery
 from channels.turns import prepare_server, redact_late_log_handlers, run_patient_turn
+from storage.database import database_url
+from storage.staff_store import StaffStore, connect
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Delivers what clinic staff wrote in the console to the patient, and records it in the conversation.
 
-The console stores each reply (aftercare/staff/store.py). The socket.io channel of every Rasa replica looks, once
+The console stores each reply (storage/staff_store.py). The socket.io channel of every Rasa replica looks, once
 a second and when a patient's widget (re)joins its conversation, for undelivered replies to the conversations its
 own sockets are in (replicas are sticky by session, so the patient's socket is on one of them). Each reply is
 claimed with a short lease, so that two replicas never send it twice; it is recorded in the tracker as a
@@ -23,7 +23,7 @@ from typing import Any
 
 from rasa.shared.core.events import BotUttered
 
-from aftercare.staff.store import StaffReply, StaffStore
+from storage.staff_store import StaffReply, StaffStore
 
 logger = logging.getLogger(__name__)
 

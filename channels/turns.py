@@ -12,7 +12,8 @@ from sanic import Blueprint, Sanic
 
 from aftercare import log_redaction
 from aftercare.replies import Replies, load_replies
-from channels import action_guard, http_app, long_conversations, privacy
+from channels import privacy
+from rasa_patches import action_guard, install_server_patches
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def prepare_server() -> Replies:
 
     Called when Rasa creates the channels from credentials.yml, before the model loads, so a broken clinic
     file or ACTION_TIMEOUT_SECONDS stops start-up with a message instead of reaching a patient; also sets up the
-    HTTP app's body limit and root route (channels/http_app.py), before Rasa creates the app.
+    HTTP app's body limit and root route (rasa_patches/http_app.py), before Rasa creates the app.
     """
     global _prepared
     if _prepared is None:
@@ -33,9 +34,7 @@ def prepare_server() -> Replies:
             timeout = action_guard.timeout_from(os.environ)
         except ValueError as error:
             raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
-        action_guard.install(timeout)
-        long_conversations.install()
-        http_app.install()
+        install_server_patches(timeout)
         # Rasa, Sanic and socket.io write what patients sent in warnings and errors (a message starting with
         # "/" that is not a valid intent payload is logged whole): every log line is redacted from now on.
         privacy.protect_this_process()

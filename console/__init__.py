@@ -5,6 +5,6 @@
 
 A Sanic app with Jinja2 templates and a little plain JavaScript that polls for new conversations and messages.
 It reads the alert outbox and Rasa's `events` table in TRACKER_STORE_URL and keeps its own tables there
-(aftercare/staff/store.py); the decisions (passwords, lockout, CSRF, inbox order, handoff status) are in
+(storage/staff_store.py); the decisions (passwords, lockout, CSRF, inbox order, handoff status) are in
 aftercare/staff/.
 """

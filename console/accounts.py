@@ -13,9 +13,10 @@ import getpass
 import os
 import sys
 
-from aftercare.database import database_url
-from aftercare.staff.security import PasswordPolicyError, check_password_policy, hash_password
-from aftercare.staff.store import StaffStore, connect
+from aftercare.staff.security import PasswordPolicyError, check_password_policy
+from storage.database import database_url
+from storage.passwords import hash_password
+from storage.staff_store import StaffStore, connect
 
 MAX_NAME_CHARACTERS = 100
 

@@ -42,13 +42,12 @@ from aftercare.staff.security import (
     csrf_is_valid,
     csrf_token,
     failure_locks,
-    hash_password,
     locked_until,
-    needs_rehash,
     new_session_token,
-    verify_password,
 )
-from aftercare.staff.store import (
+from console.settings import ConsoleSettings, read_console_settings
+from storage.passwords import hash_password, needs_rehash, verify_password
+from storage.staff_store import (
     AUDIT_ACTIONS,
     MAX_NOTE_CHARACTERS,
     MAX_REPLY_CHARACTERS,
@@ -56,7 +55,6 @@ from aftercare.staff.store import (
     StaffStore,
     connect,
 )
-from console.settings import ConsoleSettings, read_console_settings
 
 logger = logging.getLogger("console")
 

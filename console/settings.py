@@ -5,7 +5,7 @@
 | CONSOLE_HOST | where it listens (127.0.0.1); 0.0.0.0 only behind a reverse proxy that adds TLS |
 | CONSOLE_PORT | its port (8090) |
 | CONSOLE_SECURE_COOKIES | 1: the session cookie is Secure (set it behind TLS; X-Forwarded-Proto: https does too) |
-| TRACKER_STORE_URL | the conversations' database (sqlite:///conversations.db; or POSTGRES_*: aftercare/database.py) |
+| TRACKER_STORE_URL | the conversations' database (sqlite:///conversations.db; or POSTGRES_*: storage/database.py) |
 | CLINIC_FILE | the clinic's details, for its name and time zone (clinic.yml) |
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
-from aftercare.database import database_url
 from aftercare.environment import DEFAULTS, SettingError, read_port
+from storage.database import database_url
 
 DEFAULT_PORT = int(DEFAULTS["CONSOLE_PORT"])
 

@@ -38,10 +38,10 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 
-from aftercare.database import database_url
 from aftercare.secret_files import SecretError, load_secret_files
 from scripts.percentiles import percentile
 from scripts.servers import MODEL, Servers
+from storage.database import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFE_REPLY_START = "Sorry, I can't answer that right now because of a technical problem"

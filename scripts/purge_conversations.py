@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from aftercare.database import database_url
+from storage.database import database_url
 
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
 BATCH = 500  # conversations per DELETE, to keep the statement small

@@ -21,6 +21,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from rasa_patches.command_line import after_rasa_sets_warning_filters, set_log_level_only
+
 DEPRECATIONS = (DeprecationWarning, PendingDeprecationWarning)
 LOG_FILE_OPTION = "--log-file"
 LOG_FORMAT = "%(asctime)s %(levelname)-8s %(name)s  - %(message)s"  # Rasa's
@@ -40,15 +42,7 @@ def quiet_dependency_deprecations() -> None:
         warnings.simplefilter("ignore")
         import rasa.core.channels  # noqa: F401 - the import that switches them on
 
-    import rasa.utils.common
-
-    set_rasa_filters = rasa.utils.common._filter_warnings
-
-    def then_ignore_deprecations(*args: object, **kwargs: object) -> None:
-        set_rasa_filters(*args, **kwargs)
-        ignore_deprecations()
-
-    rasa.utils.common._filter_warnings = then_ignore_deprecations
+    after_rasa_sets_warning_filters(then=ignore_deprecations)
     ignore_deprecations()
 
 
@@ -77,12 +71,7 @@ def log_only_to(path: Path) -> None:
     root.addHandler(handler)
     log_redaction.install()  # also routes warnings through logging
 
-    import rasa.utils.io
-
-    def set_level_only(loglevel: object) -> None:  # instead of Rasa's coloured handler on the terminal
-        root.setLevel(loglevel or logging.getLevelName(logging.getLogger("rasa").getEffectiveLevel()))
-
-    rasa.utils.io.configure_colored_logging = set_level_only
+    set_log_level_only(root)
 
 
 def main() -> None:

@@ -33,10 +33,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from aftercare import database
 from aftercare.environment import DEFAULTS, SettingError, action_server_url, read_flag
 from aftercare.secret_files import MIN_TOKEN_LENGTH, SecretError, load_secret_files
 from scripts.rasa_cli import quiet_dependency_deprecations
+from storage import database
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@
 
 Every turn answered by the rephrase prompt, "not covered" or the other-language answer, counted by bucket
 (aftercare/unanswered.py), most common first. The patients' own words are printed only with --words
-(WORDS=1), to this terminal: never to a log. The store is the Rasa server's (aftercare/database.py's rule:
+(WORDS=1), to this terminal: never to a log. The store is the Rasa server's (storage/database.py's rule:
 TRACKER_STORE_URL, or the POSTGRES_* settings of deploy/); reading it is safe while the servers run.
 """
 
@@ -20,9 +20,9 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from aftercare.database import database_url
 from aftercare.environment import SettingError, read_flag
 from aftercare.unanswered import ACTION, UNANSWERED_ACTIONS, USER, StoredEvent, build_report, format_report
+from storage.database import database_url
 
 EVENTS = sa.table(
     "events",

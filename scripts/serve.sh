@@ -9,7 +9,7 @@
 # Settings from the environment, with their defaults in aftercare/defaults.env: RASA_PORT, ACTION_PORT, DEMO_PORT,
 # CONSOLE_PORT, TRACKER_STORE_URL, MODEL; also EXTRA_CORS_ORIGINS (space-separated origins allowed besides the demo
 # page's), LOG_DIR (results/logs: one log file per server and supervisord's), and the alert settings
-# (ALERT_WEBHOOK_URL, SMTP_HOST, ...: aftercare/alerts/settings.py), which add the alert dispatcher.
+# (ALERT_WEBHOOK_URL, SMTP_HOST, ...: services/alert_settings.py), which add the alert dispatcher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The conversation database and the logs are about patients: every file created from here on is readable by
@@ -22,7 +22,7 @@ while IFS= read -r line; do
     export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
   fi
 done < aftercare/defaults.env
-# The staff console's address, for the link in every alert (aftercare/alerts/settings.py).
+# The staff console's address, for the link in every alert (services/alert_settings.py).
 export CONSOLE_URL=${CONSOLE_URL:-http://localhost:${CONSOLE_PORT}}
 export ACTION_SERVER_URL="http://localhost:${ACTION_PORT}/webhook"
 # The action server answers only the Rasa server: a token for this run unless one is set.
@@ -69,7 +69,7 @@ export LOG_DIR
 SUPERVISOR_LOG="$LOG_DIR/supervisord.log"
 
 # Where alerts to the clinic go (README, Alerts and callbacks): a wrong setting stops here, naming the variable.
-alerts=$("$BIN/python" -m aftercare.alerts.settings) || exit 2
+alerts=$("$BIN/python" -m services.alert_settings) || exit 2
 names=(actions rasa demo console)
 export ALERTS_AUTOSTART=false
 if [[ $alerts != "Alerts to the clinic are off"* ]]; then

@@ -60,7 +60,7 @@ class Servers:
 
     def start_dispatcher(self) -> None:
         """Starts the alert dispatcher (alerts.log), for servers given alert settings."""
-        args = [sys.executable, "-m", "aftercare.alerts.dispatcher", "--poll-seconds", "0.5"]
+        args = [sys.executable, "-m", "services.dispatcher", "--poll-seconds", "0.5"]
         self.dispatcher = self._start(args, "alerts.log", self.env)
 
     def start_rasa(self, wait: bool = True, **env: str) -> None:

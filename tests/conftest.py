@@ -27,8 +27,8 @@ def alerts(tmp_path, monkeypatch):
     """Alerts on, to a webhook, with the outbox in a fresh SQLite database; the outbox is returned."""
     from actions import settings
     from actions.alerts import ClinicAlerts
-    from aftercare.alerts.outbox import Outbox, connect
-    from aftercare.alerts.settings import read_alert_settings
+    from services.alert_settings import read_alert_settings
+    from storage.outbox import Outbox, connect
 
     def switch_on(**environ):
         alert_settings = read_alert_settings(

@@ -1,4 +1,4 @@
-"""The guard around Rasa's calls to the action server (channels/action_guard.py), with real RemoteActions."""
+"""The guard around Rasa's calls to the action server (rasa_patches/action_guard.py), with real RemoteActions."""
 
 import asyncio
 import socket
@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from channels import action_guard
+from rasa_patches import action_guard
 
 ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 

@@ -18,8 +18,8 @@ from aftercare.clinic import load_clinic
 from aftercare.messages import MAX_BODY_BYTES
 from aftercare.replies import Replies
 from aftercare.session_ids import SessionIds
-from channels import http_app
 from channels.socketio import SocketIOInput, allowed_origins
+from rasa_patches import http_app
 from scripts.servers import ROOT
 
 HOST = "chat.clinic.example:5005"

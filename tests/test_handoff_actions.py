@@ -5,7 +5,7 @@ import pytest
 from actions import settings
 from actions.actions import ActionAnswerQuestion, ActionAskRephrase, ActionEscalate
 from actions.handoff import Handoffs
-from aftercare.staff.store import StaffStore, connect
+from storage.staff_store import StaffStore, connect
 from tests.test_actions import THREE_HOURS_AGO, fixed_clock, responses, run, tracker  # noqa: F401 - fixture
 
 CARE_GUIDE_ANSWER = "Not yet"

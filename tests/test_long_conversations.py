@@ -1,4 +1,4 @@
-"""The long-conversation fixes (channels/long_conversations.py): Rasa reads and sends exactly what it did, faster."""
+"""The long-conversation fixes (rasa_patches/long_conversations.py): Rasa reads and sends what it did, faster."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
-from channels import long_conversations
-from channels.long_conversations import latest_turn
+from rasa_patches import long_conversations
+from rasa_patches.long_conversations import latest_turn
 
 DOMAIN = Domain.from_yaml(
     "version: '3.1'\nintents: [greet]\nslots:\n  procedure_time:\n    type: text\n    mappings: [{type: custom}]\n"

@@ -8,8 +8,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered
 
-from aftercare.staff.store import StaffStore, connect
 from channels.staff_replies import StaffReplyDelivery
+from storage.staff_store import StaffStore, connect
 
 
 class Agent:

@@ -1,9 +1,9 @@
-"""Signing staff in safely: password policy, argon2 hashes, lockout, a limit per client address, session tokens.
+"""Signing staff in safely: password policy, lockout, a limit per client address, session tokens.
 
-Pure functions and argon2-cffi only. A session token is 32 random bytes given to the browser once (the cookie);
-the server keeps only its SHA-256, so a copy of the database opens no session. The CSRF token of a session is an
-HMAC of the session token, so it needs no storage, differs for every session and cannot be derived from what the
-server stores.
+Pure functions only: the argon2 hashes are storage/passwords.py's. A session token is 32 random bytes given to the
+browser once (the cookie); the server keeps only its SHA-256, so a copy of the database opens no session. The CSRF
+token of a session is an HMAC of the session token, so it needs no storage, differs for every session and cannot be
+derived from what the server stores.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import hmac
 import secrets
 from collections import deque
 from dataclasses import dataclass
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MIN_PASSWORD_CHARACTERS = 12
 MAX_PASSWORD_CHARACTERS = 256  # argon2 takes any length; this only stops a megabyte "password" costing CPU
@@ -28,11 +25,6 @@ SESSION_TOKEN_BYTES = 32
 # enough for a clinic's staff behind one router, few enough that guessing across many accounts is slow.
 SIGN_IN_ATTEMPTS_PER_ADDRESS = 20
 SIGN_IN_WINDOW_SECONDS = 15 * 60
-
-# argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes).
-_HASHER = PasswordHasher()
-# Verified against when the email is unknown, so that a wrong email takes as long as a wrong password.
-_UNKNOWN_ACCOUNT_HASH = _HASHER.hash(secrets.token_hex(16))
 
 
 class PasswordPolicyError(ValueError):
@@ -53,26 +45,6 @@ def check_password_policy(password: str, email: str = "", name: str = "") -> Non
             raise PasswordPolicyError("the password must not be the email address or the name")
     if len(set(password)) < 5:
         raise PasswordPolicyError("the password must use at least 5 different characters")
-
-
-def hash_password(password: str) -> str:
-    """The argon2id hash to store (salted, with its parameters)."""
-    return _HASHER.hash(password)
-
-
-def verify_password(stored_hash: str | None, password: str) -> bool:
-    """Whether the password matches the stored hash; with no hash (unknown email) it takes as long and is False."""
-    if len(password) > MAX_PASSWORD_CHARACTERS:
-        return False
-    try:
-        return _HASHER.verify(stored_hash or _UNKNOWN_ACCOUNT_HASH, password) and stored_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(stored_hash: str) -> bool:
-    """Whether a hash was made with older parameters than today's, so it is replaced at the next sign-in."""
-    return _HASHER.check_needs_rehash(stored_hash)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Which database the outbox and the console use (aftercare/database.py)."""
+"""Which database the outbox and the console use (storage/database.py)."""
 
-from aftercare.database import DEFAULT_DATABASE_URL, database_url
+from storage.database import DEFAULT_DATABASE_URL, database_url
 
 
 def test_tracker_store_url_or_sqlite_by_default():
@@ -26,7 +26,7 @@ def test_deploys_postgres_parts_make_a_url_with_the_password_from_its_file_quote
 def _create_twenty_tables(url: str) -> None:
     import sqlalchemy as sa
 
-    from aftercare.database import create_tables
+    from storage.database import create_tables
 
     metadata = sa.MetaData()
     for number in range(20):

@@ -8,7 +8,7 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from aftercare.alerts.delivery import SIGNATURE_HEADER, verify_signature
+from services.delivery import SIGNATURE_HEADER, verify_signature
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""Delivering an alert (aftercare/alerts/delivery.py) to a real HTTP receiver and a real SMTP server (aiosmtpd)."""
+"""Delivering an alert (services/delivery.py) to a real HTTP receiver and a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from aftercare.alerts.delivery import DeliveryError, email_for, post_webhook, send_email, signature, verify_signature
-from aftercare.alerts.outbox import new_alert
-from aftercare.alerts.settings import SmtpSettings
+from services.alert_settings import SmtpSettings
+from services.delivery import DeliveryError, email_for, post_webhook, send_email, signature, verify_signature
+from storage.outbox import new_alert
 from tests.alerts.receivers import MailServer, WebhookReceiver, free_port
 
 SECRET = "webhook-secret-for-tests-0123456789"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from aftercare.alerts.outbox import DELIVERED, Outbox, connect, new_alert
+from storage.outbox import DELIVERED, Outbox, connect, new_alert
 from tests.alerts.receivers import WebhookReceiver, free_port
 
 SECRET = "dispatcher-test-secret-0123456789"
@@ -30,7 +30,7 @@ def start_dispatcher(database: str, webhook_url: str, log_path) -> subprocess.Po
     }
     log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [sys.executable, "-m", "aftercare.alerts.dispatcher", "--poll-seconds", "0.2"],
+        [sys.executable, "-m", "services.dispatcher", "--poll-seconds", "0.2"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -98,7 +98,7 @@ def test_alerts_pending_when_the_dispatcher_is_killed_are_delivered_after_a_rest
 def test_with_nothing_configured_the_dispatcher_says_alerts_are_off_and_exits(database):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ALERT_", "SMTP_"))}
     result = subprocess.run(
-        [sys.executable, "-m", "aftercare.alerts.dispatcher"],
+        [sys.executable, "-m", "services.dispatcher"],
         env={**env, "TRACKER_STORE_URL": database},
         capture_output=True,
         text=True,
@@ -110,7 +110,7 @@ def test_with_nothing_configured_the_dispatcher_says_alerts_are_off_and_exits(da
 
 def test_a_wrong_setting_stops_the_dispatcher_naming_the_variable(database):
     result = subprocess.run(
-        [sys.executable, "-m", "aftercare.alerts.dispatcher"],
+        [sys.executable, "-m", "services.dispatcher"],
         env={**os.environ, "TRACKER_STORE_URL": database, "ALERT_WEBHOOK_URL": "http://127.0.0.1:9/hook"},
         capture_output=True,
         text=True,

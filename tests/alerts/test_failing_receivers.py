@@ -13,8 +13,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from aftercare.alerts.dispatcher import dispatch_once
-from aftercare.alerts.outbox import (
+from services.alert_settings import AlertSettings, read_alert_settings
+from services.dispatcher import dispatch_once
+from storage.outbox import (
     DELIVERED,
     EXPIRED,
     PENDING,
@@ -24,7 +25,6 @@ from aftercare.alerts.outbox import (
     deliveries,
     new_alert,
 )
-from aftercare.alerts.settings import AlertSettings, read_alert_settings
 from tests.alerts.receivers import MailServer, MisbehavingReceiver, free_port
 
 SECRET = "failing-receivers-secret-0123456789"

@@ -1,4 +1,4 @@
-"""The alert outbox (aftercare/alerts/outbox.py) on a real SQLite database: claimed once, retried, never lost."""
+"""The alert outbox (storage/outbox.py) on a real SQLite database: claimed once, retried, never lost."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from aftercare.alerts.outbox import (
+from storage.outbox import (
     DELIVERED,
     EXPIRED,
     PENDING,

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from actions import settings
 from actions.actions import ActionEscalate
 from actions.alerts import ClinicAlerts
-from aftercare.alerts.outbox import Outbox
-from aftercare.alerts.settings import read_alert_settings
 from aftercare.staff.inbox import HANDLED, NEW
-from aftercare.staff.store import StaffStore, connect
+from services.alert_settings import read_alert_settings
+from storage.outbox import Outbox
+from storage.staff_store import StaffStore, connect
 from tests.test_actions import fixed_clock, responses, run, tracker  # noqa: F401 - fixture
 
 PATIENT = "patient-1"  # the conversation of tests.test_actions.tracker

@@ -1,11 +1,11 @@
-"""Alert settings (aftercare/alerts/settings.py): off by default, and a wrong setting names its variable."""
+"""Alert settings (services/alert_settings.py): off by default, and a wrong setting names its variable."""
 
 from __future__ import annotations
 
 import pytest
 
-from aftercare.alerts.settings import read_alert_settings, url_for_logs
 from aftercare.environment import SettingError
+from services.alert_settings import read_alert_settings, url_for_logs
 
 SECRET = "s" * 32
 EMAIL = {

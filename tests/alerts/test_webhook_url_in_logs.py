@@ -7,7 +7,7 @@ import logging
 from rasa_sdk import Tracker
 
 from actions.alerts import ClinicAlerts
-from aftercare.alerts.dispatcher import dispatch_once
+from services.dispatcher import dispatch_once
 from tests.alerts.receivers import WebhookReceiver
 
 SECRET = "url-in-logs-secret-0123456789"

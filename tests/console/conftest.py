@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from aftercare.alerts.outbox import Outbox, new_alert
-from aftercare.staff.store import StaffStore, connect
 from scripts.processes import ManagedProcess
+from storage.outbox import Outbox, new_alert
+from storage.staff_store import StaffStore, connect
 from tests.console.client import Browser
 
 ROOT = Path(__file__).resolve().parents[2]

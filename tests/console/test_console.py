@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from aftercare.staff.security import hash_password
-from aftercare.staff.store import sessions
+from storage.passwords import hash_password
+from storage.staff_store import sessions
 from tests.console.client import Browser
 from tests.console.conftest import CALLBACK, EMAIL, EMERGENCY, NAME, PASSWORD, WARNING, add_event
 

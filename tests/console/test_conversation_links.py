@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from aftercare.alerts.outbox import Outbox, new_alert
-from aftercare.alerts.settings import read_alert_settings
+from services.alert_settings import read_alert_settings
+from storage.outbox import Outbox, new_alert
 from tests.console.conftest import add_event
 
 IDS = ["anna.1@example.org", "ben+clinic", "carla and dan", "100%-sure", "left/right", "zoë-ünal-東京"]

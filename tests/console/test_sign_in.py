@@ -8,7 +8,8 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from aftercare.staff.security import MAX_FAILED_SIGN_INS, SIGN_IN_ATTEMPTS_PER_ADDRESS, hash_password
+from aftercare.staff.security import MAX_FAILED_SIGN_INS, SIGN_IN_ATTEMPTS_PER_ADDRESS
+from storage.passwords import hash_password
 from tests.console.client import Answer, Browser
 from tests.console.conftest import EMAIL, PASSWORD, WARNING
 

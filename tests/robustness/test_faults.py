@@ -1,6 +1,6 @@
 """Faults: the action server down or hung, the Rasa server restarted, one patient sending several messages at once.
 
-These stop, hang and restart servers, so they run against a pair of their own. Before channels/action_guard.py,
+These stop, hang and restart servers, so they run against a pair of their own. Before rasa_patches/action_guard.py,
 an action server that was down meant silence in the patient's chat (even for an emergency), a hung one kept
 the patient waiting up to five minutes per action, and a conversation that started during an outage stayed
 silent for good: Rasa logged no session start, so every later turn tripped its circuit breaker.

@@ -305,7 +305,7 @@ class ScaleStack:
         self._start(name, args, cwd=ROOT, env=self.env)
 
     def start_dispatcher(self, name: str) -> None:
-        args = [sys.executable, "-m", "aftercare.alerts.dispatcher", "--poll-seconds", "0.2"]
+        args = [sys.executable, "-m", "services.dispatcher", "--poll-seconds", "0.2"]
         self._start(name, args, cwd=ROOT, env=self.env)
 
     def start_replica(self, name: str) -> None:

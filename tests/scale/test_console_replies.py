@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from aftercare.staff.store import StaffStore, connect
+from storage.staff_store import StaffStore, connect
 from tests.scale.conftest import ScaleStack, polling_client
 
 NURSE = ("nurse@example.org", "Nurse Jo")

@@ -312,7 +312,7 @@ def test_two_dispatchers_on_one_database_deliver_each_alert_exactly_once(stack: 
 def test_processes_starting_at_once_create_the_project_s_tables_without_colliding(stack: ScaleStack):
     import sqlalchemy as sa
 
-    from aftercare.database import create_tables
+    from storage.database import create_tables
 
     # Replicas, action servers, dispatchers and the console all create their tables when they start; on PostgreSQL
     # two processes creating the same table at once collided (a duplicate pg_type row) and one of them died.

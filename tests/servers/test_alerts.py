@@ -6,7 +6,7 @@ import json
 import time
 
 from aftercare.staff.inbox import HANDLED, NEW
-from aftercare.staff.store import StaffStore, connect
+from storage.staff_store import StaffStore, connect
 
 MARKER = "quokka"
 

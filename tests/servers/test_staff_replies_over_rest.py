@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from aftercare.staff.store import StaffStore, connect
 from scripts.processes import ROOT, ManagedProcess
+from storage.staff_store import StaffStore, connect
 from tests.alerts.receivers import free_port
 from tests.console.client import Browser
 

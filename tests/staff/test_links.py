@@ -2,8 +2,8 @@
 
 import pytest
 
-from aftercare.alerts.settings import read_alert_settings
 from aftercare.staff.links import conversation_id_from_path, conversation_path
+from services.alert_settings import read_alert_settings
 
 IDS = ["anna.1@example.org", "ben+clinic", "carla and dan", "100%-sure", "left/right", "zoë-ünal-東京", "%41"]
 

@@ -1,4 +1,7 @@
-"""Passwords, the lockout rule, the limit per address, session and CSRF tokens (aftercare/staff/security.py)."""
+"""Passwords, the lockout rule, the limit per address, session and CSRF tokens.
+
+The rules are aftercare/staff/security.py's, the argon2 hashes storage/passwords.py's.
+"""
 
 import pytest
 
@@ -17,13 +20,12 @@ from aftercare.staff.security import (
     csrf_is_valid,
     csrf_token,
     failure_locks,
-    hash_password,
     locked_until,
     new_session_token,
     session_is_current,
     session_key,
-    verify_password,
 )
+from storage.passwords import hash_password, verify_password
 
 EMAIL, NAME = "nurse.jo@example.org", "Nurse Jo Smith"
 

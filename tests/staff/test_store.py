@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from aftercare.staff.security import Lockout, session_key
-from aftercare.staff.store import StaffStore, connect, sessions
+from storage.staff_store import StaffStore, connect, sessions
 
 
 @pytest.fixture

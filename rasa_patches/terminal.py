@@ -8,7 +8,7 @@ payload, anything else goes as typed. The offered choices live in the console fo
 buttons: the server, the tracker and the widget are unchanged.
 
 `use_typed_quick_replies()` replaces two functions of `rasa.core.channels.console`, which `record_messages` looks up
-at each turn. It lives among the graph components because they are the only project code Rasa loads into `rasa shell`
+at each turn. The graph components install it because they are the only project code Rasa loads into `rasa shell`
 (with the model): `components/__init__.py` calls it, so `make shell` and a plain `rasa shell` in the project folder
 both get it, and so does nothing else (only `rasa shell` runs the console).
 """

@@ -23,8 +23,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aftercare.alerts import outbox
-from aftercare.database import create_tables
 from aftercare.staff.inbox import (
     Handoff,
     InboxEntry,
@@ -34,6 +32,8 @@ from aftercare.staff.inbox import (
     transcript_line,
 )
 from aftercare.staff.security import Lockout, new_session_token, session_is_current, session_key
+from storage import outbox
+from storage.database import create_tables
 
 MAX_REPLY_CHARACTERS = 2000
 MAX_NOTE_CHARACTERS = 1000

@@ -21,8 +21,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aftercare.database import create_tables
 from aftercare.escalation import ESCALATION_LEVELS as LEVELS
+from storage.database import create_tables
 
 KINDS = ("escalation", "callback")
 PENDING, DELIVERED, EXPIRED = "pending", "delivered", "expired"

@@ -11,9 +11,9 @@
 | ALERT_INCLUDE_DETAILS | 1 adds the triggering message and level to escalation alerts (off: no health details) |
 | CONSOLE_URL | the staff console's address, for the link in each alert (default http://localhost:8090) |
 | CONSOLE_ALERTS | 1 (default): every alert is also stored for the staff console's inbox; 0: only the channels above |
-| TRACKER_STORE_URL or POSTGRES_* | the conversations' database, which also holds the outbox (aftercare/database.py) |
+| TRACKER_STORE_URL or POSTGRES_* | the conversations' database, which also holds the outbox (storage/database.py) |
 
-    python -m aftercare.alerts.settings     prints where alerts go (exit 2 with the reason when a setting is wrong)
+    python -m services.alert_settings     prints where alerts go (exit 2 with the reason when a setting is wrong)
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import urlsplit, urlunsplit
 
-from aftercare.database import database_url
 from aftercare.environment import DEFAULTS, SettingError, read_flag, read_port
 from aftercare.secret_files import SecretError, load_secret_files
 from aftercare.staff.links import conversation_path
+from storage.database import database_url
 
 DEFAULT_CONSOLE_URL = f"http://localhost:{DEFAULTS['CONSOLE_PORT']}"
 DEFAULT_SMTP_PORT = 587

@@ -1,9 +1,9 @@
 """Delivers the outbox's alerts, retrying with exponential backoff until each arrives (or three days pass).
 
-    python -m aftercare.alerts.dispatcher [--once] [--poll-seconds 1]
+    python -m services.dispatcher [--once] [--poll-seconds 1]
 
-Reads the alert settings (aftercare/alerts/settings.py) and finds the conversations' database as every server does
-(aftercare/database.py); refuses to start naming the variable when one is wrong, and exits at once saying
+Reads the alert settings (services/alert_settings.py) and finds the conversations' database as every server does
+(storage/database.py); refuses to start naming the variable when one is wrong, and exits at once saying
 so when alerts are off. Any number of dispatchers may run
 against one PostgreSQL database (one per replica): each delivery is claimed by one of them. Deliveries run
 concurrently, each channel on its own threads, and every wait on a receiver is bounded by a timeout: a webhook that
@@ -23,10 +23,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from aftercare import log_redaction
-from aftercare.alerts.delivery import TIMEOUT_SECONDS, DeliveryError, email_for, post_webhook, send_email
-from aftercare.alerts.outbox import EXPIRED, Delivery, Outbox, connect
-from aftercare.alerts.settings import DELIVERY_CHANNELS, AlertSettings, settings_from_environment
 from aftercare.environment import SettingError
+from services.alert_settings import DELIVERY_CHANNELS, AlertSettings, settings_from_environment
+from services.delivery import TIMEOUT_SECONDS, DeliveryError, email_for, post_webhook, send_email
+from storage.outbox import EXPIRED, Delivery, Outbox, connect
 
 logger = logging.getLogger("aftercare.alerts")
 
@@ -163,7 +163,7 @@ def run(outbox: Outbox, settings: AlertSettings, poll_seconds: float, stop: thre
 
 def main(argv: list[str] | None = None) -> int:
     """Starts the dispatcher (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m aftercare.alerts.dispatcher", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m services.dispatcher", description=__doc__)
     parser.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="how often to look for due alerts")
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ import urllib.request
 from email.message import EmailMessage
 from typing import Any
 
-from aftercare.alerts.settings import SmtpSettings
+from services.alert_settings import SmtpSettings
 
 SIGNATURE_HEADER = "X-Aftercare-Signature"
 TIMEOUT_SECONDS = 10.0
