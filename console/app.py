@@ -14,12 +14,14 @@ and not the proxy's. Conversation links and routes follow aftercare/staff/links.
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
 import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from aftercare import log_redaction
+from aftercare.care_guide import load_care_guide
+from aftercare.enrolment_links import LinkError, link_expiry, link_token, read_unsubscribe_token
+from aftercare.enrolment_request import EnrolmentRequest, FieldError, programme_length, read_enrolment_request
 from aftercare.environment import SettingError
+from aftercare.session_ids import SessionIds, load_secret, secret_file_for
 from aftercare.staff import inbox as inbox_rules
 from aftercare.staff.links import CONVERSATIONS, conversation_id_from_path, conversation_path
 from aftercare.staff.security import (
@@ -45,7 +51,13 @@ from aftercare.staff.security import (
     locked_until,
     new_session_token,
 )
+from aftercare.timestamps import format_timestamp, reference_now
+from aftercare.yaml_files import read_yaml_mapping
+from console.programme import next_message_due
 from console.settings import ConsoleSettings, read_console_settings
+from storage.database import database_url as conversations_database_url
+from storage.enrolments import Enrolment, EnrolmentStore, IdempotencyConflict
+from storage.enrolments import connect as connect_enrolments
 from storage.passwords import hash_password, needs_rehash, verify_password
 from storage.staff_store import (
     AUDIT_ACTIONS,
@@ -79,15 +91,50 @@ SECURITY_HEADERS = {
 }
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
+MAX_IDEMPOTENCY_KEY_CHARACTERS = 255
+STOP_REASON_TEXTS = {
+    "sms_stop": "replied STOP",
+    "email_unsubscribe": "unsubscribed by email",
+    "staff": "stopped by staff",
+    "programme_ended": "programme ended",
+}
 
 
-def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sanic:
-    """The console app for one clinic and database."""
-    app = Sanic("aftercare_console")
+def channels_of(enrolment: Enrolment) -> list[str]:
+    """The channels an enrolment is reached on: "email", "sms" or both."""
+    return [name for name, address in (("email", enrolment.email), ("sms", enrolment.mobile)) if address]
+
+
+def load_link_secret(environ: dict[str, str] | None = None) -> bytes:
+    """The secret that signs conversation ids (aftercare/session_ids.py), which also signs the patients' links."""
+    environ = dict(os.environ if environ is None else environ)
+    return load_secret(environ, secret_file_for(conversations_database_url(environ), HERE.parent))
+
+
+def load_programme_length(clinic_care_guide: Path) -> timedelta:
+    """How long the programme runs after a treatment, from the care guide's check-ins and next-session window."""
+    topics = read_yaml_mapping(Path(clinic_care_guide)).get("topics") or {}
+    return programme_length(load_care_guide(clinic_care_guide, topics))
+
+
+def create_app(
+    settings: ConsoleSettings,
+    store: StaffStore | None = None,
+    enrolment_store: EnrolmentStore | None = None,
+    link_secret: bytes | None = None,
+    current_time: Callable[[], datetime] = reference_now,
+    name: str = "aftercare_console",
+) -> Sanic:
+    """The console app for one clinic and database; `current_time` is the clock (AFTERCARE_NOW fixes it)."""
+    app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "text"
     staff = store or StaffStore(connect(settings.database_url))
+    enrolments = enrolment_store or EnrolmentStore(connect_enrolments(settings.database_url))
+    secret = link_secret if link_secret is not None else load_link_secret()
+    conversation_ids = SessionIds(secret)
     clinic = settings.clinic
+    length = load_programme_length(clinic.care_guide)
     zone = ZoneInfo(clinic.timezone)
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True
@@ -375,6 +422,155 @@ def create_app(settings: ConsoleSettings, store: StaffStore | None = None) -> Sa
         log_redaction.remember(note)
         staff.mark_handled(conversation_id, account, note)
         return done("handled", account, conversation_id, "/")
+
+    # ---- Enrolment: booking systems, staff, patients' unsubscribe links -------------------------------------
+
+    def private_link(enrolment: Enrolment) -> tuple[str, datetime]:
+        """The patient's private link to the clinic's page, and when it expires."""
+        expires_at = link_expiry(enrolment.procedure_time, length)
+        separator = "&" if "?" in settings.clinic_page_url else "?"
+        token = link_token(enrolment.id, expires_at, secret)
+        return f"{settings.clinic_page_url}{separator}aftercare={token}", expires_at
+
+    def enrol(checked: EnrolmentRequest, idempotency_key: str | None) -> tuple[Enrolment, bool]:
+        """Stores the enrolment under a new signed conversation id, so the patient's link can resume it."""
+        return enrolments.enrol(
+            first_name=checked.first_name,
+            email=checked.email,
+            mobile=checked.mobile,
+            procedure_time=checked.procedure_time,
+            timezone=checked.timezone,
+            consent=True,
+            idempotency_key=idempotency_key,
+            now=current_time(),
+            conversation_id=conversation_ids.issue(),
+        )
+
+    def json_error(status: int, error: str, message: str, field: str | None = None) -> HTTPResponse:
+        body = {"error": error, "message": message, **({"field": field} if field else {})}
+        return response.json(body, status=status)
+
+    def bearer_token_matches(request: Request) -> bool:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        # Constant time: how much of a guessed token matched must not show in the time the check takes.
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            given.strip().encode("utf-8", "replace"), settings.enrolment_token.encode("utf-8")
+        )
+
+    @app.post("/enrolments")
+    async def enrol_from_booking_system(request: Request) -> HTTPResponse:
+        """A booking system enrols a patient (README: "Enrolling patients from a booking system")."""
+        if not settings.enrolment_token:
+            message = "Enrolment is off: set ENROLMENT_TOKEN on the console to accept enrolments."
+            return json_error(503, "enrolment_off", message)
+        if not bearer_token_matches(request):
+            answer = json_error(401, "unauthorized", "Send Authorization: Bearer <ENROLMENT_TOKEN>.")
+            answer.headers["WWW-Authenticate"] = "Bearer"
+            return answer
+        key = request.headers.get("idempotency-key", "").strip()
+        if not key or len(key) > MAX_IDEMPOTENCY_KEY_CHARACTERS or not key.isprintable():
+            message = f"Send an Idempotency-Key header (1 to {MAX_IDEMPOTENCY_KEY_CHARACTERS} printable characters)."
+            return json_error(400, "invalid_header", message, "Idempotency-Key")
+        try:
+            body = json.loads(request.body or b"")
+        except (ValueError, RecursionError):
+            return json_error(400, "invalid_json", "The body must be a JSON object.", "body")
+        log_redaction.remember(*(body.values() if isinstance(body, dict) else [body]))
+        try:
+            checked = read_enrolment_request(body, current_time(), length)
+        except FieldError as error:
+            status = 400 if error.field == "body" else 422
+            return json_error(status, "invalid_field", error.message, error.field)
+        try:
+            enrolment, created = enrol(checked, key)
+        except IdempotencyConflict:
+            message = "This Idempotency-Key was already used with other details: use a new key for a new enrolment."
+            return json_error(409, "idempotency_conflict", message, "Idempotency-Key")
+        link, expires_at = private_link(enrolment)
+        body = {
+            "id": enrolment.id,
+            "conversation_id": enrolment.conversation_id,
+            "link": link,
+            "link_expires_at": format_timestamp(expires_at),
+            "procedure_time": format_timestamp(enrolment.procedure_time),
+            "timezone": enrolment.timezone,
+            "channels": channels_of(enrolment),
+            "created_at": format_timestamp(enrolment.created_at),
+        }
+        return response.json(body, status=201 if created else 200)
+
+    def patients_context(now: datetime) -> dict[str, Any]:
+        rows = [
+            {
+                "enrolment": enrolment,
+                "channels": channels_of(enrolment),
+                "sent": enrolments.history(enrolment.id),
+                "answered": enrolments.last_answer(enrolment.id),
+                "next_due": next_message_due(enrolment, now) if enrolment.stopped_at is None else None,
+            }
+            for enrolment in enrolments.all()
+        ]
+        return {"rows": rows, "stop_reasons": STOP_REASON_TEXTS}
+
+    def patients_page(account: Account, token: str, status: int = 200, **context: Any) -> HTTPResponse:
+        context.setdefault("form", {"timezone": clinic.timezone})
+        context |= patients_context(current_time())
+        return render("patients.html", status, account=account, csrf=csrf_token(token), **context)
+
+    @app.get("/patients")
+    @signed_in("page")
+    async def patients(request: Request, account: Account, token: str) -> HTTPResponse:
+        """Enrolled patients, and the enrolment form; after an enrolment, that patient's private link."""
+        enrolled = enrolments.get(request.args.get("enrolled") or "") if request.args.get("enrolled") else None
+        if enrolled is None:
+            return patients_page(account, token)
+        return patients_page(account, token, enrolled=enrolled, enrolled_link=private_link(enrolled)[0])
+
+    @app.post("/patients")
+    @signed_in("form")
+    async def enrol_by_staff(request: Request, account: Account, token: str) -> HTTPResponse:
+        form = {name: (request.form.get(name) or "") for name in ("first_name", "email", "mobile", "procedure_time")}
+        form["timezone"] = request.form.get("timezone") or clinic.timezone
+        log_redaction.remember(*form.values())
+        body: dict[str, Any] = {name: value or None for name, value in form.items()}
+        body["consent"] = request.form.get("consent") == "yes"
+        try:
+            checked = read_enrolment_request(body, current_time(), length, local_times_in_timezone=True)
+        except FieldError as error:
+            return patients_page(account, token, 422, error=error.message, form=form)
+        enrolment, _ = enrol(checked, None)
+        return response.redirect(f"/patients?enrolled={enrolment.id}", status=303)
+
+    @app.post("/patients/<enrolment_id:str>/stop")
+    @signed_in("form")
+    async def stop_by_staff(request: Request, account: Account, token: str, enrolment_id: str) -> HTTPResponse:
+        if enrolments.get(enrolment_id) is None:
+            return response.text("Not found.", status=404)
+        enrolments.stop(enrolment_id, "staff", current_time())
+        return response.redirect("/patients", status=303)
+
+    def unsubscribing(token: str) -> Enrolment | None:
+        try:
+            return enrolments.get(read_unsubscribe_token(token, secret))
+        except LinkError:
+            return None
+
+    @app.get("/unsubscribe/<token:str>")
+    async def unsubscribe_page(request: Request, token: str) -> HTTPResponse:
+        """Asks to confirm: a mail scanner that follows the email's link unsubscribes nobody."""
+        enrolment = unsubscribing(token)
+        if enrolment is None:
+            return render("unsubscribe.html", 404, state="unknown")
+        state = "done" if enrolment.stopped_at is not None else "confirm"
+        return render("unsubscribe.html", state=state, token=token)
+
+    @app.post("/unsubscribe/<token:str>")
+    async def unsubscribe(request: Request, token: str) -> HTTPResponse:
+        enrolment = unsubscribing(token)
+        if enrolment is None:
+            return render("unsubscribe.html", 404, state="unknown")
+        enrolments.stop(enrolment.id, "email_unsubscribe", current_time())
+        return render("unsubscribe.html", state="done")
 
     return app
 

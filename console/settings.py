@@ -7,6 +7,8 @@
 | CONSOLE_SECURE_COOKIES | 1: the session cookie is Secure (set it behind TLS; X-Forwarded-Proto: https does too) |
 | TRACKER_STORE_URL | the conversations' database (sqlite:///conversations.db; or POSTGRES_*: storage/database.py) |
 | CLINIC_FILE | the clinic's details, for its name and time zone (clinic.yml) |
+| ENROLMENT_TOKEN | the bearer token of POST /enrolments (16+ characters; unset: the endpoint answers 503) |
+| CLINIC_PAGE_URL | the clinic's page with the chat widget, where private links lead (http://localhost:$DEMO_PORT/) |
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.environment import DEFAULTS, SettingError, read_port
+from aftercare.secret_files import SecretError, read_token
 from storage.database import database_url
 
 DEFAULT_PORT = int(DEFAULTS["CONSOLE_PORT"])
@@ -28,6 +31,8 @@ class ConsoleSettings:
     secure_cookies: bool
     database_url: str
     clinic: Clinic
+    enrolment_token: str = ""
+    clinic_page_url: str = f"http://localhost:{DEFAULTS['DEMO_PORT']}/"
 
 
 def read_console_settings(environ: Mapping[str, str]) -> ConsoleSettings:
@@ -40,10 +45,20 @@ def read_console_settings(environ: Mapping[str, str]) -> ConsoleSettings:
         clinic = load_clinic(clinic_file())
     except ConfigError as error:
         raise SettingError(str(error)) from None
+    try:
+        enrolment_token = read_token(environ, "ENROLMENT_TOKEN")
+    except SecretError as error:
+        raise SettingError(str(error)) from None
+    demo_port = environ.get("DEMO_PORT", "").strip() or DEFAULTS["DEMO_PORT"]
+    page_url = environ.get("CLINIC_PAGE_URL", "").strip() or f"http://localhost:{demo_port}/"
+    if not page_url.startswith(("http://", "https://")):
+        raise SettingError(f"CLINIC_PAGE_URL must be an http(s) URL, not {page_url!r}")
     return ConsoleSettings(
         host=environ.get("CONSOLE_HOST", "").strip() or "127.0.0.1",
         port=port,
         secure_cookies=secure == "1",
         database_url=database_url(environ),
         clinic=clinic,
+        enrolment_token=enrolment_token,
+        clinic_page_url=page_url,
     )

@@ -10,6 +10,9 @@ procedure time, the escalation level. The store is TRACKER_STORE_URL (the Rasa s
 PostgreSQL; --dry-run only counts. On SQLite the deleted rows are overwritten (secure_delete); on PostgreSQL
 they disappear from disk at the next VACUUM. Safe while the Rasa server runs: a conversation that is deleted
 mid-way simply starts again.
+
+The retention rule (--days) also deletes everything stored about enrolled patients whose aftercare programme ended
+(stopped, unsubscribed, or over) more than `programme: retention_days` ago (clinic.yml; 60 days when absent).
 """
 
 from __future__ import annotations
@@ -19,16 +22,23 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 
+from aftercare.clinic import clinic_file
+from aftercare.timestamps import reference_now
+from aftercare.yaml_files import ConfigError, read_yaml_mapping
 from storage.database import database_url
+from storage.enrolments import EnrolmentStore
 
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
 BATCH = 500  # conversations per DELETE, to keep the statement small
 # --from-environment: how the Makefile hands over what was typed, without a shell in between.
 DAYS_VARIABLE = "PURGE_DAYS"
 SENDER_VARIABLE = "PURGE_SENDER"
+DEFAULT_RETENTION_DAYS = 60
 USAGE = "usage: make purge-conversations DAYS=30  or  make purge-conversations SENDER=<id>"
 
 
@@ -86,6 +96,20 @@ def purge_sender(engine: sa.engine.Engine, sender: str, dry_run: bool = False) -
     return _delete(engine, [sender], dry_run) if found else Purged(0, 0)
 
 
+def programme_retention_days(clinic_path: Path) -> int:
+    """clinic.yml's `programme: retention_days` (a whole number of days, 0 or more), else 60."""
+    programme = read_yaml_mapping(clinic_path).get("programme") or {}
+    days = programme.get("retention_days", DEFAULT_RETENTION_DAYS) if isinstance(programme, dict) else None
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ConfigError(f"{clinic_path}: programme.retention_days must be a whole number of days (0 or more)")
+    return days
+
+
+def purge_ended_enrolments(engine: sa.engine.Engine, retention_days: int, now: datetime | None = None) -> int:
+    """Deletes the enrolments (and their message history) of programmes ended more than `retention_days` ago."""
+    return EnrolmentStore(engine).purge_ended(now or reference_now(), retention_days)
+
+
 def open_store(url: str) -> sa.engine.Engine:
     """An engine on the tracker store, overwriting deleted rows on SQLite."""
     engine = sa.create_engine(url)
@@ -132,12 +156,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.days is not None:
             purged = purge_idle(engine, args.days, dry_run=args.dry_run)
             what = f"conversations idle for more than {args.days:g} days"
+            if not args.dry_run:
+                retention_days = programme_retention_days(clinic_file())
+                ended = purge_ended_enrolments(engine, retention_days)
+                print(f"Deleted {ended} enrolments whose programme ended more than {retention_days} days ago.")
         else:
             purged = purge_sender(engine, args.sender, dry_run=args.dry_run)
             if not purged.conversations:
                 print("No conversation with that sender id: nothing to delete.")
                 return 0
             what = "conversation with that sender id"
+    except ConfigError as error:
+        print(f"Could not purge enrolments: {error}", file=sys.stderr)
+        return 1
     except sa.exc.SQLAlchemyError as error:
         print(f"Could not purge the tracker store: {error.__class__.__name__}: {error.orig or error}", file=sys.stderr)
         return 1

@@ -6,6 +6,9 @@ Run from anywhere with the project's Python: `.venv/bin/python widget/serve_demo
   URL, and the patient's procedure time filled in. The time is 3 hours before the page is served (so asking about
   make-up gets "Not yet"), or `?procedure_time=<ISO 8601>` to choose it; `?procedure_time=` (empty) serves a page
   without one, so the assistant asks.
+- `?aftercare=<token>` is an enrolled patient's private link (aftercare/enrolment_links.py): the page checks its
+  signature and expiry and gives the widget that patient's conversation and procedure time; a tampered or expired
+  link serves a page without either, and the widget tells the patient so (LINK_NOT_VALID).
 - `/aftercare-widget.js` is the built widget (`npm ci && npm run build` in widget/), `/demo.css` the page's styles.
 
 Everything substituted into the page is HTML-escaped. Its log names failed requests by method, known path and
@@ -25,13 +28,18 @@ from datetime import datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from aftercare import log_redaction
 from aftercare.clinic import Clinic, ConfigError, load_clinic
+from aftercare.enrolment_links import LinkError, read_link_token
 from aftercare.messages import MAX_MESSAGE_CHARACTERS
+from aftercare.session_ids import SecretError, load_secret, secret_file_for
 from aftercare.timestamps import format_timestamp, parse_timestamp, reference_now
+from storage.database import database_url
+from storage.enrolments import EnrolmentStore, connect
 
 WIDGET_DIR = Path(__file__).resolve().parent
 ROOT = WIDGET_DIR.parent
@@ -44,6 +52,34 @@ STATIC = {
 PAGE_PATHS = ("/", "/index.html")
 KNOWN_PATHS = (*PAGE_PATHS, *STATIC)
 DEFAULT_HOURS_AGO = 3
+LINK_PARAMETER = "aftercare"
+LINK_NOT_VALID = (
+    "This link has expired or is not valid, so I don't know when you were treated. "
+    "Tell me when your treatment was and I can still help."
+)
+
+
+class PatientLink(NamedTuple):
+    """What a private link gives the page: the patient's conversation and procedure time, or the notice."""
+
+    conversation_id: str = ""
+    procedure_time: str = ""
+    notice: str = ""
+
+
+def read_patient_link(query: str, now: datetime, secret: bytes, store: EnrolmentStore | None) -> PatientLink | None:
+    """The private link in the page's query (`?aftercare=<token>`), checked; None when the page has none."""
+    values = parse_qs(query, keep_blank_values=True).get(LINK_PARAMETER)
+    if values is None:
+        return None
+    try:
+        enrolment = store.get(read_link_token(values[-1], secret, now)) if store is not None else None
+    except LinkError:
+        enrolment = None
+    if enrolment is None:
+        return PatientLink(notice=LINK_NOT_VALID)
+    return PatientLink(enrolment.conversation_id, format_timestamp(enrolment.procedure_time))
+
 
 logger = logging.getLogger("demo_page")
 
@@ -80,9 +116,14 @@ def tel_uri_digits(phone: str) -> str:
     return ("+" if phone.strip().startswith("+") else "") + digits
 
 
-def render_page(template: str, clinic: Clinic, server_url: str, procedure_time: str) -> str:
+def render_page(
+    template: str, clinic: Clinic, server_url: str, procedure_time: str, link: PatientLink | None = None
+) -> str:
     """The demo page with every placeholder replaced by its HTML-escaped value."""
+    link = link or PatientLink()
     values = {
+        "conversation_id": link.conversation_id,
+        "link_notice": link.notice,
         "clinic_name": clinic.clinic_name,
         "phone": clinic.phone,
         "phone_tel": tel_uri_digits(clinic.phone),
@@ -109,8 +150,10 @@ def content_security_policy(server_url: str) -> str:
     )
 
 
-def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler]:
-    """A request handler bound to the clinic's details and the Rasa server's URL."""
+def make_handler(
+    clinic: Clinic, server_url: str, secret: bytes = b"", store: EnrolmentStore | None = None
+) -> type[BaseHTTPRequestHandler]:
+    """A request handler bound to the clinic's details, the Rasa server's URL and the private links' secret."""
 
     class DemoHandler(BaseHTTPRequestHandler):
         server_version = "AftercareDemo/1.0"
@@ -125,8 +168,11 @@ def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler
             url = urlsplit(self.path)
             log_redaction.remember(url.query, *parse_qs(url.query, keep_blank_values=True).values())
             if url.path in PAGE_PATHS:
+                link = read_patient_link(url.query, reference_now(), secret, store) if secret else None
                 try:
-                    procedure_time = requested_procedure_time(url.query, reference_now())
+                    procedure_time = (
+                        link.procedure_time if link else requested_procedure_time(url.query, reference_now())
+                    )
                 except ValueError:
                     self.send_text(
                         HTTPStatus.BAD_REQUEST,
@@ -134,7 +180,7 @@ def make_handler(clinic: Clinic, server_url: str) -> type[BaseHTTPRequestHandler
                         send_body,
                     )
                     return
-                page = render_page(PAGE.read_text(encoding="utf-8"), clinic, server_url, procedure_time)
+                page = render_page(PAGE.read_text(encoding="utf-8"), clinic, server_url, procedure_time, link)
                 self.send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", send_body)
             elif url.path in STATIC:
                 path, content_type = STATIC[url.path]
@@ -214,7 +260,14 @@ def main() -> int:
     except ConfigError as error:
         print(f"Refusing to start the demo page: {error}", file=sys.stderr)
         return 1
-    server = DemoServer((options.host, options.port), make_handler(clinic, options.server_url.rstrip("/")))
+    url = database_url(os.environ)
+    try:
+        secret = load_secret(os.environ, secret_file_for(url, ROOT))
+    except SecretError as error:
+        print(f"Refusing to start the demo page: {error}", file=sys.stderr)
+        return 1
+    handler = make_handler(clinic, options.server_url.rstrip("/"), secret, EnrolmentStore(connect(url)))
+    server = DemoServer((options.host, options.port), handler)
     print(f"Demo clinic page on http://localhost:{options.port}/ (widget talks to {options.server_url})", flush=True)
     try:
         server.serve_forever()

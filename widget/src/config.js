@@ -91,6 +91,11 @@ export function readConfig(dataset = {}) {
     );
   }
   const serverUrl = String(dataset.serverUrl || 'http://localhost:5005').replace(/\/+$/, '');
+  // A patient's private link: the page names the conversation the clinic enrolled them in (an id the server
+  // signed), kept apart from any other conversation this browser has on the clinic's site.
+  const conversationId = /^[0-9a-f]{32}\.[0-9a-f]{64}$/.test(String(dataset.conversationId || '').trim())
+    ? String(dataset.conversationId).trim()
+    : null;
   return {
     serverUrl,
     clinicName: String(dataset.clinicName || 'The clinic').trim(),
@@ -102,6 +107,11 @@ export function readConfig(dataset = {}) {
     maxMessageLength: positiveInteger(dataset.maxMessageLength),
     accentColor: accent.color,
     texts,
-    storageKey: `aftercare-widget:v1:${serverUrl}`,
+    conversationId,
+    // Set by the page when its private link was tampered with or has expired: the widget says so once.
+    linkNotice: String(dataset.linkNotice || '').trim() || null,
+    storageKey: conversationId
+      ? `aftercare-widget:v1:${serverUrl}:${conversationId.slice(0, 32)}`
+      : `aftercare-widget:v1:${serverUrl}`,
   };
 }

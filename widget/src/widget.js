@@ -75,6 +75,7 @@ class AftercareChat {
     this.config = config;
     this.texts = config.texts;
     this.store = new Store(config.storageKey);
+    if (config.conversationId && !this.store.state.sessionId) this.store.state.sessionId = config.conversationId;
     this.unread = 0;
     this.statusTimer = null;
     this.shadow = host.attachShadow({ mode: 'open' });
@@ -324,6 +325,9 @@ class AftercareChat {
     this.connection.start();
     if (!this.store.state.greeted && !this.store.state.messages.length) {
       this.store.state.greeted = true;
+      if (this.config.linkNotice) {
+        this.addMessage({ id: newId(), from: 'bot', text: this.config.linkNotice, ts: Date.now(), local: true });
+      }
       this.connection.send({ id: newId(), payload: GREETING_PAYLOAD, metadata: this.metadata(), hidden: true });
     }
     this.scrollToEnd(true);
