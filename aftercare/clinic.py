@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from aftercare.opening_hours import OpeningHours, OpeningHoursError, parse_opening_hours
+from aftercare.programme import ProgrammeSettings, parse_programme_settings
 from aftercare.timestamps import DATE_ORDERS, is_valid_timezone, load_timezone
 from aftercare.yaml_files import ConfigError, read_yaml_mapping
 
@@ -18,7 +19,7 @@ REQUIRED_KEYS = ("clinic_name", "injector_name", "phone", "timezone")
 OPTIONAL_KEYS = ("emergency_number", "date_order", "care_guide", "closed_dates", "address")
 # Links patients may follow: https only (http for a clinic testing on localhost), so a typo cannot send them elsewhere.
 LINK_KEYS = ("booking_url", "prices_url")
-STRUCTURED_KEYS = ("opening_hours",)
+STRUCTURED_KEYS = ("opening_hours", "programme")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Clinic:
     address: str | None = None
     booking_url: str | None = None
     prices_url: str | None = None
+    # The aftercare programme of enrolled patients: retention, quiet hours, milestone messages.
+    programme: ProgrammeSettings = field(default_factory=ProgrammeSettings)
 
     @property
     def hours(self) -> str:
@@ -112,7 +115,12 @@ def load_clinic(path: str | Path = "clinic.yml") -> Clinic:
         )
     except OpeningHoursError as error:
         raise ConfigError(f"{path}: {error}") from None
+    try:
+        programme = parse_programme_settings(content.get("programme"))
+    except ValueError as error:
+        raise ConfigError(f"{path}: {error}") from None
     return Clinic(
+        programme=programme,
         opening_hours=opening_hours,
         emergency_number=emergency_number,
         date_order=date_order,

@@ -9,7 +9,8 @@
 # Settings from the environment, with their defaults in aftercare/defaults.env: RASA_PORT, ACTION_PORT, DEMO_PORT,
 # CONSOLE_PORT, TRACKER_STORE_URL, MODEL; also EXTRA_CORS_ORIGINS (space-separated origins allowed besides the demo
 # page's), LOG_DIR (results/logs: one log file per server and supervisord's), and the alert settings
-# (ALERT_WEBHOOK_URL, SMTP_HOST, ...: services/alert_settings.py), which add the alert dispatcher.
+# (ALERT_WEBHOOK_URL, SMTP_HOST, ...: services/alert_settings.py), which add the alert dispatcher, and the
+# patient-message settings (SMTP_HOST, TWILIO_*: services/patient_messages.py), which add the scheduler.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The conversation database and the logs are about patients: every file created from here on is readable by
@@ -76,6 +77,18 @@ if [[ $alerts != "Alerts to the clinic are off"* ]]; then
   names+=(alerts)
   ALERTS_AUTOSTART=true
 fi
+# Where the programme's messages to enrolled patients go (README, Scheduled messages): with email or SMS configured,
+# the scheduler queues them and the dispatcher (above) delivers them.
+patients=$("$BIN/python" -m services.patient_messages) || exit 2
+export SCHEDULER_AUTOSTART=false
+if [[ $patients != "Messages to enrolled patients are off"* ]]; then
+  names+=(scheduler)
+  SCHEDULER_AUTOSTART=true
+  if [[ $ALERTS_AUTOSTART == false ]]; then
+    names+=(alerts)
+    ALERTS_AUTOSTART=true
+  fi
+fi
 # Each run starts with fresh logs; a log from an earlier run keeps its mode when it is truncated.
 for name in "${names[@]}" supervisord; do : >"$LOG_DIR/$name.log" && chmod 600 "$LOG_DIR/$name.log"; done
 
@@ -138,6 +151,7 @@ cat <<EOF
     Action server:  http://localhost:$ACTION_PORT
     Staff console:  http://localhost:$CONSOLE_PORT  (accounts: make staff-account EMAIL=... NAME=...)
     $alerts
+    $patients
 EOF
 
 if [[ $# -gt 0 ]]; then

@@ -16,17 +16,22 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
 
 from aftercare import log_redaction
 from aftercare.environment import SettingError
+from aftercare.timestamps import reference_now
+from aftercare.yaml_files import ConfigError
 from services.alert_settings import DELIVERY_CHANNELS, AlertSettings, settings_from_environment
 from services.delivery import TIMEOUT_SECONDS, DeliveryError, email_for, post_webhook, send_email
-from storage.outbox import EXPIRED, Delivery, Outbox, connect
+from storage.outbox import EXPIRED, PATIENT_MESSAGE, Delivery, Outbox, connect
 
 logger = logging.getLogger("aftercare.alerts")
 
@@ -58,16 +63,20 @@ class Dispatcher:
         settings: AlertSettings,
         workers_per_channel: int = WORKERS_PER_CHANNEL,
         timeout: float = TIMEOUT_SECONDS,
+        patient_messages: Any = None,
     ) -> None:
+        """`patient_messages`: services/patient_messages.py's PatientMessenger, for the programme's messages."""
         self.outbox = outbox
         self.settings = settings
         self.workers = workers_per_channel
         self.timeout = timeout
+        self.patient_messages = patient_messages
+        channels = DELIVERY_CHANNELS + (("sms",) if patient_messages is not None else ())
         self._pools = {
             channel: ThreadPoolExecutor(workers_per_channel, thread_name_prefix=f"alerts-{channel}")
-            for channel in DELIVERY_CHANNELS
+            for channel in channels
         }
-        self._under_way: dict[str, set[Future[bool]]] = {channel: set() for channel in DELIVERY_CHANNELS}
+        self._under_way: dict[str, set[Future[bool]]] = {channel: set() for channel in channels}
 
     def start_due(self) -> list[Future[bool]]:
         """Claims what is due on each channel, as much as its free threads can take, and starts delivering it.
@@ -90,6 +99,8 @@ class Dispatcher:
     def attempt(self, delivery: Delivery) -> bool:
         """One attempt at one delivery, recorded in the outbox and logged; whether it arrived."""
         try:
+            if delivery.kind == PATIENT_MESSAGE:
+                return self._patient_message(delivery)
             deliver(delivery, self.settings, self.timeout)
         except Exception as error:  # noqa: BLE001 - any failure is this delivery's alone, and is retried
             # A DeliveryError's message names no alert content; another exception's might, so only its type.
@@ -98,6 +109,23 @@ class Dispatcher:
             return False
         self._record(delivery, lambda: self._delivered(delivery))
         return True
+
+    def _patient_message(self, delivery: Delivery) -> bool:
+        """Sends a programme message, or records why not: it waits for the patient's morning, or never goes out."""
+        if self.patient_messages is None:
+            raise DeliveryError("patient messages are not configured in this dispatcher")
+        not_sent = self.patient_messages.deliver(json.loads(delivery.body), delivery.alert_id)
+        if not_sent is None:
+            self._record(delivery, lambda: self._delivered(delivery))
+            return True
+        if not_sent.retry_at is None:
+            self._record(delivery, lambda: self.outbox.cancel(delivery, not_sent.reason))
+            logger.info("Message %s by %s cancelled: %s", delivery.alert_id, delivery.channel, not_sent.reason)
+        else:
+            until = time.time() + self.patient_messages.wait_seconds(not_sent.retry_at)
+            self._record(delivery, lambda: self.outbox.postpone(delivery, until))
+            logger.info("Message %s by %s waits: %s", delivery.alert_id, delivery.channel, not_sent.reason)
+        return False
 
     def _delivered(self, delivery: Delivery) -> None:
         self.outbox.delivered(delivery)
@@ -136,9 +164,11 @@ class Dispatcher:
             pool.shutdown(wait=True)
 
 
-def dispatch_once(outbox: Outbox, settings: AlertSettings, timeout: float = TIMEOUT_SECONDS) -> int:
+def dispatch_once(
+    outbox: Outbox, settings: AlertSettings, timeout: float = TIMEOUT_SECONDS, patient_messages: Any = None
+) -> int:
     """Claims and delivers what is due now, all at once; the number delivered."""
-    dispatcher = Dispatcher(outbox, settings, timeout=timeout)
+    dispatcher = Dispatcher(outbox, settings, timeout=timeout, patient_messages=patient_messages)
     try:
         started = dispatcher.start_due()
         wait(started)
@@ -147,9 +177,11 @@ def dispatch_once(outbox: Outbox, settings: AlertSettings, timeout: float = TIME
     return sum(future.result() for future in started)
 
 
-def run(outbox: Outbox, settings: AlertSettings, poll_seconds: float, stop: threading.Event) -> None:
+def run(
+    outbox: Outbox, settings: AlertSettings, poll_seconds: float, stop: threading.Event, patient_messages: Any = None
+) -> None:
     """Delivers until `stop` is set, looking for due alerts every `poll_seconds`, even while attempts are under way."""
-    dispatcher = Dispatcher(outbox, settings)
+    dispatcher = Dispatcher(outbox, settings, patient_messages=patient_messages)
     try:
         while not stop.is_set():
             try:
@@ -159,6 +191,15 @@ def run(outbox: Outbox, settings: AlertSettings, poll_seconds: float, stop: thre
             stop.wait(poll_seconds)
     finally:
         dispatcher.close()
+
+
+def _patient_messenger() -> Any:
+    """The programme's messenger when email or SMS to patients is configured, else None (logged either way)."""
+    from services.patient_messages import messenger_from_environment, read_patient_message_settings
+
+    settings = read_patient_message_settings(os.environ)
+    logger.info(settings.describe())
+    return messenger_from_environment(settings, reference_now) if settings.channels else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,20 +212,21 @@ def main(argv: list[str] | None = None) -> int:
     log_redaction.install()  # alerts name no patient words, but nothing else that logs here may either
     try:
         settings = settings_from_environment()
-    except SettingError as error:
+        patient_messages = _patient_messenger()
+    except (SettingError, ConfigError) as error:
         print(f"Refusing to start the alert dispatcher: {error}", file=sys.stderr)
         return 2
     logger.info(settings.describe())
-    if not settings.enabled:
+    if not settings.enabled and patient_messages is None:
         return 0
     outbox = Outbox(connect(settings.database_url))
     if args.once:
-        dispatch_once(outbox, settings)
+        dispatch_once(outbox, settings, patient_messages=patient_messages)
         return 0
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
-    run(outbox, settings, args.poll_seconds, stop)
+    run(outbox, settings, args.poll_seconds, stop, patient_messages)
     logger.info("Alert dispatcher stopped; undelivered alerts stay in the outbox.")
     return 0
 

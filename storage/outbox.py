@@ -25,7 +25,12 @@ from aftercare.escalation import ESCALATION_LEVELS as LEVELS
 from storage.database import create_tables
 
 KINDS = ("escalation", "callback")
+# The aftercare programme's scheduled messages to enrolled patients (services/scheduler.py) share the outbox's
+# leases and retries; they are not alerts, so the staff inbox leaves them out.
+PATIENT_MESSAGE = "patient_message"
 PENDING, DELIVERED, EXPIRED = "pending", "delivered", "expired"
+# A patient message that must not go out any more (the patient stopped the messages); never claimed again.
+CANCELLED = "cancelled"
 # The staff console reads its inbox from this table: its rows are delivered as soon as they are stored.
 CONSOLE_CHANNEL = "console"
 FIRST_RETRY_SECONDS = 5.0
@@ -172,6 +177,50 @@ class Outbox:
                 ],
             )
         return True
+
+    def add_once(self, message_id: str, kind: str, conversation_id: str, channel: str, body: str, now: float) -> bool:
+        """Stores one delivery under a deterministic id, unless it is already there; whether it was stored.
+
+        The unique (id, channel) key makes this exactly once across replicas and restarts.
+        """
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    deliveries.insert().values(
+                        alert_id=message_id,
+                        channel=channel,
+                        kind=kind,
+                        level=None,
+                        conversation_id=conversation_id,
+                        created_at=now,
+                        body=body,
+                        status=PENDING,
+                        attempts=0,
+                        next_attempt_at=now,
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def stored_ids(self, message_ids: Iterable[str]) -> set[tuple[str, str]]:
+        """Which of these ids are stored already, as (id, channel) pairs."""
+        ids = list(message_ids)
+        if not ids:
+            return set()
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(deliveries.c.alert_id, deliveries.c.channel).where(deliveries.c.alert_id.in_(ids))
+            ).all()
+        return {(row.alert_id, row.channel) for row in rows}
+
+    def cancel(self, delivery: Delivery, reason: str) -> None:
+        """Marks a delivery never to be sent (not an attempt)."""
+        self._release(delivery, status=CANCELLED, last_error=reason[:200])
+
+    def postpone(self, delivery: Delivery, until: float) -> None:
+        """Makes a claimed delivery due again at `until` (epoch seconds) without counting an attempt."""
+        self._release(delivery, next_attempt_at=until)
 
     def _recently_alerted(self, connection: sa.engine.Connection, alert: Alert, handled_at: float) -> bool:
         levels = LEVELS[LEVELS.index(alert.level) :] if alert.level in LEVELS else LEVELS

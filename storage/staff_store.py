@@ -299,6 +299,7 @@ class StaffStore:
         with self.engine.connect() as connection:
             recent = (
                 sa.select(table.c.conversation_id)
+                .where(table.c.kind != outbox.PATIENT_MESSAGE)
                 .group_by(table.c.conversation_id)
                 .order_by(sa.func.max(table.c.created_at).desc())
                 .limit(limit)
@@ -309,7 +310,11 @@ class StaffStore:
             if not ids:
                 return []
             columns = (table.c.alert_id, table.c.kind, table.c.level, table.c.conversation_id, table.c.created_at)
-            rows = connection.execute(sa.select(*columns, table.c.body).where(table.c.conversation_id.in_(ids))).all()
+            rows = connection.execute(
+                sa.select(*columns, table.c.body).where(
+                    table.c.conversation_id.in_(ids), table.c.kind != outbox.PATIENT_MESSAGE
+                )
+            ).all()
             found = {
                 row.conversation_id: _handoff(row)
                 for row in connection.execute(sa.select(handoffs).where(handoffs.c.conversation_id.in_(ids)))
