@@ -162,9 +162,9 @@ class TwilioInput(rasa_twilio.TwilioInput):
         """Reads the settings, clinic.yml and the enrolments' database; refuses to start if the clinic file is wrong."""
         settings = TwilioSettings.read(credentials or {}, os.environ)
         if not settings.auth_token:
-            logger.warning(
-                "TWILIO_AUTH_TOKEN is not set: text messages are off (the Twilio webhook refuses every request)."
-            )
+            # Off is a normal set-up; half a set-up (an account or number without its token) is a mistake.
+            log = logger.warning if settings.account_sid or settings.from_number else logger.info
+            log("TWILIO_AUTH_TOKEN is not set: text messages are off (the Twilio webhook refuses every request).")
         replies = prepare_server()
         enrolments = EnrolmentStore(connect(database_url(os.environ)))
         return cls(settings, replies, load_clinic(clinic_file()), enrolments)
