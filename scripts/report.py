@@ -4,9 +4,11 @@
     make report [DAYS=7] [WORDS=1]   (passed as REPORT_DAYS / REPORT_WORDS, read with --from-environment)
 
 Every turn answered by the rephrase prompt, "not covered" or the other-language answer, counted by bucket
-(aftercare/unanswered.py), most common first. The patients' own words are printed only with --words
-(WORDS=1), to this terminal: never to a log. The store is the Rasa server's (storage/database.py's rule:
-TRACKER_STORE_URL, or the POSTGRES_* settings of deploy/); reading it is safe while the servers run.
+(aftercare/unanswered.py), most common first; then the programme's check-ins sent in the period, how many were
+answered, and the escalations that came from a check-in (aftercare/check_in_answers.py). The patients' own words
+are printed only with --words (WORDS=1), to this terminal: never to a log. The store is the Rasa server's
+(storage/database.py's rule: TRACKER_STORE_URL, or the POSTGRES_* settings of deploy/); reading it is safe while
+the servers run.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
+from aftercare.check_in_answers import check_in_figures, format_check_ins
 from aftercare.environment import SettingError, read_flag
 from aftercare.unanswered import ACTION, UNANSWERED_ACTIONS, USER, StoredEvent, build_report, format_report
+from storage.check_ins import programmes
 from storage.database import database_url
 
 EVENTS = sa.table(
@@ -112,12 +116,14 @@ def main(argv: list[str] | None = None) -> int:
             print("The conversations store holds no conversations yet.")
             return 0
         report = build_report(read_events(engine, since), since, until)
+        check_ins = check_in_figures(programmes(engine).values(), since, until)
     except sa.exc.SQLAlchemyError as error:
         print(f"Could not read the conversations store: {error.__class__.__name__}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
     print(format_report(report, show_words=args.words))
+    print(f"\n{format_check_ins(check_ins)}")
     return 0
 
 

@@ -33,6 +33,7 @@ from aftercare.staff.inbox import (
 )
 from aftercare.staff.security import Lockout, new_session_token, session_is_current, session_key
 from storage import outbox
+from storage.check_ins import check_in_answers
 from storage.database import create_tables
 
 MAX_REPLY_CHARACTERS = 2000
@@ -294,7 +295,7 @@ class StaffStore:
     # ---- Inbox and transcripts ------------------------------------------------------------------------------
 
     def inbox(self, limit: int = 500, only: str | None = None) -> list[InboxEntry]:
-        """Every conversation with an alert (the `limit` with the latest alerts), in inbox order; or just `only`."""
+        """Every conversation with an alert (the `limit` with the latest ones) or a check-in answer; or just `only`."""
         table = outbox.deliveries
         with self.engine.connect() as connection:
             recent = (
@@ -307,6 +308,8 @@ class StaffStore:
             if only is not None:
                 recent = recent.where(table.c.conversation_id == only)
             ids = [row.conversation_id for row in connection.execute(recent)]
+            check_ins = check_in_answers(self.engine, None if only is None else [only])
+            ids += [conversation for conversation in check_ins if conversation not in ids]
             if not ids:
                 return []
             columns = (table.c.alert_id, table.c.kind, table.c.level, table.c.conversation_id, table.c.created_at)
@@ -319,7 +322,7 @@ class StaffStore:
                 row.conversation_id: _handoff(row)
                 for row in connection.execute(sa.select(handoffs).where(handoffs.c.conversation_id.in_(ids)))
             }
-        entries = build_inbox([dict(row._mapping) for row in rows], found)
+        entries = build_inbox([dict(row._mapping) for row in rows], found, check_ins)
         times = self.procedure_times(ids)
         for entry in entries:
             entry.procedure_time = times.get(entry.conversation_id)

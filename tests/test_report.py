@@ -130,3 +130,41 @@ def test_make_report_with_days_and_words_as_typed(store):
     refused = run_make(store, "DAYS=$(touch hacked)")
     assert refused.returncode != 0 and "DAYS must be a number of days" in refused.stderr
     assert not (ROOT / "hacked").exists()
+
+
+def test_the_report_counts_check_ins_sent_answered_and_the_escalations_that_came_from_one(store, capsys):
+    from datetime import datetime, timezone
+
+    from storage.enrolments import EnrolmentStore
+    from storage.outbox import Outbox, connect, new_alert
+
+    def at(epoch: float) -> datetime:
+        return datetime.fromtimestamp(epoch, timezone.utc)
+
+    engine = connect(f"sqlite:///{store}")  # with the outbox's table
+    enrolments = EnrolmentStore(engine)
+    for mobile, answers in (("+14155550100", True), ("+14155550101", False)):
+        enrolment, _ = enrolments.enrol(
+            first_name="Anna",
+            email=None,
+            mobile=mobile,
+            procedure_time=at(NOW - 3 * DAY),
+            timezone="America/New_York",
+            consent=True,
+            idempotency_key=None,
+            now=at(NOW - 3 * DAY),
+        )
+        enrolments.record_sent(enrolment.id, "welcome", "sms", at(NOW - 3 * DAY))
+        enrolments.record_sent(enrolment.id, "check_in:24h", "email", at(NOW - 2 * DAY))
+        enrolments.record_sent(enrolment.id, "check_in:24h", "sms", at(NOW - 2 * DAY + 1))
+        if answers:
+            enrolments.record_answer(enrolment.id, at(NOW - 2 * DAY + 600))
+            alert = new_alert("escalation", "injector", enrolment.conversation_id, "http://x", now=NOW - 2 * DAY + 601)
+            Outbox(engine).add(alert, ["console", "webhook"])
+    engine.dispose()
+
+    assert main(["--url", f"sqlite:///{store}"]) == 0
+    printed = capsys.readouterr().out
+    assert "Check-ins sent: 2, answered: 1, escalations that came from a check-in: 1" in printed
+    assert main(["--url", f"sqlite:///{store}", "--days", "1"]) == 0
+    assert "Check-ins sent: 0, answered: 0, escalations that came from a check-in: 0" in capsys.readouterr().out

@@ -52,6 +52,7 @@ class InboxEntry:
     status: str = NEW
     procedure_time: datetime | None = None
     handoff: Handoff | None = None
+    check_in: str | None = None  # the check-in key ("check_in:24h") its latest check-in answer replied to
 
     @property
     def is_emergency(self) -> bool:
@@ -80,11 +81,16 @@ def _higher(level: str | None, other: str | None) -> str | None:
     return max(ranked, key=LEVELS.index) if ranked else None
 
 
-def build_inbox(alert_rows: Iterable[Mapping[str, Any]], handoffs: Mapping[str, Handoff]) -> list[InboxEntry]:
-    """One entry per conversation with alerts, emergencies first, then the newest alert first.
+def build_inbox(
+    alert_rows: Iterable[Mapping[str, Any]],
+    handoffs: Mapping[str, Handoff],
+    check_in_answers: Mapping[str, tuple[str, float]] | None = None,
+) -> list[InboxEntry]:
+    """One entry per conversation with alerts or a check-in answer, emergencies first, then the newest first.
 
     `alert_rows` are outbox rows (`alert_id`, `kind`, `level`, `conversation_id`, `created_at`, `body`); the same
-    alert on several channels counts once.
+    alert on several channels counts once. `check_in_answers` maps a conversation to its latest check-in answer
+    (aftercare/check_in_answers.py: check-in key, when), which counts like an alert of kind "check_in".
     """
     entries: dict[str, InboxEntry] = {}
     seen: set[str] = set()
@@ -102,6 +108,12 @@ def build_inbox(alert_rows: Iterable[Mapping[str, Any]], handoffs: Mapping[str, 
             entry.callback = Callback(
                 str(details.get("name", "")), str(details.get("phone", "")), str(details.get("time", ""))
             )
+    for conversation_id, (check_in, answered_at) in (check_in_answers or {}).items():
+        entry = entries.setdefault(conversation_id, InboxEntry(conversation_id))
+        entry.check_in = check_in
+        entry.kinds.add("check_in")
+        entry.first_alert_at = min(entry.first_alert_at or answered_at, answered_at)
+        entry.latest_alert_at = max(entry.latest_alert_at, answered_at)
     for entry in entries.values():
         entry.handoff = handoffs.get(entry.conversation_id)
         entry.status = conversation_status(entry.latest_alert_at, entry.handoff)

@@ -11,6 +11,7 @@ import pytest
 
 from scripts.servers import MODEL, Servers
 from tests.alerts.receivers import WebhookReceiver
+from tests.twilio_stand_in import TwilioStandIn
 
 RASA_PORT = int(os.environ.get("SERVER_TESTS_RASA_PORT", "5105"))
 ACTION_PORT = int(os.environ.get("SERVER_TESTS_ACTION_PORT", "5155"))
@@ -26,12 +27,21 @@ def alert_receiver() -> WebhookReceiver:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory, alert_receiver) -> Servers:
-    """The servers as `make run` starts them with alerts to a webhook: action server, Rasa, alert dispatcher."""
+def twilio() -> TwilioStandIn:
+    """The local stand-in for Twilio's Messages API, which the Rasa server texts patients through."""
+    stand_in = TwilioStandIn().start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, alert_receiver, twilio) -> Servers:
+    """The servers as `make run` starts them with alerts to a webhook and texts through the Twilio stand-in:
+    action server, Rasa, alert dispatcher."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
     alerts = {"ALERT_WEBHOOK_URL": alert_receiver.url, "ALERT_WEBHOOK_SECRET": ALERT_SECRET}
-    running = Servers(tmp_path_factory.mktemp("servers"), RASA_PORT, ACTION_PORT, **alerts)
+    running = Servers(tmp_path_factory.mktemp("servers"), RASA_PORT, ACTION_PORT, **alerts, **twilio.environment())
     try:
         running.start_both()
         running.start_dispatcher()
