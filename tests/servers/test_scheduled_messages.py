@@ -24,7 +24,7 @@ from storage.enrolments import EnrolmentStore
 from storage.enrolments import connect as connect_enrolments
 from storage.outbox import CANCELLED, DELIVERED, PENDING, Outbox, connect, deliveries
 from tests.alerts.receivers import MailServer
-from tests.servers.twilio_stand_in import TwilioStandIn
+from tests.twilio_stand_in import TwilioStandIn
 
 NEW_YORK = ZoneInfo("America/New_York")
 SECRET = "scheduled-messages-test-secret-0123456789"
@@ -145,9 +145,9 @@ def test_an_enrolment_gets_the_welcome_and_the_24_hour_check_in_by_email_and_sms
     assert read_link_token(link, SECRET, clock.now) == anna.id
     assert "How does your skin look today?" in check_in.get_body(("plain",)).get_content()
 
-    assert [message["To"] for message in twilio.messages] == ["+15551230000"] * 2
-    assert all(message["From"] == FROM and "Reply STOP" in message["Body"] for message in twilio.messages)
-    assert "24 hours since your treatment" in twilio.messages[1]["Body"]
+    assert [text.to for text in twilio.messages] == ["+15551230000"] * 2
+    assert all(text.sender == FROM and "Reply STOP" in text.body for text in twilio.messages)
+    assert "24 hours since your treatment" in twilio.messages[1].body
     assert sorted((key, channel) for key, channel, _ in clinic.store.history(anna.id)) == [
         ("check_in:24h", "email"),
         ("check_in:24h", "sms"),
