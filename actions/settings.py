@@ -9,27 +9,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import yaml
-
 from actions.alerts import ClinicAlerts
 from actions.handoff import Handoffs
-from aftercare.care_guide import CareGuide, load_care_guide
+from aftercare.care_guide import CareGuide, domain_topics, load_care_guide
 from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 
 logger = logging.getLogger(__name__)
-
-
-def known_topics(domain_file: Path) -> list[str]:
-    """The care-guide topics the assistant understands: its `ask_<topic>` intents."""
-    intents = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["intents"]
-    return [intent[len("ask_") :] for intent in intents if intent.startswith("ask_")]
 
 
 def load_settings() -> tuple[Clinic, CareGuide]:
     """Loads clinic.yml and its care guide, or stops the action server saying what is wrong."""
     try:
         clinic = load_clinic(clinic_file())
-        guide = load_care_guide(clinic.care_guide, known_topics(Path("domain.yml")))
+        guide = load_care_guide(clinic.care_guide, domain_topics(Path("domain.yml")))
     except ConfigError as error:
         logger.critical("Refusing to start: %s", error)
         raise SystemExit(f"Refusing to start the action server: {error}") from None

@@ -234,6 +234,12 @@ def _load_time_buttons(path: Path, raw: Any) -> tuple[TimeButton, ...]:
     return tuple(buttons)
 
 
+def domain_topics(domain_file: Path) -> list[str]:
+    """The care-guide topics the assistant understands: its `ask_<topic>` intents in domain.yml."""
+    intents = (read_yaml_mapping(domain_file).get("intents")) or []
+    return [intent[len("ask_") :] for intent in intents if isinstance(intent, str) and intent.startswith("ask_")]
+
+
 def load_care_guide(path: str | Path, known_topics: Iterable[str]) -> CareGuide:
     """Loads and validates the care guide; every known topic must be there and no other."""
     path = Path(path)

@@ -17,13 +17,16 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aftercare.care_guide import CareGuide
 from aftercare.plan import booking_message, booking_window, describe_hours, milestone_message, milestones
 from aftercare.timestamps import UTC
 from aftercare.yaml_files import ConfigError, read_yaml_mapping
+
+if TYPE_CHECKING:  # aftercare.clinic reads the programme's settings from here
+    from aftercare.clinic import Clinic
 
 DEFAULT_RETENTION_DAYS = 60
 DEFAULT_QUIET_HOURS = ("21:00", "08:00")
@@ -339,3 +342,8 @@ class Programme:
     def message(self, enrolment: Enrolled, key: str, link: str = "") -> ScheduledMessage | None:
         """One message of this patient's schedule by its key (what the dispatcher delivers), or None."""
         return next((message for message in self.schedule(enrolment, link) if message.key == key), None)
+
+
+def clinic_programme(clinic: Clinic, guide: CareGuide) -> Programme:
+    """The programme of one clinic: its care guide, contact details, programme settings and the message texts."""
+    return Programme(guide, clinic.contact_details(), clinic.programme, load_message_texts(), clinic.booking_url)

@@ -21,7 +21,7 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,11 @@ from sanic.response import HTTPResponse
 
 from aftercare import log_redaction
 from aftercare.care_guide import load_care_guide
+from aftercare.clinic import Clinic
 from aftercare.enrolment_links import LinkError, link_expiry, link_token, read_unsubscribe_token
 from aftercare.enrolment_request import EnrolmentRequest, FieldError, programme_length, read_enrolment_request
 from aftercare.environment import SettingError
+from aftercare.programme import Programme, clinic_programme
 from aftercare.session_ids import SessionIds, load_secret, secret_file_for
 from aftercare.staff import inbox as inbox_rules
 from aftercare.staff.links import CONVERSATIONS, conversation_id_from_path, conversation_path
@@ -53,7 +55,6 @@ from aftercare.staff.security import (
 )
 from aftercare.timestamps import format_timestamp, reference_now
 from aftercare.yaml_files import read_yaml_mapping
-from console.programme import next_message_due
 from console.settings import ConsoleSettings, read_console_settings
 from storage.database import database_url as conversations_database_url
 from storage.enrolments import Enrolment, EnrolmentStore, IdempotencyConflict
@@ -105,16 +106,26 @@ def channels_of(enrolment: Enrolment) -> list[str]:
     return [name for name, address in (("email", enrolment.email), ("sms", enrolment.mobile)) if address]
 
 
+def next_message_due(
+    programme: Programme, enrolment: Enrolment, now: datetime, history: list[tuple[str, str, datetime]]
+) -> datetime | None:
+    """When the patient's next scheduled message is due (None when stopped or when nothing is left to send)."""
+    if enrolment.stopped_at is not None:
+        return None
+    message = programme.next_due(enrolment, now, {key for key, _, _ in history})
+    return None if message is None else message.due_at
+
+
 def load_link_secret(environ: dict[str, str] | None = None) -> bytes:
     """The secret that signs conversation ids (aftercare/session_ids.py), which also signs the patients' links."""
     environ = dict(os.environ if environ is None else environ)
     return load_secret(environ, secret_file_for(conversations_database_url(environ), HERE.parent))
 
 
-def load_programme_length(clinic_care_guide: Path) -> timedelta:
-    """How long the programme runs after a treatment, from the care guide's check-ins and next-session window."""
-    topics = read_yaml_mapping(Path(clinic_care_guide)).get("topics") or {}
-    return programme_length(load_care_guide(clinic_care_guide, topics))
+def load_programme(clinic: Clinic) -> Programme:
+    """The clinic's programme, from its care guide (whose topics are the list: the console answers no questions)."""
+    topics = read_yaml_mapping(Path(clinic.care_guide)).get("topics") or {}
+    return clinic_programme(clinic, load_care_guide(clinic.care_guide, topics))
 
 
 def create_app(
@@ -134,7 +145,8 @@ def create_app(
     secret = link_secret if link_secret is not None else load_link_secret()
     conversation_ids = SessionIds(secret)
     clinic = settings.clinic
-    length = load_programme_length(clinic.care_guide)
+    programme = load_programme(clinic)
+    length = programme_length(programme.guide)
     zone = ZoneInfo(clinic.timezone)
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True
@@ -506,7 +518,7 @@ def create_app(
                 "channels": channels_of(enrolment),
                 "sent": enrolments.history(enrolment.id),
                 "answered": enrolments.last_answer(enrolment.id),
-                "next_due": next_message_due(enrolment, now) if enrolment.stopped_at is None else None,
+                "next_due": next_message_due(programme, enrolment, now, enrolments.history(enrolment.id)),
             }
             for enrolment in enrolments.all()
         ]

@@ -31,13 +31,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import yaml
-
-from aftercare.care_guide import load_care_guide
+from aftercare.care_guide import domain_topics, load_care_guide
 from aftercare.clinic import clinic_file, load_clinic
 from aftercare.enrolment_links import link_expiry, link_token, unsubscribe_token
 from aftercare.environment import DEFAULTS, SettingError
-from aftercare.programme import Programme, ScheduledMessage, load_message_texts
+from aftercare.programme import Programme, ScheduledMessage, clinic_programme
 from aftercare.session_ids import SecretError, load_secret, secret_file_for
 from services.alert_settings import SmtpSettings, read_alert_settings, url_for_logs
 from services.delivery import TIMEOUT_SECONDS, DeliveryError
@@ -277,12 +275,6 @@ class PatientMessenger:
         return max((until - self.clock()) / timedelta(seconds=1), 1.0)
 
 
-def domain_topics(domain_file: Path) -> list[str]:
-    """The care-guide topics of the assistant: its `ask_<topic>` intents in domain.yml."""
-    intents = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["intents"]
-    return [intent[len("ask_") :] for intent in intents if intent.startswith("ask_")]
-
-
 def load_programme() -> tuple[Programme, int]:
     """The programme from clinic.yml (CLINIC_FILE), its care guide and the message texts; and the retention days.
 
@@ -290,7 +282,7 @@ def load_programme() -> tuple[Programme, int]:
     """
     clinic = load_clinic(clinic_file())
     guide = load_care_guide(clinic.care_guide, domain_topics(Path("domain.yml")))
-    programme = Programme(guide, clinic.contact_details(), clinic.programme, load_message_texts(), clinic.booking_url)
+    programme = clinic_programme(clinic, guide)
     return programme, clinic.programme.retention_days
 
 

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from actions.settings import known_topics
-from aftercare.care_guide import Topic, Window, advise, describe_local_time, load_care_guide
+from aftercare.care_guide import Topic, Window, advise, describe_local_time, domain_topics, load_care_guide
 from aftercare.clinic import load_clinic
 
 CLINIC = load_clinic("clinic.yml")
-GUIDE = load_care_guide(CLINIC.care_guide, known_topics(Path("domain.yml")))
+GUIDE = load_care_guide(CLINIC.care_guide, domain_topics(Path("domain.yml")))
 DETAILS = CLINIC.contact_details()
 NOW = datetime(2026, 11, 29, 17, 0, tzinfo=timezone.utc)
 

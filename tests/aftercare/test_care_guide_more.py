@@ -5,13 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from actions.settings import known_topics
-from aftercare.care_guide import advise, load_care_guide
+from aftercare.care_guide import advise, domain_topics, load_care_guide
 from aftercare.clinic import load_clinic
 from aftercare.topics import find_topics
 
 CLINIC = load_clinic("clinic.yml")
-GUIDE = load_care_guide(CLINIC.care_guide, known_topics(Path("domain.yml")))
+GUIDE = load_care_guide(CLINIC.care_guide, domain_topics(Path("domain.yml")))
 NOW = datetime(2026, 11, 29, 17, 0, tzinfo=timezone.utc)
 NEW_TOPICS = (
     "pain_relief",

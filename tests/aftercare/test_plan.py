@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.settings import known_topics
-from aftercare.care_guide import load_care_guide
+from aftercare.care_guide import domain_topics, load_care_guide
 from aftercare.clinic import ConfigError, load_clinic
 from aftercare.plan import (
     Progress,
@@ -26,7 +25,7 @@ from aftercare.plan import (
 )
 
 CLINIC = load_clinic("clinic.yml")
-GUIDE = load_care_guide(CLINIC.care_guide, known_topics(Path("domain.yml")))
+GUIDE = load_care_guide(CLINIC.care_guide, domain_topics(Path("domain.yml")))
 DETAILS = CLINIC.contact_details()
 NOW = datetime(2026, 11, 29, 17, 0, tzinfo=timezone.utc)  # noon in New York, the clinic's time zone
 ZONE = CLINIC.timezone
@@ -116,7 +115,7 @@ def test_a_window_changed_in_the_care_guide_changes_the_plan(tmp_path):
     raw["topics"]["makeup"]["windows"][1]["from_hours"] = 12
     path = tmp_path / "care_guide.yml"
     path.write_text(yaml.safe_dump(raw))
-    guide = load_care_guide(path, known_topics(Path("domain.yml")))
+    guide = load_care_guide(path, domain_topics(Path("domain.yml")))
     plan = build_plan(guide, NOW - timedelta(hours=13), NOW)
     assert "make-up" in plan.fine_now and "sunscreen" not in plan.fine_now
     assert 12 in {milestone.hours for milestone in milestones(guide)}
@@ -259,5 +258,5 @@ def test_a_bad_plan_key_is_refused_naming_the_file_and_the_key(tmp_path, edit, m
     path = tmp_path / "care_guide.yml"
     path.write_text(yaml.safe_dump(guide_with(edit)))
     with pytest.raises(ConfigError) as error:
-        load_care_guide(path, known_topics(Path("domain.yml")))
+        load_care_guide(path, domain_topics(Path("domain.yml")))
     assert str(error.value).startswith(str(path)) and message in str(error.value)

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from actions.settings import known_topics
-from aftercare.care_guide import load_care_guide
+from aftercare.care_guide import domain_topics, load_care_guide
 from aftercare.clinic import ConfigError, load_clinic
 from aftercare.programme import Programme, QuietHours, load_message_texts
 
 CLINIC = load_clinic("clinic.yml")
-GUIDE = load_care_guide(CLINIC.care_guide, known_topics(Path("domain.yml")))
+GUIDE = load_care_guide(CLINIC.care_guide, domain_topics(Path("domain.yml")))
 NEW_YORK = "America/New_York"
 ZONE = ZoneInfo(NEW_YORK)
 LINK = "https://glowskin.example/aftercare?aftercare=token"

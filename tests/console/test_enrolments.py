@@ -213,7 +213,7 @@ def test_staff_enrol_a_patient_and_see_what_was_sent_and_answered(console):
     assert "Mon 2 Mar, 09:30" in row  # the clinic's time zone (New York)
     assert "welcome (sms), Mon 2 Mar, 15:01" in row
     assert "yes, Mon 2 Mar, 17:00" in row
-    assert "—" in row  # no next message until the schedule is wired
+    assert "Tue 3 Mar, 09:30" in row  # the next message: the check-in 24 hours after the treatment
     assert "Stop messages" in row
 
 
