@@ -31,6 +31,12 @@ OVER_ESCALATION_COST = 1.0
 MAX_ADDED_FALSE_ALARMS = 0.01
 
 
+# What the lexicon can judge a sign's words to be, when not a sign the patient has now: an expected effect ("red",
+# "dry") or a status (aftercare/assertion.py: negated, resolved, past, hypothetical, general, someone else's, benign).
+EFFECT_JUDGEMENT = "effect"
+JUDGEMENTS = (EFFECT_JUDGEMENT, *(status.value for status in Assertion if not status.escalates))
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """The model's probabilities above which it escalates (see `combined_escalation`)."""
@@ -42,6 +48,14 @@ class Thresholds:
     # Escalation probability below which the model overrules a warning sign the lexicon read as present (never an
     # emergency sign): 0 never overrules.
     veto: float = 0.0
+    # `not_now` for one kind of judgement (JUDGEMENTS), where the lexicon's judgement is wrong more or less often:
+    # ("other_person", 0.85) lets the model overrule "someone else's" from 0.85 (a parent writing for the patient).
+    not_now_by_judgement: tuple[tuple[str, float], ...] = ()
+
+    def not_now_for(self, judgements: Iterable[str]) -> float:
+        """The threshold where the lexicon made these judgements: the strictest of theirs."""
+        specific = dict(self.not_now_by_judgement)
+        return max((specific.get(judgement, self.not_now) for judgement in judgements), default=self.not_now)
 
 
 @dataclass(frozen=True)
@@ -49,9 +63,9 @@ class LexiconReading:
     """What the lexicon and the classifier decided before the model: each an escalation level or None."""
 
     sign: str | None  # the level of the signs the lexicon read as present now
-    # The lexicon read a sign's words as negated, resolved, past, hypothetical, general, someone else's or benign,
-    # or read only expected effects ("red", "dry"): it judged the words, and found nothing to act on now.
-    judged_not_now: bool
+    # How the lexicon judged a sign's words it found nothing to act on now (JUDGEMENTS: negated, resolved, past,
+    # hypothetical, general, someone else's, benign, or an expected effect such as "red" or "dry").
+    not_now: frozenset[str]
     classifier: str | None  # the level of the classifier's report guess the lexicon let stand
 
 
@@ -62,10 +76,14 @@ def lexicon_reading(
 
     `mentions` are every (category, status) the lexicon read, present or not.
     """
-    judged_not_now = any(category == EFFECT or not status.escalates for category, status in mentions)
+    not_now = frozenset(
+        EFFECT_JUDGEMENT if status.escalates else status.value
+        for category, status in mentions
+        if category == EFFECT or not status.escalates
+    )
     if sign_categories:
-        return LexiconReading(report_level(intent, sign_categories), judged_not_now, None)
-    return LexiconReading(None, judged_not_now, report_level(intent, []) if intent in REPORT_INTENTS else None)
+        return LexiconReading(report_level(intent, sign_categories), not_now, None)
+    return LexiconReading(None, not_now, report_level(intent, []) if intent in REPORT_INTENTS else None)
 
 
 def combined_escalation(reading: LexiconReading, prediction: Prediction, thresholds: Thresholds) -> str | None:
@@ -76,9 +94,10 @@ def combined_escalation(reading: LexiconReading, prediction: Prediction, thresho
        an emergency sign) when its escalation probability is below `thresholds.veto`: a lexicon reading it is all
        but sure is wrong ("if my face gets hot and throbbing, is that infection?").
     2. Otherwise the model escalates when its escalation probability (emergency + warning sign) reaches
-       `thresholds.not_now` if the lexicon judged the message's sign or effect words as nothing to act on now (it
-       looked at those very words, so the model must be surer to overrule it), else `thresholds.nothing_found`; the
-       level is an emergency when the emergency probability reaches `thresholds.emergency`.
+       `thresholds.not_now_for` the lexicon's judgements if it judged the message's sign or effect words as nothing
+       to act on now (it looked at those very words, so the model must be surer to overrule it, by how often that
+       kind of judgement is wrong), else `thresholds.nothing_found`; the level is an emergency when the emergency
+       probability reaches `thresholds.emergency`.
     3. The classifier's report guess that the lexicon let stand is kept unless the model's escalation probability
        is below `thresholds.keep_classifier` (the model is confident nothing is wrong now).
     The result is the more urgent of 2 and 3.
@@ -87,7 +106,7 @@ def combined_escalation(reading: LexiconReading, prediction: Prediction, thresho
         if prediction.emergency >= thresholds.emergency:
             return EMERGENCY
         return None if reading.sign != EMERGENCY and prediction.escalation < thresholds.veto else reading.sign
-    threshold = thresholds.not_now if reading.judged_not_now else thresholds.nothing_found
+    threshold = thresholds.not_now_for(reading.not_now) if reading.not_now else thresholds.nothing_found
     levels = []
     if prediction.escalation >= threshold:
         levels.append(EMERGENCY if prediction.emergency >= thresholds.emergency else INJECTOR)
@@ -151,6 +170,7 @@ def choose_thresholds(
     readings: Sequence[LexiconReading],
     predictions: Sequence[Prediction],
     kinds: Sequence[str],
+    veto_grid: Sequence[float] = (0.0,),
 ) -> tuple[Thresholds, Figures]:
     """The thresholds of least cost (MISSED_EMERGENCY_COST...) on these messages, with their figures.
 
@@ -161,7 +181,10 @@ def choose_thresholds(
     recall on the others. Coordinate descent over a 0.05 grid: each threshold in turn takes its best value with the
     others fixed, until none changes, starting from the best pair of escalation thresholds on the grid (a full
     search of the two that matter most); among equal costs the higher threshold wins (fewer alarms on messages
-    unlike the corpus), except the veto, where the lower wins (the lexicon's signs stand).
+    unlike the corpus), except the veto, where the lower wins (the lexicon's signs stand). Each kind of judgement
+    of the lexicon's (JUDGEMENTS) seen in these messages gets its own `not_now` threshold. The veto stays off unless
+    `veto_grid` offers more than 0: it silences signs the lexicon read as present, and a wrong "that's normal" is
+    the worst mistake this assistant can make.
     """
     emergencies = sum(want == EMERGENCY for want in expected)
     warnings = sum(want is not None for want in expected)
@@ -188,6 +211,7 @@ def choose_thresholds(
         cost, result = judged(candidate)
         if cost < best_cost:
             best, best_cost, best_figures = candidate, cost, result
+    seen = {judgement for reading in readings for judgement in reading.not_now}
     changed = True
     while changed:
         changed = False
@@ -196,15 +220,31 @@ def choose_thresholds(
             ("not_now", GRID),
             ("emergency", GRID),
             ("keep_classifier", KEEP_CLASSIFIER_GRID),
-            ("veto", VETO_GRID),
+            ("veto", veto_grid),
+            *((judgement, GRID) for judgement in JUDGEMENTS if judgement in seen),
         ):
             for value in grid:
-                candidate = replace(best, **{name: value})
+                candidate = _with(best, name, value)
                 if candidate == best:
                     continue
                 cost, result = judged(candidate)
                 # Among equal costs: fewer alarms from the model's own thresholds, fewer vetoes of the lexicon.
-                safer = value < getattr(best, name) if name == "veto" else value > getattr(best, name)
+                safer = value < _value(best, name) if name == "veto" else value > _value(best, name)
                 if cost < best_cost or (cost == best_cost and safer):
                     best, best_cost, best_figures, changed = candidate, cost, result, True
     return best, best_figures
+
+
+def _value(thresholds: Thresholds, name: str) -> float:
+    """A threshold by its field's name, or by a judgement's name for its `not_now` threshold."""
+    if name in JUDGEMENTS:
+        return thresholds.not_now_for([name])
+    return getattr(thresholds, name)
+
+
+def _with(thresholds: Thresholds, name: str, value: float) -> Thresholds:
+    """The thresholds with one of them changed (a field, or a judgement's `not_now` threshold)."""
+    if name not in JUDGEMENTS:
+        return replace(thresholds, **{name: value})
+    specific = dict(thresholds.not_now_by_judgement) | {name: value}
+    return replace(thresholds, not_now_by_judgement=tuple(sorted(specific.items())))

@@ -60,13 +60,16 @@ class LearnedEscalation(GraphComponent):
             "corpus_folder": "corpus/escalation",
             # The rule's thresholds (aftercare.escalation_rule.Thresholds), chosen by cross-validation on the
             # corpus: `python -m scripts.escalation_cross_validation`.
-            "nothing_found_threshold": 0.75,
+            "nothing_found_threshold": 0.8,
             "not_now_threshold": 0.99,
-            "emergency_threshold": 0.55,
+            # The not-now threshold for the kinds of judgement where the lexicon is wrong more often (it reads a
+            # parent writing for the patient as someone else, a sign that came back as resolved...).
+            "not_now_thresholds": {"benign": 0.97, "effect": 0.95, "other_person": 0.85, "past": 0.97},
+            "emergency_threshold": 0.5,
             "keep_classifier_threshold": 0.3,
-            # Off: cross-validation on the corpus chose 0.1 (false alarms 4.8% -> 2.3%), but on the held-out sets it
-            # silenced real warning signs the model was sure were calm ("my skin is weeping in a couple of places,
-            # is that ok?"), and a wrong "that's normal" is the worst mistake this assistant can make.
+            # Off: offered, cross-validation on the corpus takes 0.1 (false alarms 4.6% -> 2.2%), but on the held-out
+            # sets it silenced real warning signs the model was sure were calm ("my skin is weeping in a couple of
+            # places, is that ok?"), and a wrong "that's normal" is the worst mistake this assistant can make.
             "veto_threshold": 0.0,
             "emergency_intent": "report_emergency",
             "warning_intent": "report_warning_sign",
@@ -92,6 +95,7 @@ class LearnedEscalation(GraphComponent):
             emergency=self._config["emergency_threshold"],
             keep_classifier=self._config["keep_classifier_threshold"],
             veto=self._config["veto_threshold"],
+            not_now_by_judgement=tuple(sorted(self._config["not_now_thresholds"].items())),
         )
 
     @classmethod

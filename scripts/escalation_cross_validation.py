@@ -17,6 +17,7 @@ from pathlib import Path
 from aftercare.escalation import REPORT_INTENTS, report_level
 from aftercare.escalation_model import NONE, cross_validate, read_corpus
 from aftercare.escalation_rule import (
+    VETO_GRID,
     Figures,
     LexiconReading,
     choose_thresholds,
@@ -96,6 +97,9 @@ def main() -> int:
     thresholds, combined = choose_thresholds(expected, readings, predictions, [message.kind for message in messages])
     print(figures_line("combined", combined))
     print(f"Thresholds of least cost: {thresholds}")
+    kinds = [message.kind for message in messages]
+    _, vetoing = choose_thresholds(expected, readings, predictions, kinds, veto_grid=VETO_GRID)
+    print(figures_line("combined, the veto offered (off)", vetoing))
     print(figures_line("combined, thresholds of the others", nested(expected, readings, predictions, messages)))
     for writer in writers:
         indices = [i for i, message in enumerate(messages) if message.writer == writer]

@@ -15,18 +15,18 @@ from aftercare.escalation_rule import (
 )
 
 THRESHOLDS = Thresholds(nothing_found=0.5, not_now=0.8, emergency=0.5, keep_classifier=0.1)
-NOTHING = LexiconReading(sign=None, judged_not_now=False, classifier=None)
-NOT_NOW = LexiconReading(sign=None, judged_not_now=True, classifier=None)
+NOTHING = LexiconReading(sign=None, not_now=frozenset(), classifier=None)
+NOT_NOW = LexiconReading(sign=None, not_now=frozenset({"negated"}), classifier=None)
 
 
 def test_a_sign_the_lexicon_reads_as_present_stands_whatever_the_model_says() -> None:
     calm = Prediction(emergency=0.0, injector=0.01, none=0.99)
-    assert combined_escalation(LexiconReading(INJECTOR, False, None), calm, THRESHOLDS) == INJECTOR
-    assert combined_escalation(LexiconReading(EMERGENCY, False, None), calm, THRESHOLDS) == EMERGENCY
+    assert combined_escalation(LexiconReading(INJECTOR, frozenset(), None), calm, THRESHOLDS) == INJECTOR
+    assert combined_escalation(LexiconReading(EMERGENCY, frozenset(), None), calm, THRESHOLDS) == EMERGENCY
 
 
 def test_the_model_raises_a_warning_sign_to_an_emergency_only_at_the_emergency_threshold() -> None:
-    reading = LexiconReading(INJECTOR, False, None)
+    reading = LexiconReading(INJECTOR, frozenset(), None)
     assert combined_escalation(reading, Prediction(0.5, 0.3, 0.2), THRESHOLDS) == EMERGENCY
     assert combined_escalation(reading, Prediction(0.49, 0.3, 0.21), THRESHOLDS) == INJECTOR
 
@@ -43,7 +43,7 @@ def test_the_model_must_be_surer_where_the_lexicon_read_the_sign_as_not_now() ->
 
 
 def test_the_classifier_guess_stands_unless_the_model_is_sure_nothing_is_wrong() -> None:
-    guessed = LexiconReading(sign=None, judged_not_now=False, classifier=EMERGENCY)
+    guessed = LexiconReading(sign=None, not_now=frozenset(), classifier=EMERGENCY)
     assert combined_escalation(guessed, Prediction(0.05, 0.1, 0.85), THRESHOLDS) == EMERGENCY
     assert combined_escalation(guessed, Prediction(0.02, 0.07, 0.91), THRESHOLDS) is None
 
@@ -51,11 +51,11 @@ def test_the_classifier_guess_stands_unless_the_model_is_sure_nothing_is_wrong()
 def test_the_lexicon_judged_a_message_of_expected_effects_or_of_signs_not_present_now() -> None:
     assert lexicon_reading("ask_redness", [], []) == NOTHING
     effect_only = lexicon_reading("ask_redness", [], [("effect", Assertion.PRESENT)])
-    assert effect_only == NOT_NOW
+    assert effect_only == LexiconReading(sign=None, not_now=frozenset({"effect"}), classifier=None)
     negated = lexicon_reading("report_warning_sign", [], [("infection", Assertion.NEGATED)])
-    assert negated == LexiconReading(sign=None, judged_not_now=True, classifier=INJECTOR)
+    assert negated == LexiconReading(sign=None, not_now=frozenset({"negated"}), classifier=INJECTOR)
     present = lexicon_reading("report_emergency", ["infection", "emergency"], [("infection", Assertion.PRESENT)])
-    assert present == LexiconReading(sign=EMERGENCY, judged_not_now=False, classifier=None)
+    assert present == LexiconReading(sign=EMERGENCY, not_now=frozenset(), classifier=None)
 
 
 def test_figures_count_recall_per_level_and_false_alarms() -> None:
@@ -95,6 +95,30 @@ def test_the_model_overrules_a_warning_sign_only_below_the_veto_and_never_an_eme
     vetoing = Thresholds(nothing_found=0.5, not_now=0.8, emergency=0.5, keep_classifier=0.1, veto=0.05)
     sure_nothing = Prediction(emergency=0.01, injector=0.02, none=0.97)
     unsure = Prediction(emergency=0.01, injector=0.05, none=0.94)
-    assert combined_escalation(LexiconReading(INJECTOR, False, None), sure_nothing, vetoing) is None
-    assert combined_escalation(LexiconReading(INJECTOR, False, None), unsure, vetoing) == INJECTOR
-    assert combined_escalation(LexiconReading(EMERGENCY, False, None), sure_nothing, vetoing) == EMERGENCY
+    assert combined_escalation(LexiconReading(INJECTOR, frozenset(), None), sure_nothing, vetoing) is None
+    assert combined_escalation(LexiconReading(INJECTOR, frozenset(), None), unsure, vetoing) == INJECTOR
+    assert combined_escalation(LexiconReading(EMERGENCY, frozenset(), None), sure_nothing, vetoing) == EMERGENCY
+
+
+def test_each_kind_of_judgement_may_have_its_own_not_now_threshold_and_the_strictest_applies() -> None:
+    thresholds = Thresholds(0.5, 0.95, 0.5, 0.1, not_now_by_judgement=(("other_person", 0.6),))
+    someone_else = LexiconReading(sign=None, not_now=frozenset({"other_person"}), classifier=None)
+    both = LexiconReading(sign=None, not_now=frozenset({"other_person", "negated"}), classifier=None)
+    sure_enough = Prediction(0.05, 0.7, 0.25)
+    assert combined_escalation(someone_else, sure_enough, thresholds) == INJECTOR
+    assert combined_escalation(NOT_NOW, sure_enough, thresholds) is None
+    assert combined_escalation(both, sure_enough, thresholds) is None
+
+
+def test_the_chosen_thresholds_trust_the_model_more_where_a_kind_of_judgement_is_often_wrong() -> None:
+    # "Someone else's" judged 20 messages: 10 were really the patient's (a parent writing), and the model says so;
+    # 100 negated ones the model agrees with but one, at 0.7.
+    someone_else = LexiconReading(sign=None, not_now=frozenset({"other_person"}), classifier=None)
+    expected = [INJECTOR] * 10 + [None] * 110
+    readings = [someone_else] * 20 + [NOT_NOW] * 100
+    predictions = [Prediction(0.0, 0.7, 0.3)] * 10 + [Prediction(0.0, 0.1, 0.9)] * 10
+    predictions += [Prediction(0.0, 0.7, 0.3)] + [Prediction(0.0, 0.05, 0.95)] * 99
+    kinds = ["present"] * 10 + ["other_person"] * 10 + ["negated"] * 100
+    thresholds, result = choose_thresholds(expected, readings, predictions, kinds)
+    assert result.warning_recall == 1.0 and result.false_alarms == 0.0
+    assert thresholds.not_now_for(["other_person"]) <= 0.7 < thresholds.not_now_for(["negated"])

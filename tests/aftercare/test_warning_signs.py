@@ -535,3 +535,56 @@ def test_a_sign_that_was_not_there_last_week_is_there_now() -> None:
 )
 def test_an_emergency_told_of_someone_there_now_goes_to_the_emergency_number(text: str) -> None:
     assert EMERGENCY in {sign.category for sign in detect_warning_signs(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suppose my lips swell up tonight, do I ring 999?",
+        "let's say I get a rash next week, what then",
+        "hypothetically if there was pus would you want to see me",
+        "not a single spot of pus anywhere",
+        "nothings weeping or crusting",
+        "the dizzy spell passed within a minute of sitting down",
+        "would a yellow crust be a bad sign?",
+        "can dark patches ever appear after this treatment?",
+    ],
+)
+def test_suppositions_single_negations_passing_signs_and_modal_questions_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the redness has spread and passed my jawline",
+        "my lips swelled up and I nearly passed out",
+        "I say it's pus, my husband says it's just cream",
+        "is this yellow crust a bad sign?",
+    ],
+)
+def test_a_sign_with_those_words_nearby_still_fires(text: str) -> None:
+    assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my toddler has croup and a fever, can I still cuddle her with my face healing?",
+        "our little lad has a temperature from nursery, is it ok to kiss him with my skin like this",
+        "my grandson has hives from the cat, can I still put my serum on?",
+    ],
+)
+def test_a_childs_or_relatives_own_illness_beside_the_writers_care_raises_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my gran's lips are swelling up since her microneedling this morning",
+        "my hubby has pus coming out of his cheek after his treatment",
+    ],
+)
+def test_a_relative_who_had_the_treatment_is_the_patient(text: str) -> None:
+    assert detect_warning_signs(text) != []
