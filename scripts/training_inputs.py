@@ -10,13 +10,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # The training data and settings, the NLU components, the pure code they import (aftercare/, without the alert and
-# staff code no component reads), the clinic files the time extractor reads and the escalation model's corpus.
+# staff code no component reads), the content the rule components keep in the model (content/), the clinic files
+# and the escalation model's corpus.
 TRAINING_INPUTS = (
     "config.yml",
     "domain.yml",
     "data",
     "components",
     "aftercare",
+    "content",
     "clinic.yml",
     "care_guide.yml",
     "corpus",
