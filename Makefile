@@ -29,7 +29,7 @@ export ACTION_SERVER_TOKEN
 
 .PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
 	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock \
-	report check-topics
+	report check-topics check-content
 
 help:
 	@echo "make run    install if needed, train if needed, serve the assistant on http://localhost:$(RASA_PORT)"
@@ -90,6 +90,10 @@ lint: install
 # Adding a care topic (README: Adding a care topic): names every place it is still missing from.
 check-topics: install
 	$(BIN)/pytest -q tests/test_topics_list.py
+
+# After an edit to content/ (content/README.md): every file loads, every text is there, every topic is named.
+check-content: install
+	$(BIN)/pytest -q tests/test_content.py tests/test_topics_list.py
 
 unit: install
 	@echo "==> Unit tests (no training, no servers)"

@@ -19,6 +19,7 @@ from actions import settings
 from actions.settings import CLINIC
 from aftercare.callbacks import read_name, read_phone, read_time_to_call
 from aftercare.opening_hours import describe_moment
+from aftercare.texts import patient_text
 from aftercare.timestamps import reference_now
 
 FORM_SLOTS = ("callback_name", "callback_phone", "callback_phone_confirmed", "callback_time", "callback_consent")
@@ -28,11 +29,12 @@ def when_the_clinic_calls(now: Any) -> str:
     """When the patient can expect the call: soon while the clinic is open, else after it next opens."""
     hours = CLINIC.opening_hours
     if hours.is_open(now):
-        return f"soon: {CLINIC.clinic_name} is open now"
+        return patient_text("callback.soon", clinic_name=CLINIC.clinic_name)
     opening = hours.next_opening(now)
     if opening is None:
-        return f"when {CLINIC.clinic_name} next opens"
-    return f"after {CLINIC.clinic_name} opens {describe_moment(opening, now, hours.timezone)}"
+        return patient_text("callback.when_open", clinic_name=CLINIC.clinic_name)
+    opening_text = describe_moment(opening, now, hours.timezone)
+    return patient_text("callback.after_opening", clinic_name=CLINIC.clinic_name, opening=opening_text)
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -46,7 +48,7 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         name = read_name(value) if isinstance(value, str) else None
         if name is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch a name. What name should the clinic ask for?")
+            dispatcher.utter_message(text=patient_text("callback.name_not_caught"))
         return {"callback_name": name, "callback_offered": False}
 
     def validate_callback_phone(
@@ -83,13 +85,9 @@ class ActionSubmitCallback(Action):
             name, phone = tracker.get_slot("callback_name"), tracker.get_slot("callback_phone")
             when = tracker.get_slot("callback_time")
             if settings.ALERTS.callback(tracker, name, phone, when):
-                dispatcher.utter_message(
-                    text=(
-                        f"Thanks, {name}. I've asked {CLINIC.clinic_name} to call you on {phone} ({when}). Expect "
-                        f"the call {when_the_clinic_calls(reference_now())}. If it gets worse before then, call "
-                        f"{contact['phone']}; in an emergency call {contact['emergency_number']}."
-                    )
-                )
+                expect = when_the_clinic_calls(reference_now())
+                answers = {"name": name, "callback_phone": phone, "when": when, "expect": expect}
+                dispatcher.utter_message(text=patient_text("callback.requested", **answers, **contact))
             else:
                 dispatcher.utter_message(response="utter_callback_unavailable", **contact)
         else:

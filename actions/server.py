@@ -38,8 +38,8 @@ from actions.settings import CLINIC
 from aftercare import log_redaction, private_files
 from aftercare.environment import DEFAULTS
 from aftercare.placeholders import replace_unfilled
-from aftercare.replies import CONTACT
 from aftercare.secret_files import SecretError, load_secret_files, read_token
+from aftercare.texts import patient_text
 
 logger = logging.getLogger("actions.server")  # not "__main__" under python -m
 
@@ -77,7 +77,7 @@ def replace_unfilled_replies(request: Request, answer: HTTPResponse) -> HTTPResp
         return None
     if not isinstance(call, dict) or not isinstance(result, dict):
         return None
-    replaced = replace_unfilled(call, result, CONTACT.format(**CLINIC.contact_details()))
+    replaced = replace_unfilled(call, result, patient_text("channels.contact", **CLINIC.contact_details()))
     for missing in replaced:
         logger.error(
             "Action %r sent a reply with unfilled placeholders %s: sent the clinic's contact text instead.",

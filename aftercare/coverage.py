@@ -2,7 +2,7 @@
 
 DIET always names its best care topic, even for a question the guide has nothing on ("can I get laser hair
 removal on my legs?" is not the shaving topic). A care-topic guess is trusted when the message names that topic
-(aftercare/topics.yml) or when DIET's confidence reaches the topic's threshold (coverage.yml beside this module,
+(content/topic_words.yml) or when DIET's confidence reaches the topic's threshold (content/topic_confidence.yml,
 measured on held-out messages by scripts/measure_coverage.py). Otherwise the message is answered about the
 topic it does name, if any, or gets "the care guide doesn't cover that". Warning signs are not decided here:
 the WarningSignDetector runs after this and overrides the intent whatever it is.
@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aftercare.yaml_files import ConfigError, read_yaml_mapping
+from aftercare.yaml_files import CONTENT_FOLDER, ConfigError, read_yaml_mapping
 
-DEFAULT_THRESHOLDS_PATH = Path(__file__).with_name("coverage.yml")
+DEFAULT_THRESHOLDS_PATH = CONTENT_FOLDER / "topic_confidence.yml"
 TOPIC_PREFIX = "ask_"
 NOT_COVERED_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier's, below its confidence threshold

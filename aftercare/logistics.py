@@ -1,8 +1,8 @@
 """Answers about the clinic itself: appointments, prices, opening hours, address, who treated the patient.
 
-Everything comes from clinic.yml (aftercare/clinic.py); an optional detail the clinic left out (`address`,
-`booking_url`, `prices_url`) is replaced by the clinic's phone. None of these depends on the procedure time,
-so the assistant never asks for it. Pure Python: no Rasa import.
+Everything comes from clinic.yml (aftercare/clinic.py), in content/en/texts.yml's `clinic` texts; an optional detail
+the clinic left out (`address`, `booking_url`, `prices_url`) is replaced by the clinic's phone. None of these depends
+on the procedure time, so the assistant never asks for it. Pure Python: no Rasa import.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime
 
 from aftercare.clinic import Clinic
 from aftercare.opening_hours import describe_moment
+from aftercare.texts import patient_text
 
 # The assistant's intents for these questions (domain.yml); not `ask_*`, which are care-guide topics.
 APPOINTMENT = "clinic_appointment"
@@ -20,44 +21,36 @@ ADDRESS = "clinic_address"
 WHO_TREATED_ME = "clinic_who_treated_me"
 QUESTIONS = (APPOINTMENT, PRICES, OPENING_HOURS, ADDRESS, WHO_TREATED_ME)
 
-CALL = "call {clinic_name} on {phone} ({hours})"
-
 
 def open_now(clinic: Clinic, now: datetime) -> str:
     """'It's open now.' or when it next opens, from the clinic's opening hours and closed dates."""
     hours = clinic.opening_hours
     if hours.is_open(now):
-        return "It's open now."
+        return patient_text("clinic.open_now")
     opening = hours.next_opening(now)
     if opening is None:
-        return "It's closed now."
-    return f"It's closed now and opens {describe_moment(opening, now, hours.timezone)}."
+        return patient_text("clinic.closed_now")
+    return patient_text("clinic.closed_now_opens", opening=describe_moment(opening, now, hours.timezone))
 
 
 def logistics_answer(question: str, clinic: Clinic, now: datetime) -> str:
     """What to tell a patient who asks `question` (one of QUESTIONS); ValueError for any other."""
     details = clinic.contact_details()
-    call = CALL.format(**details)
+    details["call"] = patient_text("clinic.call", **details)
     if question == APPOINTMENT:
         if clinic.booking_url:
-            return f"You can book, move or cancel an appointment online at {clinic.booking_url}, or {call}."
-        return f"To book, move or cancel an appointment, please {call}."
+            return patient_text("clinic.appointment_online", booking_url=clinic.booking_url, **details)
+        return patient_text("clinic.appointment", **details)
     if question == PRICES:
         if clinic.prices_url:
-            return (
-                f"{clinic.clinic_name}'s prices are at {clinic.prices_url}. For a price for your own course of "
-                f"treatment, {call}."
-            )
-        return f"I don't have the clinic's prices. For prices and offers, please {call}."
+            return patient_text("clinic.prices_online", prices_url=clinic.prices_url, **details)
+        return patient_text("clinic.prices", **details)
     if question == OPENING_HOURS:
-        return f"{clinic.clinic_name} is open {clinic.hours}. {open_now(clinic, now)} The number is {clinic.phone}."
+        return patient_text("clinic.opening_hours", open_now=open_now(clinic, now), **details)
     if question == ADDRESS:
         if clinic.address:
-            return f"{clinic.clinic_name} is at {clinic.address}. For directions or parking, {call}."
-        return f"For the clinic's address and directions, please {call}."
+            return patient_text("clinic.address_online", address=clinic.address, **details)
+        return patient_text("clinic.address", **details)
     if question == WHO_TREATED_ME:
-        return (
-            f"I can't see your booking from here. Treatments at {clinic.clinic_name} are overseen by "
-            f"{clinic.injector_name}; to check who treated you, {call}."
-        )
+        return patient_text("clinic.who_treated_me", **details)
     raise ValueError(f"not a question about the clinic: {question!r}")

@@ -1,7 +1,8 @@
 """The patient's aftercare plan: what is fine now, what to wait for, what is normal, and the milestones between.
 
 Everything here is read from the care guide's windows (`allows`, `effect`, `booking_reminder`, `check_ins` in
-care_guide.yml), so a window changed there changes the plan, the milestone messages and the check-ins. Plain
+care_guide.yml), so a window changed there changes the plan, the milestone messages and the check-ins; the sentences
+around them are content/en/texts.yml's `plan` texts. Plain
 Python with no Rasa import: the actions (actions/plan.py) only read the tracker and dispatch what this returns.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aftercare.care_guide import CareGuide, CheckIn, Window, describe_local_time, hours_since
+from aftercare.texts import patient_text
 from aftercare.timestamps import describe_elapsed, format_timestamp, parse_timestamp
 
 
@@ -150,10 +152,10 @@ def describe_hours(hours: float) -> str:
     """A milestone's distance from the procedure as people say it: "24 hours", "3 days", "10 days", "4 weeks"."""
     days = hours / 24
     if hours < 72 or not float(days).is_integer():
-        return f"{hours:g} hours"
+        return patient_text("plan.hours", count=hours)
     if days % 7 == 0 and days >= 14:
-        return f"{days / 7:g} weeks"
-    return f"{days:g} days"
+        return patient_text("plan.weeks", count=days / 7)
+    return patient_text("plan.days", count=days)
 
 
 def _join(labels: tuple[str, ...] | list[str]) -> str:
@@ -164,7 +166,7 @@ def _join(labels: tuple[str, ...] | list[str]) -> str:
 def _milestone_news(milestone: Milestone) -> str:
     parts = list(milestone.allows)
     if milestone.booking:
-        parts.append("time to book your next session")
+        parts.append(patient_text("plan.time_to_book"))
     return _join(parts)
 
 
@@ -172,29 +174,34 @@ def plan_messages(plan: Plan, timezone: str, details: dict[str, str]) -> list[st
     """The plan as chat messages: the stage, fine now, still to wait for, normal, no longer expected, next."""
     elapsed = describe_elapsed(plan.procedure_time, plan.now)
     if plan.day == 0:
-        stage = f"Here's your aftercare plan for today, the day of your treatment ({elapsed} ago)."
+        stage = patient_text("plan.stage_today", elapsed=elapsed)
     else:
-        stage = f"Here's your aftercare plan for day {plan.day} after your treatment ({elapsed} ago)."
+        stage = patient_text("plan.stage_day", day=plan.day, elapsed=elapsed)
     messages = [stage]
     if plan.fine_now:
-        messages.append(f"Fine now: {_join(plan.fine_now)}.")
+        messages.append(patient_text("plan.fine_now", items=_join(plan.fine_now)))
     if plan.waiting:
         waits = [
-            f"{item.label} (from {describe_local_time(item.fine_at, plan.now, timezone)})" for item in plan.waiting
+            patient_text(
+                "plan.waiting_item", label=item.label, moment=describe_local_time(item.fine_at, plan.now, timezone)
+            )
+            for item in plan.waiting
         ]
-        messages.append(f"Still to wait for: {_join(waits)}.")
+        messages.append(patient_text("plan.waiting", items=_join(waits)))
     if plan.normal:
-        normal = [f"{item.label} (until {describe_local_time(item.until, plan.now, timezone)})" for item in plan.normal]
-        messages.append(f"Normal at this stage: {_join(normal)}.")
+        normal = [
+            patient_text(
+                "plan.normal_item", label=item.label, moment=describe_local_time(item.until, plan.now, timezone)
+            )
+            for item in plan.normal
+        ]
+        messages.append(patient_text("plan.normal", items=_join(normal)))
     if plan.no_longer_expected:
-        messages.append(
-            f"No longer expected by now: {_join(plan.no_longer_expected)}. If you have any of these, contact "
-            "{injector_name} at {clinic_name} on {phone} ({hours}).".format(**details)
-        )
+        messages.append(patient_text("plan.no_longer_expected", items=_join(plan.no_longer_expected), **details))
     if plan.next_milestone is not None:
-        messages.append(f"Next milestone: {describe_next(plan, timezone)}.")
+        messages.append(patient_text("plan.next_milestone", next=describe_next(plan, timezone)))
     elif plan.booking_open:
-        messages.append("It's time to book your next session when your skin has fully settled.")
+        messages.append(patient_text("plan.book_when_settled"))
     return messages
 
 
@@ -204,7 +211,9 @@ def describe_next(plan: Plan, timezone: str) -> str:
     if milestone is None:
         return ""
     at = describe_local_time(plan.procedure_time + timedelta(hours=milestone.hours), plan.now, timezone)
-    return f"{at} ({describe_hours(milestone.hours)} after your treatment): {_milestone_news(milestone)}"
+    return patient_text(
+        "plan.next_at", moment=at, distance=describe_hours(milestone.hours), news=_milestone_news(milestone)
+    )
 
 
 def milestone_message(crossed: tuple[Milestone, ...]) -> str | None:
@@ -213,13 +222,13 @@ def milestone_message(crossed: tuple[Milestone, ...]) -> str | None:
         return None
     labels = [label for milestone in crossed for label in milestone.allows]
     latest = describe_hours(crossed[-1].hours)
-    return f"It's now past {latest} since your treatment, so these are fine now: {_join(labels)}."
+    return patient_text("plan.milestone_passed", distance=latest, items=_join(labels))
 
 
 def booking_message(window: Window, details: dict[str, str], booking_url: str | None) -> str:
     """The next-session reminder: the booking window's own text, with the clinic's booking link when it has one."""
     text = window.text.format(until="", **details)
-    return f"{text} Book online: {booking_url}" if booking_url else text
+    return patient_text("plan.book_online", text=text, booking_url=booking_url) if booking_url else text
 
 
 def plan_payload(plan: Plan, timezone: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """What the channels say themselves, when a message never reaches the assistant or a turn fails.
 
-Filled in from clinic.yml, so a patient always gets the clinic's real phone number and emergency number.
+The texts are content/en/texts.yml's `channels` (aftercare/texts.py), filled in from clinic.yml, so a patient always
+gets the clinic's real phone number and emergency number.
 The Rasa server reads the clinic file when its channels are created and refuses to start if it is wrong.
 """
 
@@ -11,24 +12,9 @@ from dataclasses import dataclass
 
 from aftercare.clinic import Clinic, ConfigError, clinic_file, load_clinic
 from aftercare.messages import MAX_MESSAGE_CHARACTERS
+from aftercare.texts import patient_text
 
 logger = logging.getLogger(__name__)
-
-CONTACT = "If something worries you, call {clinic_name} on {phone} ({hours}); in an emergency call {emergency_number}."
-EMPTY = "I didn't get a message: it came through empty. What would you like to know about your skin? " + CONTACT
-TOO_LONG = (
-    "Your message is too long for me to read (over {limit} characters). Please send it again in a shorter "
-    "form, one question at a time. " + CONTACT
-)
-UNREADABLE = "Sorry, I couldn't read that message. Please type your question again. " + CONTACT
-SESSION_LOST = "Sorry, this chat lost track of your conversation. Please reload the page and try again. " + CONTACT
-# A turn whose custom action failed or that produced no reply: the emergency number comes first.
-UNAVAILABLE = (
-    "Sorry, I can't answer that right now because of a technical problem on our side. If you have trouble "
-    "breathing, swelling of the lips, tongue or throat, or feel faint, call {emergency_number} now. For anything "
-    "else that worries you, call {injector_name} at {clinic_name} on {phone} ({hours}). You can also try me "
-    "again in a few minutes."
-)
 
 
 @dataclass(frozen=True)
@@ -69,13 +55,15 @@ class Replies:
 
     @classmethod
     def for_clinic(cls, clinic: Clinic) -> Replies:
+        """The replies with the clinic's details filled in; ConfigError when content/en/texts.yml lacks one."""
         details = {**clinic.contact_details(), "limit": f"{MAX_MESSAGE_CHARACTERS:,}"}
+        details["contact"] = patient_text("channels.contact", **details)
         return cls(
-            empty=EMPTY.format(**details),
-            too_long=TOO_LONG.format(**details),
-            unreadable=UNREADABLE.format(**details),
-            session_lost=SESSION_LOST.format(**details),
-            unavailable=UNAVAILABLE.format(**details),
+            empty=patient_text("channels.empty", **details),
+            too_long=patient_text("channels.too_long", **details),
+            unreadable=patient_text("channels.unreadable", **details),
+            session_lost=patient_text("channels.session_lost", **details),
+            unavailable=patient_text("channels.unavailable", **details),
             clinic_name=clinic.clinic_name,
         )
 
@@ -83,8 +71,7 @@ class Replies:
 def load_replies() -> Replies:
     """The replies for the clinic in CLINIC_FILE (clinic.yml), or stops the Rasa server saying what is wrong."""
     try:
-        clinic = load_clinic(clinic_file())
+        return Replies.for_clinic(load_clinic(clinic_file()))
     except ConfigError as error:
         logger.critical("Refusing to start: %s", error)
         raise SystemExit(f"Refusing to start the Rasa server: {error}") from None
-    return Replies.for_clinic(clinic)

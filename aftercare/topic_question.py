@@ -1,6 +1,6 @@
 """Whether a question about an expected effect is asked in general or about what the patient has now.
 
-The word lists live in topic_questions.yml beside this module. Pure Python: no Rasa import.
+The word lists live in content/topic_questions.yml. Pure Python: no Rasa import.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 
 from aftercare.assertion import Assertion
-from aftercare.yaml_files import ConfigError, read_yaml_mapping
+from aftercare.yaml_files import CONTENT_FOLDER, ConfigError, read_yaml_mapping
 
-DEFAULT_PHRASES_PATH = Path(__file__).with_name("topic_questions.yml")
+DEFAULT_PHRASES_PATH = CONTENT_FOLDER / "topic_questions.yml"
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc`\u00b4", "'"))
 
 

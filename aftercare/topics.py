@@ -1,6 +1,6 @@
 """Which care-guide topics a message names, and whether it names nothing else (a topic-only follow-up).
 
-The words live in topics.yml beside this module. Pure Python: no Rasa import.
+The words live in content/topic_words.yml. Pure Python: no Rasa import.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aftercare.yaml_files import ConfigError, read_yaml_mapping
+from aftercare.yaml_files import CONTENT_FOLDER, ConfigError, read_yaml_mapping
 
-DEFAULT_TOPICS_PATH = Path(__file__).with_name("topics.yml")
+DEFAULT_TOPICS_PATH = CONTENT_FOLDER / "topic_words.yml"
 _WORD = re.compile(r"[a-z0-9]+")
 
 

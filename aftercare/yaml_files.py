@@ -1,7 +1,8 @@
 """The one way a clinic-editable YAML file is read: a mapping, or a ConfigError naming the file, key and problem.
 
-Clinic details, the care guide, the procedure-time vocabulary, the warning-sign lexicon and the topic words all go
-through `read_yaml_mapping`, so a typo in any of them stops start-up with the same kind of message.
+Clinic details, the care guide and the content folder's files (the warning-sign lexicon, the topic words, the time
+vocabulary, the patient texts) all go through `read_yaml_mapping`, so a typo in any of them stops start-up with the
+same kind of message.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+# What a clinic edits besides clinic.yml and care_guide.yml (content/README.md): the repository's content folder,
+# wherever the assistant runs.
+CONTENT_FOLDER = Path(__file__).resolve().parent.parent / "content"
 
 
 class ConfigError(ValueError):

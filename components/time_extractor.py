@@ -11,23 +11,24 @@ pipeline, with its own tokenizer); this component only picks the reference time 
 each message and adds the entity. Configure it in config.yml:
 
     - name: components.time_extractor.ProcedureTimeExtractor
-      clinic_file: clinic.yml                            # timezone and date_order; default: CLINIC_FILE
-      expressions_file: aftercare/procedure_time/vocabulary.yml  # the words it understands
+      clinic_file: clinic.yml                      # timezone and date_order; default: CLINIC_FILE
+      expressions_file: content/time_vocabulary.yml  # the words it understands
 
-Both paths are relative to the directory the assistant runs in; the files are read when the model
-is loaded, so edit them and restart.
+The vocabulary is kept in the trained model (components/rule_component.py): edit it, then `make train`. The clinic
+file is the servers' own setting, read when the model is loaded (relative to where the assistant runs, as the
+action server reads it), so a clinic's time zone or date order changes with a restart.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -35,7 +36,6 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.clinic import Clinic, clinic_file, load_clinic
 from aftercare.procedure_time import (
@@ -49,6 +49,7 @@ from aftercare.procedure_time import (
 from aftercare.timestamps import UTC, format_timestamp, is_valid_timezone, plausibility_problem, reference_now
 from components.config_files import load_or_refuse
 from components.entities import rule_entity
+from components.rule_component import RuleComponent, content_path
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,19 @@ ONSET_ENTITY_NAME = "symptom_onset"
 IMPLAUSIBLE_ENTITY_NAME = "implausible_time"  # a procedure time in the future or too long ago
 AHEAD_ENTITY_NAME = "time_ahead"  # "in 3 days", read as an answer to the time question only (aftercare/turn.py)
 METADATA_TIMEZONE_KEY = "timezone"
+VOCABULARY = "time_vocabulary.yml"  # its name in the model
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
+@dataclass(frozen=True)
+class TimeRules:
+    """The clinic's settings (time zone, date order) and the compiled vocabulary."""
+
+    clinic: Clinic
+    patterns: TimePatterns
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class ProcedureTimeExtractor(RuleComponent[TimeRules], EntityExtractorMixin):
     """Adds one `procedure_time` entity when a message says when the procedure happened."""
 
     @staticmethod
@@ -70,38 +80,22 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
             # The clinic's details, whose `timezone` and `date_order` are used here. By default the servers'
             # own: CLINIC_FILE, else clinic.yml.
             "clinic_file": None,
-            # The words for times the extractor understands.
-            "expressions_file": "aftercare/procedure_time/vocabulary.yml",
+            # The words for times the extractor understands, read from the directory Rasa trains in or else the
+            # repository root.
+            "expressions_file": "content/time_vocabulary.yml",
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        clinic: Clinic,
-        patterns: TimePatterns,
-    ) -> None:
-        """Creates the extractor from its config, the clinic's settings and the vocabulary."""
-        self._config = config
-        self._clinic = clinic
-        self._patterns = patterns
+    @classmethod
+    def content_files(cls, config: dict[str, Any]) -> dict[str, Path]:
+        """The time vocabulary (see the parent class)."""
+        return {VOCABULARY: content_path(config["expressions_file"])}
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ProcedureTimeExtractor:
-        """Reads the clinic file and the vocabulary; raises InvalidConfigException when wrong."""
-        config = {**cls.get_default_config(), **config}
+    def compile_rules(cls, config: dict[str, Any], files: Mapping[str, Path]) -> TimeRules:
+        """Reads the clinic file and compiles the vocabulary; raises InvalidConfigException when wrong."""
         clinic = load_or_refuse("clinic file", load_clinic, config["clinic_file"] or clinic_file())
-        patterns = load_or_refuse("time vocabulary", load_time_patterns, config["expressions_file"])
-        return cls(config, clinic, patterns)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leaves the training data unchanged: the extractor learns nothing from it."""
-        return training_data
+        patterns = load_or_refuse("time vocabulary", lambda: load_time_patterns(files[VOCABULARY]))
+        return TimeRules(clinic, patterns)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds a `procedure_time` entity to each message that says when the procedure was."""
@@ -118,8 +112,8 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
             arguments = {
                 "now": self._reference_time(message),
                 "timezone": self._timezone(message),
-                "date_order": self._clinic.date_order,
-                "patterns": self._patterns,
+                "date_order": self._rules.clinic.date_order,
+                "patterns": self._rules.patterns,
             }
             mentions = [
                 (name, find(text, **arguments))
@@ -157,7 +151,7 @@ class ProcedureTimeExtractor(GraphComponent, EntityExtractorMixin):
         timezone: object | None = metadata.get(METADATA_TIMEZONE_KEY) if isinstance(metadata, dict) else None
         if is_valid_timezone(timezone):
             return timezone
-        return self._clinic.timezone
+        return self._rules.clinic.timezone
 
 
 def time_entity(name: str, mention: TimeMention) -> dict[str, Any]:

@@ -22,17 +22,19 @@ itself less where the lexicon read a sign's words as not the patient's now.
 
 The care topics the patient says are not there now ("the swelling has gone down completely") go to the actions in
 the parse data's `not_there_now` (aftercare/topics.py), so a care-guide window that escalates answers in general.
+
+The lexicon and the topic words (content/warning_signs.yml, content/topic_words.yml) are kept in the trained model
+(components/rule_component.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -43,33 +45,42 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.assertion import ASKED_ABOUT_KEY, SYMPTOM_KEY, Assertion, classifier_may_escalate
-from aftercare.topics import NOT_THERE_NOW_KEY, topics_not_there_now
+from aftercare.topics import NOT_THERE_NOW_KEY, TopicWords, load_topic_words, topics_not_there_now
 from aftercare.warning_signs import EFFECT, EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 from components.config_files import load_or_refuse
 from components.entities import rule_entity
+from components.rule_component import RuleComponent, content_path
 
 ENTITY_NAME = "warning_sign"
 ASKED_ABOUT = (Assertion.HYPOTHETICAL, Assertion.GENERAL)
 NOT_SIGNS = (EFFECT, SYMPTOM)  # mentions that are no warning sign on their own
 MENTIONS_KEY = "warning_sign_mentions"
-REPOSITORY = Path(__file__).resolve().parent.parent
+LEXICON, TOPICS = "warning_signs.yml", "topic_words.yml"  # their names in the model
+
+
+@dataclass(frozen=True)
+class SignRules:
+    """The compiled lexicon, and the topic words that say which topic a sign not there now is about."""
+
+    lexicon: Lexicon
+    topics: TopicWords
 
 
 # Registered as an entity extractor only: in the predict graph Rasa runs intent classifiers and
 # entity extractors alike, in pipeline order, so this component still sets the final intent.
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class WarningSignDetector(GraphComponent, EntityExtractorMixin):
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class WarningSignDetector(RuleComponent[SignRules], EntityExtractorMixin):
     """Marks warning signs as entities and escalates the intent when there is one."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """The component's default config (see parent class for full docstring)."""
         return {
-            # The lexicon, relative to the directory Rasa runs in (the repository root).
-            "lexicon_file": "aftercare/warning_signs/lexicon.yml",
+            # The lexicon and the topic words, read from the directory Rasa trains in or else the repository root.
+            "lexicon_file": "content/warning_signs.yml",
+            "topics_file": "content/topic_words.yml",
             # Intent set when at least one sign is an emergency.
             "emergency_intent": "report_emergency",
             # Intent set when there are signs and none is an emergency.
@@ -79,34 +90,30 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
             "watch_for_intent": "ask_side_effects",
         }
 
-    def __init__(self, config: dict[str, Any], lexicon: Lexicon) -> None:
-        """Creates the detector with its configuration and compiled lexicon."""
-        self._config = config
-        self._lexicon = lexicon
+    @classmethod
+    def content_files(cls, config: dict[str, Any]) -> dict[str, Path]:
+        """The lexicon and the topic words (see the parent class)."""
+        return {LEXICON: content_path(config["lexicon_file"]), TOPICS: content_path(config["topics_file"])}
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> WarningSignDetector:
-        """Creates a new component (see parent class for full docstring).
+    def compile_rules(cls, config: dict[str, Any], files: Mapping[str, Path]) -> SignRules:
+        """Compiles the lexicon and the topic words.
 
         Raises InvalidConfigException naming the lexicon file when it is missing or invalid: the
         assistant must not run without its red-flag check.
         """
-        config = {**cls.get_default_config(), **config}
-        return cls(config, load_or_refuse("warning-sign lexicon", load_lexicon, lexicon_path(config["lexicon_file"])))
+        lexicon = load_or_refuse("warning-sign lexicon", lambda: load_lexicon(files[LEXICON]))
+        return SignRules(lexicon, load_or_refuse("topics file", lambda: load_topic_words(files[TOPICS])))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds a `warning_sign` entity per sign reported now and sets the intent (see the module docstring)."""
         reports = {self._config["emergency_intent"], self._config["warning_intent"]}
         for message in messages:
-            mentions = find_sign_mentions(message.get(TEXT) or "", self._lexicon)
+            mentions = find_sign_mentions(message.get(TEXT) or "", self._rules.lexicon)
             signs = [sign for sign in mentions if sign.escalates]
-            not_there_now = topics_not_there_now((sign.text, sign.topic, sign.status.escalates) for sign in mentions)
+            not_there_now = topics_not_there_now(
+                ((sign.text, sign.topic, sign.status.escalates) for sign in mentions), self._rules.topics
+            )
             if not_there_now:
                 message.set(NOT_THERE_NOW_KEY, not_there_now, add_to_output=True)
             asked_about = signs_asked_about(mentions)
@@ -132,10 +139,6 @@ class WarningSignDetector(GraphComponent, EntityExtractorMixin):
                 message.set(INTENT, {INTENT_NAME_KEY: self._config["watch_for_intent"], PREDICTED_CONFIDENCE_KEY: 1.0})
         return messages
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data is left as it is: the detector learns nothing."""
-        return training_data
-
 
 def intent_instead_of_report(message: Message, reports: set[str], watch_for_intent: str) -> dict[str, Any]:
     """The best-ranked care question (`ask_*`) in the classifier's ranking, else "what to watch for"."""
@@ -144,14 +147,6 @@ def intent_instead_of_report(message: Message, reports: set[str], watch_for_inte
         if name.startswith("ask_") and name not in reports:
             return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: ranked.get(PREDICTED_CONFIDENCE_KEY)}
     return {INTENT_NAME_KEY: watch_for_intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-
-
-def lexicon_path(configured: str) -> Path:
-    """The configured lexicon file, read from the working directory or else the repository root."""
-    path = Path(configured)
-    if path.is_absolute() or path.exists():
-        return path
-    return REPOSITORY / path
 
 
 def signs_asked_about(mentions: list[WarningSign]) -> list[str]:

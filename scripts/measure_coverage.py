@@ -8,7 +8,7 @@ topic, tries each threshold and counts how many messages the CoverageGate (after
 right: a guess below the threshold in a message not naming the topic becomes the named topic, or out_of_scope.
 It prints, per topic, the messages guessed as it without naming it (right / wrong, with confidences) and the
 threshold that gets the most right (the lowest of equals, at most MAX_THRESHOLD, so one outlier cannot shut a
-topic), and with --write stores the thresholds that differ from the default in aftercare/coverage.yml.
+topic), and with --write stores the thresholds that differ from the default in content/topic_confidence.yml.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def main() -> int:
     """Prints the per-topic figures and best thresholds; --write stores them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--write", action="store_true", help="store the thresholds in aftercare/coverage.yml")
+    parser.add_argument("--write", action="store_true", help="store the thresholds in content/topic_confidence.yml")
     args = parser.parse_args()
     cases = held_out_messages()
     parses = parse_messages(args.model, [text for text, _ in cases])

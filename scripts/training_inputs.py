@@ -22,11 +22,13 @@ TRAINING_INPUTS = (
     "domain.yml",
     "data",
     "components",
+    "content",
     "clinic.yml",
     "care_guide.yml",
     "corpus",
-    "content",
 )
+# English patient texts and the programme's messages: the actions and services read them, no component does.
+NOT_READ_BY_TRAINING = ("content/en",)
 COMPONENTS = "components"
 # The project's packages whose modules the components may import.
 READ_BY_COMPONENTS = ("aftercare", "rasa_patches")
@@ -92,8 +94,13 @@ def training_files(root: Path = ROOT) -> list[Path]:
     for name in TRAINING_INPUTS:
         path = root / name
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-            if file.is_file() and "__pycache__" not in file.parts:
-                files.add(file.relative_to(root))
+            relative = file.relative_to(root)
+            if (
+                file.is_file()
+                and "__pycache__" not in file.parts
+                and not relative.as_posix().startswith(NOT_READ_BY_TRAINING)
+            ):
+                files.add(relative)
     modules = modules_read_by_components(root)
     files.update(modules)
     for folder in {module.parent for module in modules}:

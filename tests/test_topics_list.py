@@ -33,9 +33,9 @@ def trained_intents() -> set[str]:
 
 def places() -> dict[str, set[str]]:
     """Each place a care topic must be named, with the topics named there."""
-    topic_words = yaml.safe_load(Path("aftercare/topics.yml").read_text(encoding="utf-8"))["topics"]
+    topic_words = yaml.safe_load(Path("content/topic_words.yml").read_text(encoding="utf-8"))["topics"]
     not_an_answer = DOMAIN["slots"]["callback_name"]["mappings"][0]["not_intent"]
-    coverage = yaml.safe_load(Path("aftercare/coverage.yml").read_text(encoding="utf-8"))["topics"] or {}
+    coverage = yaml.safe_load(Path("content/topic_confidence.yml").read_text(encoding="utf-8"))["topics"] or {}
 
     def topics_of(intents) -> set[str]:
         return {intent[len("ask_") :] for intent in intents if intent.startswith("ask_")}
@@ -50,9 +50,9 @@ def places() -> dict[str, set[str]]:
             rule_intents("data/rules/callbacks.yml", FORM_RULE)
         ),
         "domain.yml, the callback form's not_intent list": topics_of(not_an_answer),
-        "aftercare/topics.yml, the words that name it": set(topic_words),
-        "aftercare/coverage.yml, its confidence threshold (or the default)": set(coverage) | set(GUIDE_TOPICS)
-        if "default" in yaml.safe_load(Path("aftercare/coverage.yml").read_text(encoding="utf-8"))
+        "content/topic_words.yml, the words that name it": set(topic_words),
+        "content/topic_confidence.yml, its confidence threshold (or the default)": set(coverage) | set(GUIDE_TOPICS)
+        if "default" in yaml.safe_load(Path("content/topic_confidence.yml").read_text(encoding="utf-8"))
         else set(coverage),
     }
 

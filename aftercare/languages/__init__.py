@@ -1,8 +1,9 @@
 """Patients who write in another language than English: what they are told, and which signs escalate.
 
-Each language the assistant recognises is data, one file per language in this folder (`es.yml`): its name, the
-three texts (`redirect`, `warning_sign`, `emergency`) with clinic.yml's placeholders, and a warning-sign lexicon
-in the format of aftercare/warning_signs/lexicon.yml, read by the same engine. Adding a language is adding a file.
+Each language the assistant recognises is data, one folder per language in content/ (`content/es/`): its
+`texts.yml` holds its name, the three texts (`redirect`, `warning_sign`, `emergency`) with clinic.yml's placeholders
+and the name of its warning-sign lexicon, in the format of content/warning_signs.yml, read by the same engine.
+Adding a language is adding a folder. English, the assistant's own language, is content/en/ (aftercare/texts.py).
 
 `read_message` decides a message's language and the signs it reports in it; `language_intent` turns that into
 the intent the dialogue acts on (never lowering an escalation); `reply_text` gives the text for a reply.
@@ -23,9 +24,10 @@ from aftercare.assertion import EMERGENCY, classifier_may_escalate
 from aftercare.escalation import EMERGENCY as ESCALATION_EMERGENCY
 from aftercare.languages.detection import ENGLISH, detect_language
 from aftercare.warning_signs import SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
-from aftercare.yaml_files import ConfigError, read_yaml_mapping
+from aftercare.yaml_files import CONTENT_FOLDER, ConfigError, read_yaml_mapping
 
-LANGUAGES_FOLDER = Path(__file__).resolve().parent
+LANGUAGES_FOLDER = CONTENT_FOLDER
+TEXTS_FILE = "texts.yml"  # in each language's folder
 LANGUAGE_KEY = "language"  # the parsed message's key that carries its language to the actions
 REDIRECT, WARNING_SIGN = "redirect", "warning_sign"
 TEXT_KEYS = (REDIRECT, WARNING_SIGN, EMERGENCY)
@@ -62,8 +64,12 @@ class MessageLanguage:
 
 
 def language_files(folder: Path = LANGUAGES_FOLDER) -> list[Path]:
-    """The language files of a folder: every `<two-letter code>.yml`."""
-    return sorted(path for path in folder.glob("*.yml") if len(path.stem) == 2 and path.stem.isalpha())
+    """The language files of a folder: every `<two-letter code>/texts.yml` but English's."""
+    return sorted(
+        path
+        for path in folder.glob(f"*/{TEXTS_FILE}")
+        if len(path.parent.name) == 2 and path.parent.name.isalpha() and path.parent.name.lower() != ENGLISH
+    )
 
 
 def load_language(path: Path) -> Language:
@@ -75,7 +81,7 @@ def load_language(path: Path) -> Language:
 
     """
     data = read_yaml_mapping(path)
-    code = path.stem.lower()
+    code = path.parent.name.lower()
     if code == ENGLISH:
         raise ConfigError(f"{path}: English is the assistant's own language (domain.yml), not a language file")
     name = data.get("name")
@@ -122,17 +128,18 @@ def load_languages(folder: Path = LANGUAGES_FOLDER) -> Mapping[str, Language]:
     return {language.code: language for language in (load_language(path) for path in language_files(folder))}
 
 
-def read_message(text: str, languages: Mapping[str, Language]) -> MessageLanguage:
+def read_message(text: str, languages: Mapping[str, Language], english: Lexicon | None = None) -> MessageLanguage:
     """The message's language and the sign mentions in its words.
 
     The detector decides, except that a sign in another language's words marks a message as that language,
     however short ("me desmayé" is too short for the detector), when the English lexicon finds no mention at all
-    in it (so an English question about pus, which the English lexicon reads as general, stays English).
+    in it (so an English question about pus, which the English lexicon reads as general, stays English). `english`
+    is the English lexicon, content/warning_signs.yml's by default.
     """
     code = detect_language(text, languages)
     if code != ENGLISH:
         return MessageLanguage(code, tuple(find_sign_mentions(text, languages[code].lexicon)))
-    if not find_sign_mentions(text):
+    if not find_sign_mentions(text, english):
         for language in languages.values():
             found = MessageLanguage(language.code, tuple(find_sign_mentions(text, language.lexicon)))
             if found.signs:

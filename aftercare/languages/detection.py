@@ -1,7 +1,7 @@
 """Which language a patient's message is written in: English unless a supported language is clearly more likely.
 
 lingua-language-detector, offline, restricted to English, the languages the assistant has texts for
-(aftercare/languages/<code>.yml) and their nearest neighbours, so that a Portuguese or Italian message is not
+(content/<code>/texts.yml) and their nearest neighbours, so that a Portuguese or Italian message is not
 forced into Spanish. Short messages ("ok", "hola", "no pus", a name, a number) stay English: an English patient
 answered in another language is the worst mistake here. The minimum length and the threshold were chosen on
 tests/held_out/languages.yml (bench/compare_language_detection.py).

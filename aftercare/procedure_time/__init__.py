@@ -1,7 +1,7 @@
 """When did the patient's procedure happen? Reads it from what they type. No Rasa, no spaCy model.
 
 `find_procedure_time(text, now, timezone)` returns the first mention in the text that says when the
-procedure happened, as a UTC moment, or None. The words it knows live in `procedure_time.yml`
+procedure happened, as a UTC moment, or None. The words it knows live in `content/time_vocabulary.yml`
 (number words, units, weekdays, months, parts of the day, ignore cues, the "today" and "just now"
 offsets), so a clinic can teach it a spelling without touching code.
 

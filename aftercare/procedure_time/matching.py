@@ -206,7 +206,7 @@ def _rules(vocabulary: dict[str, Any], spellings: Spellings, nlp: Language, sour
 
 
 def build_time_patterns(vocabulary: dict[str, Any], source: str = "vocabulary") -> TimePatterns:
-    """Compiles a vocabulary (the content of procedure_time.yml) into TimePatterns.
+    """Compiles a vocabulary (the content of content/time_vocabulary.yml) into TimePatterns.
 
     Raises ConfigError naming `source` and the key when the vocabulary is malformed.
     """

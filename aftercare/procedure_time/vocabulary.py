@@ -1,4 +1,4 @@
-"""The procedure-time vocabulary (vocabulary.yml) read and checked: spellings, units, parts of the day."""
+"""The procedure-time vocabulary (content/time_vocabulary.yml) read and checked: spellings, units, parts of the day."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aftercare.yaml_files import ConfigError, read_yaml_mapping
+from aftercare.yaml_files import CONTENT_FOLDER, ConfigError, read_yaml_mapping
 
 if TYPE_CHECKING:  # the compiled patterns hold spaCy objects; reading the vocabulary needs no spaCy
     from spacy.language import Language
     from spacy.matcher import Matcher
 
-DEFAULT_EXPRESSIONS_FILE = Path(__file__).with_name("vocabulary.yml")
+DEFAULT_EXPRESSIONS_FILE = CONTENT_FOLDER / "time_vocabulary.yml"
 
 
 # --- The vocabulary, compiled -----------------------------------------------------------------
@@ -66,7 +66,7 @@ def _ordered_spellings(rows: Any, expected: int, key: str, source: str) -> dict[
 
 @dataclass(frozen=True, eq=False)
 class TimePatterns:
-    """The vocabulary of procedure_time.yml: lookups by spelling, and the spaCy pipeline and Matcher."""
+    """The vocabulary of content/time_vocabulary.yml: lookups by spelling, and the spaCy pipeline and Matcher."""
 
     number_words: dict[str, float]
     unit_minutes: dict[str, float]

@@ -1,7 +1,7 @@
 """Finds warning signs (red flags) in a patient's message after microneedling.
 
 Pure Python on a blank spaCy tokenizer: no Rasa, no model download. All vocabulary lives in
-`lexicon.yml` in this package, so a clinician can extend it without touching code.
+`content/warning_signs.yml`, so a clinician can extend it without touching code.
 
 A sign is reported unless it is:
 - negated: a negation cue ("no", "not", "never", "without", "don't"...) reaches it, i.e. it starts

@@ -1,4 +1,4 @@
-"""The warning-sign lexicon (lexicon.yml): categories, cues and settings, compiled into spaCy Matchers."""
+"""The warning-sign lexicon (content/warning_signs.yml): categories, cues and settings, compiled into Matchers."""
 
 import functools
 import itertools
@@ -13,7 +13,7 @@ from spacy.matcher import Matcher
 
 from aftercare.assertion import Assertion
 from aftercare.warning_signs.text import sanitise
-from aftercare.yaml_files import ConfigError, read_yaml_mapping
+from aftercare.yaml_files import CONTENT_FOLDER, ConfigError, read_yaml_mapping
 
 EMERGENCY = "emergency"
 CATEGORIES: tuple[str, ...] = (
@@ -35,7 +35,7 @@ SYMPTOM = "symptom"
 # there. Compiled per topic as "effect:<topic>".
 EFFECT = "effect"
 EFFECT_PREFIX = EFFECT + ":"
-DEFAULT_LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+DEFAULT_LEXICON_PATH = CONTENT_FOLDER / "warning_signs.yml"
 
 GAP = "..."
 TokenSpec = dict[str, Any]
@@ -195,7 +195,7 @@ def _reject_non_strings(value: Any, where: str = "lexicon") -> None:
 
 
 def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
-    """Compiles the parsed YAML of a lexicon (see warning_signs.yml for the format).
+    """Compiles the parsed YAML of a lexicon (see content/warning_signs.yml for the format).
 
     Raises:
         ValueError: when it is not a mapping, on an unknown category or word group, or a list entry that is not

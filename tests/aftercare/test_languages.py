@@ -1,4 +1,4 @@
-"""Other languages as data (aftercare/languages/): the Spanish texts, their checks, the lexicon, the intent."""
+"""Other languages as data (content/<code>/): the Spanish texts, their checks, the lexicon, the intent."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from aftercare.warning_signs import WarningSign, detect_warning_signs
 from aftercare.yaml_files import ConfigError
 
 HELD_OUT = Path(__file__).parents[1] / "held_out" / "languages_warning_signs.yml"
-SPANISH = Path(__file__).parents[2] / "aftercare" / "languages" / "es.yml"
+SPANISH = Path(__file__).parents[2] / "content" / "es" / "texts.yml"
 CLINIC = load_clinic(clinic_file())
 INTENTS = Intents()
 
@@ -90,12 +90,13 @@ def write_language(tmp_path: Path, **changes) -> Path:
     data = yaml.safe_load(SPANISH.read_text("utf-8"))
     data["warning_signs"] = str(SPANISH.with_name(data["warning_signs"]))
     data.update(changes)
-    path = tmp_path / "pt.yml"
+    path = tmp_path / "pt" / "texts.yml"
+    path.parent.mkdir(exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
 
-def test_a_language_is_added_as_a_file(tmp_path):
+def test_a_language_is_added_as_a_folder(tmp_path):
     language = load_language(write_language(tmp_path, name="Português", redirect="Ligue {phone} ou {emergency_number}"))
     assert language.code == "pt" and language.texts[REDIRECT] == "Ligue {phone} ou {emergency_number}"
     assert set(load_languages(tmp_path)) == {"pt"}
@@ -114,7 +115,7 @@ def test_a_language_is_added_as_a_file(tmp_path):
 )
 def test_a_bad_language_file_is_refused_naming_file_and_key(tmp_path, changes, problem):
     path = write_language(tmp_path, **changes)
-    with pytest.raises(ConfigError, match="pt.yml") as error:
+    with pytest.raises(ConfigError, match="pt/texts.yml") as error:
         load_language(path)
     assert problem in str(error.value)
 
