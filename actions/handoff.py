@@ -1,8 +1,8 @@
 """While a person from the clinic is answering the patient (a staff reply in the console), the assistant steps back.
 
 The console records the handoff in the conversations' database (storage/staff_store.py); the actions read it
-there. Care questions are then answered with PERSON_IS_ANSWERING instead of the care guide; warning signs and
-emergencies still get the escalation replies at once (action_escalate does not look here).
+there. Care questions are then answered with the `handoff.person_answering` text instead of the care guide;
+warning signs and emergencies still get the escalation replies at once (action_escalate does not look here).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from aftercare.plan import (
     plan_payload,
     turn_news,
 )
+from aftercare.texts import patient_text
 from aftercare.timestamps import (
     OLDEST_PLAUSIBLE,
     describe_elapsed,
@@ -74,10 +75,6 @@ DECIDED_INTENTS = frozenset(
 # `effect`): what is normal, the warning signs, pain and cooling.
 SYMPTOM_TOPICS = frozenset({"side_effects", "infection_risk", "pain_relief", "cooling"})
 logger = logging.getLogger(__name__)
-PERSON_IS_ANSWERING = (
-    "{staff_name} from {clinic_name} is with you in this chat and will answer here. If you have trouble breathing, "
-    "swelling of the lips, tongue or throat, or feel faint, call {emergency_number} now."
-)
 
 
 @dataclass(frozen=True)
@@ -312,7 +309,7 @@ def _unrelated_to_symptom(reading: Reading, guide: CareGuide) -> bool:
 
 def person_answering_text(staff_name: str | None, clinic: Clinic) -> str:
     """What the patient reads while a person from the clinic answers in the chat."""
-    return PERSON_IS_ANSWERING.format(staff_name=staff_name, **clinic.contact_details())
+    return patient_text("handoff.person_answering", staff_name=staff_name, **clinic.contact_details())
 
 
 def person_answers(reading: Reading, state: State, clinic: Clinic) -> Decision:
