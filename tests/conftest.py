@@ -1,7 +1,12 @@
 """Settings for every test in this folder, applied before any test module imports the actions."""
 
+import contextlib
+import multiprocessing.process
 import os
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -10,16 +15,73 @@ import pytest
 os.environ.setdefault("CONSOLE_ALERTS", "0")
 
 
-# Test groups by folder, selected with `pytest -m` (Makefile): the unit tests need no model and no server.
-GROUPS = {"servers": "servers", "robustness": "robustness", "scale": "scale"}
+# Test groups by folder, selected with `pytest -m` (Makefile). The unit tests need no model and start no process;
+# `processes` starts child processes (a CLI, make, a server) but needs no model; the others start real servers.
+GROUPS = {"processes": "processes", "servers": "servers", "robustness": "robustness", "scale": "scale"}
 HERE = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Marks each test with its folder's group (servers, robustness, scale), and every other one `unit`."""
+    """Marks each test with its folder's group (processes, servers, robustness, scale), and every other one `unit`."""
     for item in items:
         folder = Path(item.fspath).resolve().relative_to(HERE).parts[0]
         item.add_marker(GROUPS.get(folder, "unit"))
+
+
+# Every way Python starts a child process ends in one of these: subprocess.run, Popen and asyncio's subprocesses in
+# Popen._execute_child, multiprocessing in Process.start, the rest in the os functions.
+PROCESS_STARTERS = [
+    (subprocess.Popen, "_execute_child"),
+    (multiprocessing.process.BaseProcess, "start"),
+    *((os, name) for name in ("fork", "forkpty", "system", "posix_spawn", "posix_spawnp", "spawnv", "spawnve")),
+    *((os, name) for name in ("execv", "execve", "execvp", "execvpe")),
+]
+
+
+class ProcessStartedInUnitTest(AssertionError):
+    """A unit test tried to start a child process."""
+
+
+def refusal(starter: str) -> Callable[..., NoReturn]:
+    """A stand-in for `starter` that fails the test, naming what it called and where such a test belongs."""
+
+    def refuse(*args: object, **kwargs: object) -> NoReturn:
+        raise ProcessStartedInUnitTest(
+            f"a unit test starts no process, but this one called {starter}: test the code in-process, or move the "
+            "test to tests/processes/ (no model needed) or tests/servers/ (a trained model)"
+        )
+
+    return refuse
+
+
+def refuse_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Makes every way of starting a child process fail the test."""
+    for owner, name in PROCESS_STARTERS:
+        if hasattr(owner, name):
+            monkeypatch.setattr(owner, name, refusal(f"{owner.__name__}.{name}"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    """A unit test's fixtures start no process, those it shares with other tests (session, module) included."""
+    with refusing_processes(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A unit test starts no process."""
+    with refusing_processes(item):
+        yield
+
+
+@contextlib.contextmanager
+def refusing_processes(item: pytest.Item) -> Iterator[None]:
+    """Refuses child processes while a `unit` test, or a fixture it needs, runs; other groups are left alone."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        if item.get_closest_marker("unit") is not None:
+            refuse_processes(monkeypatch)
+        yield
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from aftercare.alerts.outbox import Outbox, new_alert
 from aftercare.alerts.settings import read_alert_settings
-from tests.console.conftest import add_event
+from tests.processes.console.conftest import add_event
 
 IDS = ["anna.1@example.org", "ben+clinic", "carla and dan", "100%-sure", "left/right", "zoë-ünal-東京"]
 
