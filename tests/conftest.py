@@ -3,16 +3,27 @@
 import contextlib
 import multiprocessing.process
 import os
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
+import sqlalchemy as sa
+import uvloop
 
 # The unit tests' actions store no alert for the staff console unless a test opens an outbox of its own, so that
 # importing actions.settings writes nothing into the working directory's conversations.db.
 os.environ.setdefault("CONSOLE_ALERTS", "0")
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def skip_sqlite_disk_syncs(connection: object, _record: object) -> None:
+    """The tests' SQLite databases do not wait for the disk at each commit (about 13 ms each, most of the time of the
+    outbox and staff tests): a test's database need not survive a power cut, and what is read back is the same."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA synchronous = OFF")
 
 
 # Test groups by folder, selected with `pytest -m` (Makefile). The unit tests need no model and start no process;
@@ -28,13 +39,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(GROUPS.get(folder, "unit"))
 
 
-# Every way Python starts a child process ends in one of these: subprocess.run, Popen and asyncio's subprocesses in
-# Popen._execute_child, multiprocessing in Process.start, the rest in the os functions.
+# Every way Python starts a child process ends in one of these: subprocess.run, Popen and asyncio's own loop in
+# Popen._execute_child, multiprocessing in Process.start, the rest in the os functions. uvloop's loop, which Sanic
+# installs, starts processes itself, so its subprocess methods are refused by name.
 PROCESS_STARTERS = [
     (subprocess.Popen, "_execute_child"),
     (multiprocessing.process.BaseProcess, "start"),
     *((os, name) for name in ("fork", "forkpty", "system", "posix_spawn", "posix_spawnp", "spawnv", "spawnve")),
     *((os, name) for name in ("execv", "execve", "execvp", "execvpe")),
+    (uvloop.Loop, "subprocess_exec"),
+    (uvloop.Loop, "subprocess_shell"),
 ]
 
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import uvloop
 
 REFUSAL = r"a unit test starts no process, but this one called .*move the test to tests/processes/"
 
@@ -38,13 +39,18 @@ def test_popen_is_refused_and_named(tmp_path):
     assert not (tmp_path / "ran").exists()
 
 
-def test_an_asyncio_subprocess_is_refused(tmp_path):
+@pytest.mark.parametrize("new_loop", [asyncio.new_event_loop, uvloop.new_event_loop], ids=["asyncio", "uvloop"])
+def test_an_asyncio_subprocess_is_refused_on_either_event_loop(tmp_path, new_loop):
     async def start() -> None:
         process = await asyncio.create_subprocess_exec(*python_touching(tmp_path / "ran"))
         await process.wait()
 
-    with pytest.raises(AssertionError, match=REFUSAL):
-        asyncio.run(start())
+    loop = new_loop()
+    try:
+        with pytest.raises(AssertionError, match=REFUSAL):
+            loop.run_until_complete(start())
+    finally:
+        loop.close()
     assert not (tmp_path / "ran").exists()
 
 
