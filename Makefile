@@ -149,7 +149,7 @@ purge-conversations: export PURGE_SENDER := $(value SENDER)
 purge-conversations: install
 	@$(PY) -m scripts.purge_conversations --from-environment
 
-# Unanswered questions (issue 16): the last DAYS (7) days' fallbacks, "not covered" and other-language turns from
+# Unanswered questions: the last DAYS (7) days' fallbacks, "not covered" and other-language turns from
 # TRACKER_STORE_URL, counted by bucket; the patients' words only with WORDS=1 (README: Unanswered questions). Like
 # purge-conversations' settings, DAYS and WORDS reach the script through the environment as typed.
 unexport WORDS
