@@ -27,9 +27,9 @@ ACTION_SERVER_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \
 endif
 export ACTION_SERVER_TOKEN
 
-.PHONY: help install train run shell test lint unit validate test-core test-nlu eval-components test-servers \
-	browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean lock \
-	report check-topics check-content
+.PHONY: help install train run shell test lint unit test-processes validate test-core test-nlu eval-components \
+	test-servers browser test-widget test-scale bench test-robustness loadtest purge-conversations staff-account clean \
+	lock report check-topics check-content
 
 help:
 	@echo "make run    install if needed, train if needed, serve the assistant on http://localhost:$(RASA_PORT)"
@@ -78,8 +78,8 @@ shell: $(MODEL)
 	  $(RASA) shell --model $(MODEL) --endpoints deploy/endpoints.server.yml --port $(RASA_PORT) --log-file $(SHELL_LOG)
 
 # Fast checks first, then training and the slower model and server tests.
-test: install lint unit validate train test-core test-nlu eval-components test-servers test-robustness test-widget \
-	test-scale
+test: install lint unit test-processes validate train test-core test-nlu eval-components test-servers test-robustness \
+	test-widget test-scale
 	@echo "==> All checks passed"
 
 lint: install
@@ -96,8 +96,14 @@ check-content: install
 	$(BIN)/pytest -q tests/test_content.py tests/test_topics_list.py
 
 unit: install
-	@echo "==> Unit tests (no training, no servers)"
+	@echo "==> Unit tests (no model, no child process: tests/conftest.py refuses one)"
 	$(BIN)/pytest -q -m unit
+
+# Tests that start a child process but need no model: the console and alert dispatcher as real processes, make
+# targets, `rasa run actions` and `rasa data validate` (tests/processes/).
+test-processes: install
+	@echo "==> Tests that start processes: console, dispatcher, make targets, rasa CLI (no model)"
+	$(BIN)/pytest -q -m processes
 
 validate: install
 	@echo "==> rasa data validate"
@@ -147,7 +153,7 @@ purge-conversations: export PURGE_SENDER := $(value SENDER)
 purge-conversations: install
 	@$(PY) -m scripts.purge_conversations --from-environment
 
-# Unanswered questions (issue 16): the last DAYS (7) days' fallbacks, "not covered" and other-language turns from
+# Unanswered questions: the last DAYS (7) days' fallbacks, "not covered" and other-language turns from
 # TRACKER_STORE_URL, counted by bucket; the patients' words only with WORDS=1 (README: Unanswered questions). Like
 # purge-conversations' settings, DAYS and WORDS reach the script through the environment as typed.
 unexport WORDS

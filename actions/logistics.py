@@ -1,4 +1,4 @@
-"""Questions about the clinic, and questions the care guide does not cover (issue 16).
+"""Questions about the clinic, and questions the care guide does not cover.
 
 Appointments, prices, opening hours, the address and who treated me are answered by aftercare/logistics.py from
 clinic.yml; neither action asks for the procedure time.

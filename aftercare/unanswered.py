@@ -22,7 +22,7 @@ from typing import Any
 FALLBACK, NOT_COVERED, OTHER_LANGUAGE = "fallback", "not covered", "other language"
 UNANSWERED_ACTIONS = {
     "action_ask_rephrase": FALLBACK,
-    # The "not covered" answer (issue 16, part 3), counted by name wherever it is added.
+    # The "not covered" answer, counted by name wherever it is added.
     "action_say_not_covered": NOT_COVERED,
     "action_answer_other_language": OTHER_LANGUAGE,
 }

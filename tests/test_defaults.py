@@ -1,8 +1,6 @@
 """Every setting's default is written once (aftercare/defaults.env) and read the same way by every consumer."""
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,33 +21,6 @@ def test_a_set_variable_wins_and_an_empty_one_gets_the_default():
     environ = {"RASA_PORT": "6000", "MODEL": " "}
     apply_defaults(environ)
     assert environ["RASA_PORT"] == "6000" and environ["MODEL"] == DEFAULTS["MODEL"]
-
-
-def test_the_makefile_reads_the_same_defaults_and_the_environment_wins():
-    env = {**os.environ, "ACTION_PORT": "6055"}
-    for name in DEFAULTS:
-        if name != "ACTION_PORT":
-            env.pop(name, None)
-    printed = subprocess.run(
-        ["make", "-s", "-p", "-n", "help"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout
-    values = dict(re.findall(r"^([A-Z][A-Z0-9_]*) \??:?= (.*)$", printed, re.M))
-    assert {name: values[name] for name in DEFAULTS} == {**DEFAULTS, "ACTION_PORT": "6055"}
-
-
-def test_serve_sh_reads_the_same_defaults():
-    script = (ROOT / "scripts" / "serve.sh").read_text()
-    loop = script[script.index("while IFS= read -r line") : script.index("done < aftercare/defaults.env") + 29]
-    env = {name: value for name, value in os.environ.items() if name not in DEFAULTS} | {"DEMO_PORT": "8181"}
-    shown = subprocess.run(
-        ["bash", "-c", loop + '\nfor n in "$@"; do echo "$n=${!n}"; done', "-", *DEFAULTS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert dict(line.split("=", 1) for line in shown.split()) == {**DEFAULTS, "DEMO_PORT": "8181"}
 
 
 def test_the_docker_image_sets_the_same_quiet_settings():

@@ -1,4 +1,4 @@
-"""Issue 16's actions with rasa-sdk trackers: clinic questions and questions the care guide does not cover."""
+"""The logistics actions with rasa-sdk trackers: clinic questions and questions the care guide does not cover."""
 
 import pytest
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -16,7 +14,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from scripts.report import main
 
-ROOT = Path(__file__).resolve().parents[1]
 DAY = 86400
 NOW = time.time()
 FALLBACK_PARSE = {
@@ -42,6 +39,11 @@ def turn(text: str, parse_data: dict, action: str, at: float) -> list:
 @pytest.fixture
 def store(tmp_path) -> Path:
     """Three conversations: two fallbacks and a Spanish message this week, an answered question, an old fallback."""
+    return write_store(tmp_path)
+
+
+def write_store(tmp_path: Path) -> Path:
+    """The tracker store of `store`, written in `tmp_path`."""
     path = tmp_path / "conversations.db"
     tracker_store = SQLTrackerStore(Domain.empty(), host=f"sqlite:///{path}")
     conversations = {
@@ -106,30 +108,6 @@ def test_ten_years_is_the_longest_period(store, monkeypatch, capsys):
     monkeypatch.setenv("REPORT_DAYS", "3650")
     assert main(["--url", f"sqlite:///{store}", "--from-environment"]) == 0
     assert "    3  fallback: closest intent ask_hydration" in capsys.readouterr().out
-
-
-def run_make(store: Path, *arguments: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TRACKER_STORE_URL": f"sqlite:///{store}"}
-    return subprocess.run(
-        ["make", "--no-print-directory", "report", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="make report needs the installed venv")
-def test_make_report_with_days_and_words_as_typed(store):
-    shown = run_make(store, "WORDS=1", "DAYS=30")
-    assert shown.returncode == 0, shown.stderr
-    assert "'can I fly'" in shown.stdout
-    hidden = run_make(store)
-    assert "    2  fallback" in hidden.stdout and "alcohol" not in hidden.stdout
-    refused = run_make(store, "DAYS=$(touch hacked)")
-    assert refused.returncode != 0 and "DAYS must be a number of days" in refused.stderr
-    assert not (ROOT / "hacked").exists()
 
 
 def test_the_report_counts_check_ins_sent_answered_and_the_escalations_that_came_from_one(store, capsys):

@@ -1,4 +1,4 @@
-"""Issue 16's care-guide topics as shipped: each answers at the right times, and none asks for what it needn't."""
+"""The later care-guide topics as shipped: each answers at the right times, and none asks for what it needn't."""
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

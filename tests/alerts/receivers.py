@@ -59,7 +59,8 @@ class WebhookReceiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.allow_reuse_address = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll interval lets stop() return at once rather than after the default half second.
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
@@ -27,15 +26,8 @@ def body_of(alert) -> str:
 
 
 def test_the_signature_is_the_hex_hmac_sha256_of_the_raw_body():
-    # What a receiver computes: `printf '{"id":"1"}' | openssl dgst -sha256 -hmac "$SECRET"`.
-    expected = (
-        subprocess.run(
-            ["openssl", "dgst", "-sha256", "-hmac", SECRET], input=b'{"id":"1"}', capture_output=True, check=True
-        )
-        .stdout.decode()
-        .split("= ")[-1]
-        .strip()
-    )
+    # What a receiver computes: `printf '{"id":"1"}' | openssl dgst -sha256 -hmac "$SECRET"` printed this digest.
+    expected = "9297421fc97e275f994d124ea10c5bcf92fb667f224a72d0fb09e47e7d989f7e"
     assert signature(b'{"id":"1"}', SECRET) == f"sha256={expected}"
     assert verify_signature(b'{"id":"1"}', signature(b'{"id":"1"}', SECRET), SECRET)
     assert not verify_signature(b'{"id":"2"}', signature(b'{"id":"1"}', SECRET), SECRET)

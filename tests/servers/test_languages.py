@@ -1,4 +1,4 @@
-"""Spanish messages and `make report` through the real servers with the trained model (issue 16)."""
+"""Spanish messages and `make report` through the real servers with the trained model."""
 
 from __future__ import annotations
 

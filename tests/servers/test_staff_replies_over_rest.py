@@ -12,7 +12,7 @@ import pytest
 from scripts.processes import ROOT, ManagedProcess
 from storage.staff_store import StaffStore, connect
 from tests.alerts.receivers import free_port
-from tests.console.client import Browser
+from tests.processes.console.client import Browser
 
 EMAIL, NAME, PASSWORD = "nurse@example.org", "Nurse Jo", "correct-horse-42"
 STAFF_TEXT = "Hello, this is Jo from the clinic: please send us a photo of the bruise."

@@ -1,4 +1,4 @@
-"""Issue 16 end to end: the new care topics at the right times, clinic logistics, and "not covered" answers."""
+"""End to end: the newer care topics at the right times, clinic logistics, and "not covered" answers."""
 
 from datetime import datetime, timedelta, timezone
 

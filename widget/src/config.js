@@ -36,7 +36,7 @@ export const DEFAULT_TEXTS = {
     'Your message could not be sent: the assistant is not answering. Please call {clinic_name}; in an emergency call {emergency_number}.',
   newMessages: '{count} new',
   footer: 'General guidance from {clinic_name}’s care guide. It cannot diagnose.',
-  // The "Your aftercare" panel (issue 15): the plan for the patient's stage, from the care guide.
+  // The "Your aftercare" panel: the plan for the patient's stage, from the care guide.
   planButton: 'Your aftercare',
   planTitle: 'Your aftercare',
   planLoading: 'Getting your plan…',

@@ -221,7 +221,7 @@ class AftercareChat {
     this.setClinicPhone(this.store.state.escalationPhone || this.config.phone);
   }
 
-  // ---- "Your aftercare" panel (issue 15): day N, what is fine now, the next milestone ----------------------------
+  // ---- "Your aftercare" panel: day N, what is fine now, the next milestone ---------------------------------------
 
   buildPlan() {
     const t = (key) => this.text(key);

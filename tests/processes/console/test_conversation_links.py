@@ -11,7 +11,7 @@ import pytest
 
 from services.alert_settings import read_alert_settings
 from storage.outbox import Outbox, new_alert
-from tests.console.conftest import add_event
+from tests.processes.console.conftest import add_event
 
 IDS = ["anna.1@example.org", "ben+clinic", "carla and dan", "100%-sure", "left/right", "zoë-ünal-東京"]
 

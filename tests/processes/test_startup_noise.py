@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aftercare.environment import QUIET
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def deprecation_lines(*args: str) -> list[str]:

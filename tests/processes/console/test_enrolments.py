@@ -1,6 +1,6 @@
 """Enrolment on the console: a booking system's POST /enrolments, the Patients page, and the unsubscribe link.
 
-A real console process (`python -m console`, as tests/console/conftest.py starts it: in this test process the name
+A real console process (`python -m console`, as tests/processes/console/conftest.py starts it: in this test process the name
 `console` is this test folder) with its clock fixed by AFTERCARE_NOW, on a fresh SQLite database.
 """
 
@@ -27,9 +27,9 @@ from storage import enrolments as tables
 from storage.enrolments import EnrolmentStore
 from storage.passwords import hash_password
 from storage.staff_store import StaffStore, connect
-from tests.console.client import Browser
+from tests.processes.console.client import Browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc)
 TOKEN = "booking-system-token-0123456789"
 SECRET = b"k" * 64

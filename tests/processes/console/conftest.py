@@ -15,9 +15,9 @@ import pytest
 from scripts.processes import ManagedProcess
 from storage.outbox import Outbox, new_alert
 from storage.staff_store import StaffStore, connect
-from tests.console.client import Browser
+from tests.processes.console.client import Browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PORT = int(os.environ.get("CONSOLE_TESTS_PORT", "8392"))
 EMAIL, NAME, PASSWORD = "nurse@example.org", "Nurse Jo", "correct-horse-42"
 EMERGENCY, WARNING, CALLBACK = "a" * 32 + ".emergency", "b" * 32 + ".warning", "c" * 32 + ".callback"

@@ -8,8 +8,8 @@ import pytest
 
 from storage.passwords import hash_password
 from storage.staff_store import sessions
-from tests.console.client import Browser
-from tests.console.conftest import CALLBACK, EMAIL, EMERGENCY, NAME, PASSWORD, WARNING, add_event
+from tests.processes.console.client import Browser
+from tests.processes.console.conftest import CALLBACK, EMAIL, EMERGENCY, NAME, PASSWORD, WARNING, add_event
 
 PAGES = ["/", "/audit", f"/conversations/{WARNING}"]
 FRAGMENTS = ["/inbox/rows", f"/conversations/{WARNING}/messages"]
