@@ -26,10 +26,12 @@ def test_what_the_components_read_retrains():
         "components/warning_sign_detector.py",
         "aftercare/escalation_model.py",  # imported through aftercare/escalation_rule.py
         "aftercare/procedure_time/interpretation.py",  # loaded on first use by procedure_time/__init__.py
-        "aftercare/warning_signs/lexicon.yml",
+        "content/warning_signs.yml",
         "rasa_patches/terminal.py",  # components/__init__.py installs it
     } <= inputs
     assert any(path.startswith("data/nlu/") for path in inputs)
+    # English patient texts and the programme's messages: the actions and services read them, no component does.
+    assert [path for path in inputs if path.startswith("content/en/")] == []
 
 
 def write(root: Path, relative: str, text: str = "") -> None:

@@ -1,7 +1,7 @@
 """Enrolment on the console: a booking system's POST /enrolments, the Patients page, and the unsubscribe link.
 
-A real console process (`python -m console`, as tests/processes/console/conftest.py starts it: in this test process the name
-`console` is this test folder) with its clock fixed by AFTERCARE_NOW, on a fresh SQLite database.
+A real console process (`python -m console`, as tests/processes/console/conftest.py starts it: in this test process
+the name `console` is this test folder) with its clock fixed by AFTERCARE_NOW, on a fresh SQLite database.
 """
 
 from __future__ import annotations
