@@ -37,9 +37,9 @@ HELD_OUT = Path("tests/held_out")
 MESSAGE_FILES = tuple(
     HELD_OUT / name for name in ("messages.yml", "messages_fresh.yml", "messages_third.yml", "messages_fourth.yml")
 )
-# Sets written fresh since, each run once unseen (its header and the README keep that first run), then gated at
+# Sets written fresh since, each run once unseen (its header and docs/evaluation.md keep that first run), then gated at
 # floors no worse than what they measured after the fixes they prompted.
-FRESH_FILES = tuple(HELD_OUT / f"messages_{name}.yml" for name in ("fifth", "sixth", "seventh"))
+FRESH_FILES = tuple(HELD_OUT / f"messages_{name}.yml" for name in ("fifth", "sixth", "seventh", "eighth", "ninth"))
 FRESH_MIN_EMERGENCY_RECALL = 0.9
 FRESH_MIN_WARNING_RECALL = 0.9
 FRESH_MAX_FALSE_ALARMS = 0.06

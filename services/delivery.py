@@ -1,7 +1,7 @@
 """Delivering one alert: a signed webhook POST, or an email. Each raises DeliveryError when it did not arrive.
 
 The webhook's receiver checks `X-Aftercare-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw body keyed with
-ALERT_WEBHOOK_SECRET (`signature` below; README, Alerts and callbacks, has a receiver's check). Any 2xx counts as
+ALERT_WEBHOOK_SECRET (`signature` below; docs/alerts.md has a receiver's check). Any 2xx counts as
 delivered; anything else (another status, an answer that is not HTTP, no answer within the timeout) is retried later
 by the dispatcher.
 """
