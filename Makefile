@@ -176,9 +176,11 @@ browser:
 	@command -v chromium >/dev/null || { echo "==> Installing Debian's chromium"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The console accepts enrolments (a token for this run) whose private links lead to this run's demo page.
 test-widget: $(MODEL) browser
 	@echo "==> Widget browser tests against real servers (headless Chromium)"
 	RASA_PORT=5205 ACTION_PORT=5255 DEMO_PORT=8280 CONSOLE_PORT=8281 LOG_DIR=results/logs/widget \
+	  ENROLMENT_TOKEN=$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n') CLINIC_PAGE_URL=http://localhost:8280/ \
 	  TRACKER_STORE_URL=sqlite:///$$(mktemp -d)/widget.db scripts/serve.sh -- npm --prefix widget test
 
 # Scale-out on loopback (deploy/): PostgreSQL, Redis and nginx from Debian's packages (installed when missing),

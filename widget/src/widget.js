@@ -323,15 +323,28 @@ class AftercareChat {
     this.unread = 0;
     this.showUnread();
     this.connection.start();
-    if (!this.store.state.greeted && !this.store.state.messages.length) {
+    const firstVisit = !this.store.state.greeted && !this.store.state.messages.length;
+    this.showLinkNotice();
+    if (firstVisit) {
       this.store.state.greeted = true;
-      if (this.config.linkNotice) {
-        this.addMessage({ id: newId(), from: 'bot', text: this.config.linkNotice, ts: Date.now(), local: true });
-      }
       this.connection.send({ id: newId(), payload: GREETING_PAYLOAD, metadata: this.metadata(), hidden: true });
     }
     this.scrollToEnd(true);
     if (focus) this.input.focus();
+  }
+
+  /** The page's notice that its private link is not valid, also in a conversation this browser already had: once
+   * per tab, so a reload does not repeat it but the link opened again does. */
+  showLinkNotice() {
+    if (!this.config.linkNotice) return;
+    const key = `${this.config.storageKey}:link-notice`;
+    try {
+      if (sessionStorage.getItem(key) === '1') return;
+      sessionStorage.setItem(key, '1');
+    } catch {
+      // Without sessionStorage the notice comes again after a reload, which is harmless.
+    }
+    this.addMessage({ id: newId(), from: 'bot', text: this.config.linkNotice, ts: Date.now(), local: true });
   }
 
   close() {
