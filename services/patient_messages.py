@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 from aftercare.care_guide import domain_topics, load_care_guide
 from aftercare.clinic import clinic_file, load_clinic
 from aftercare.enrolment_links import link_expiry, link_token, unsubscribe_token
+from aftercare.enrolment_request import programme_length
 from aftercare.environment import DEFAULTS, SettingError
 from aftercare.programme import Programme, ScheduledMessage, clinic_programme
 from aftercare.session_ids import SecretError, load_secret, secret_file_for
@@ -137,9 +138,12 @@ class Links:
             raise SettingError(str(error)) from None
         return cls(secret, settings.clinic_page_url, settings.console_public_url)
 
-    def private_link(self, enrolment: Any, programme_ends: datetime) -> str:
-        """The link to the clinic's page in this patient's conversation, valid until after the programme."""
-        expires = link_expiry(enrolment.procedure_time, programme_ends - enrolment.procedure_time)
+    def private_link(self, enrolment: Any, programme_length: timedelta) -> str:
+        """The link to the clinic's page in this patient's conversation, valid until after the programme.
+
+        The console's link for the same patient expires at the same moment (the same `link_expiry`).
+        """
+        expires = link_expiry(enrolment.procedure_time, programme_length)
         separator = "&" if "?" in self.clinic_page_url else "?"
         token = link_token(enrolment.id, expires, self.secret)
         return f"{self.clinic_page_url}{separator}{urlencode({'aftercare': token})}"
@@ -232,8 +236,8 @@ class PatientMessenger:
 
     def scheduled(self, enrolment: Any) -> list[ScheduledMessage]:
         """The patient's schedule, the welcome carrying their private link."""
-        ends = max(message.due_at for message in self.programme.schedule(enrolment))
-        return self.programme.schedule(enrolment, self.links.private_link(enrolment, ends))
+        link = self.links.private_link(enrolment, programme_length(self.programme.guide))
+        return self.programme.schedule(enrolment, link)
 
     def deliver(self, payload: Mapping[str, Any], outbox_id: str) -> NotSent | None:
         """Sends one message (None); NotSent when it must wait or never go out; DeliveryError to retry later."""
