@@ -41,6 +41,7 @@ class LabelledMessage:
     label: str
     writer: str
     kind: str = "other"  # the writer's `kind`: present, uncertain, negated, resolved, past, normal, question...
+    intent: str | None = None  # the writer's `intent`: what the message asks or reports (ask_makeup...)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def read_corpus(folder: Path) -> list[LabelledMessage]:
             label = entry.get("escalation") if isinstance(entry, dict) else None
             if not isinstance(text, str) or not text.strip() or label not in LABELS:
                 raise ConfigError(f"{path}: message {number} needs a `text` and `escalation` one of {LABELS}")
-            messages.append(LabelledMessage(text, label, writer, str(entry.get("kind") or "other")))
+            intent = entry.get("intent") if isinstance(entry.get("intent"), str) else None
+            messages.append(LabelledMessage(text, label, writer, str(entry.get("kind") or "other"), intent))
     if not messages:
         raise ConfigError(f"{folder}: no corpus file (*.yml) with messages")
     return messages
@@ -189,10 +191,9 @@ class EscalationModel:
         return cls(joblib.load(directory / MODEL_FILE))
 
 
-def train_model(messages: Sequence[LabelledMessage], settings: ModelSettings = DEFAULT_SETTINGS) -> EscalationModel:
-    """Trains on the messages and their noisy copies."""
-    training = augmented(messages, settings)
-    features = FeatureUnion(
+def text_features(settings: ModelSettings = DEFAULT_SETTINGS) -> FeatureUnion:
+    """TF-IDF over word 1-2-grams and character 2-5-grams inside word boundaries (which read typos)."""
+    return FeatureUnion(
         [
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
             (
@@ -203,8 +204,13 @@ def train_model(messages: Sequence[LabelledMessage], settings: ModelSettings = D
             ),
         ]
     )
+
+
+def train_model(messages: Sequence[LabelledMessage], settings: ModelSettings = DEFAULT_SETTINGS) -> EscalationModel:
+    """Trains on the messages and their noisy copies."""
+    training = augmented(messages, settings)
     classifier = LogisticRegression(C=settings.regularisation, class_weight="balanced", max_iter=3000)
-    pipeline = Pipeline([("features", features), ("classifier", classifier)])
+    pipeline = Pipeline([("features", text_features(settings)), ("classifier", classifier)])
     pipeline.fit([message.text for message in training], [message.label for message in training])
     return EscalationModel(pipeline)
 

@@ -47,7 +47,8 @@ def write_corpus(folder: Path, name: str = "A_batch_01.yml", text: str = TINY_CO
 def test_the_corpus_is_read_with_each_message_label_and_writer(tmp_path: Path) -> None:
     messages = read_corpus(write_corpus(tmp_path))
     assert len(messages) == 9
-    assert messages[0] == LabelledMessage("i cant breathe and my throat is closing", EMERGENCY, "A")
+    first = LabelledMessage("i cant breathe and my throat is closing", EMERGENCY, "A", "other", "report_emergency")
+    assert messages[0] == first
     assert {message.label for message in messages} == {EMERGENCY, INJECTOR, NONE}
 
 
