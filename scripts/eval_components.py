@@ -39,11 +39,13 @@ MESSAGE_FILES = tuple(
 )
 # Sets written fresh since, each run once unseen (its header and docs/evaluation.md keep that first run), then gated at
 # floors no worse than what they measured after the fixes they prompted.
-FRESH_FILES = tuple(HELD_OUT / f"messages_{name}.yml" for name in ("fifth", "sixth", "seventh", "eighth", "ninth"))
-FRESH_MIN_EMERGENCY_RECALL = 0.9
-FRESH_MIN_WARNING_RECALL = 0.9
-FRESH_MAX_FALSE_ALARMS = 0.06
-FRESH_MIN_ON_TOPIC = 0.75
+FRESH_FILES = tuple(
+    HELD_OUT / f"messages_{name}.yml" for name in ("fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh")
+)
+FRESH_MIN_EMERGENCY_RECALL = 0.98
+FRESH_MIN_WARNING_RECALL = 0.96
+FRESH_MAX_FALSE_ALARMS = 0.05
+FRESH_MIN_ON_TOPIC = 0.9
 DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02
