@@ -12,11 +12,8 @@ A message the language detector marked as another language is left alone: the mo
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -31,33 +28,29 @@ from aftercare.escalation_model import (
     EscalationModel,
     Prediction,
     labelled_intent_examples,
-    read_corpus,
     train_model,
 )
 from aftercare.escalation_rule import Thresholds, combined_escalation, lexicon_reading
 from aftercare.languages import LANGUAGE_KEY
-from components.config_files import load_or_refuse
+from components.corpus_component import CorpusComponent
 from components.warning_sign_detector import ENTITY_NAME as SIGN_ENTITY
 from components.warning_sign_detector import MENTIONS_KEY, intent_instead_of_report
 
 PARSE_KEY = "escalation_model"
-REPOSITORY = Path(__file__).resolve().parent.parent
-
-
-# Changed with how the component trains, so that `rasa train` retrains it (Rasa's cache does not see code).
-TRAINING_VERSION = "2: corpus and NLU examples"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class LearnedEscalation(GraphComponent):
+class LearnedEscalation(CorpusComponent):
     """Raises or drops an escalation by the learned model, by the rule in aftercare/escalation_rule.py."""
+
+    TRAINING_VERSION = "2: corpus and NLU examples"
+    MODEL = EscalationModel
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """The component's default config (see parent class for full docstring)."""
         return {
-            # The labelled corpus, relative to the directory Rasa trains in or else the repository root.
-            "corpus_folder": "corpus/escalation",
+            **CorpusComponent.get_default_config(),
             # The rule's thresholds (aftercare.escalation_rule.Thresholds), chosen by cross-validation on the
             # corpus: `python -m scripts.escalation_cross_validation`.
             "nothing_found_threshold": 0.8,
@@ -85,10 +78,7 @@ class LearnedEscalation(GraphComponent):
         model: EscalationModel | None,
     ) -> None:
         """Creates the component; without a model (not trained yet) it changes nothing."""
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
+        super().__init__(config, model_storage, resource, model)
         self._thresholds = Thresholds(
             nothing_found=self._config["nothing_found_threshold"],
             not_now=self._config["not_now_threshold"],
@@ -98,27 +88,6 @@ class LearnedEscalation(GraphComponent):
             not_now_by_judgement=tuple(sorted(self._config["not_now_thresholds"].items())),
         )
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LearnedEscalation:
-        """Creates an untrained component (see parent class for full docstring)."""
-        return cls(config, model_storage, resource, None)
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """The corpus files' names and contents: a corpus change retrains the component, not only a config change."""
-        folder = corpus_folder({**cls.get_default_config(), **config}["corpus_folder"])
-        digest = hashlib.sha256(TRAINING_VERSION.encode("utf-8"))
-        for path in sorted(folder.glob("*.yml")):
-            digest.update(path.name.encode("utf-8"))
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
-
     def train(self, training_data: TrainingData) -> Resource:
         """Trains the model on the corpus and the NLU training examples, and keeps it in the model storage.
 
@@ -126,27 +95,8 @@ class LearnedEscalation(GraphComponent):
         labelled_intent_examples). Raises InvalidConfigException naming the corpus file when the corpus is missing
         or malformed.
         """
-        folder = corpus_folder(self._config["corpus_folder"])
-        corpus = load_or_refuse("escalation corpus", read_corpus, folder)
         examples = [(example.get(TEXT) or "", example.get(INTENT) or "") for example in training_data.intent_examples]
-        self._model = train_model([*corpus, *labelled_intent_examples(examples)])
-        with self._model_storage.write_to(self._resource) as directory:
-            self._model.save(directory)
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LearnedEscalation:
-        """Loads the model kept at training time."""
-        with model_storage.read_from(resource) as directory:
-            model = EscalationModel.load(directory)
-        return cls(config, model_storage, resource, model)
+        return self.keep(train_model([*self.read_corpus(), *labelled_intent_examples(examples)]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Applies the rule to every English message and records the model's reading (see the module docstring)."""
@@ -178,10 +128,6 @@ class LearnedEscalation(GraphComponent):
             changed = intent_instead_of_report(message, reports, self._config["watch_for_intent"])
         message.set(INTENT, changed, add_to_output=True)
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data is left as it is."""
-        return training_data
-
 
 def model_output(prediction: Prediction, intent_before: str | None) -> dict[str, Any]:
     """The model's reading as the parse data carries it."""
@@ -191,11 +137,3 @@ def model_output(prediction: Prediction, intent_before: str | None) -> dict[str,
         "probabilities": {label: round(prediction.probability(label), 4) for label in LABELS},
         "intent_before": intent_before,
     }
-
-
-def corpus_folder(configured: str) -> Path:
-    """The configured corpus folder, read from the working directory or else the repository root."""
-    path = Path(configured)
-    if path.is_absolute() or path.exists():
-        return path
-    return REPOSITORY / path

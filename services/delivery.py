@@ -101,6 +101,11 @@ def send_email(smtp: SmtpSettings, subject: str, text: str, alert_id: str, timeo
     # The same id on every attempt, so a mail client shows a resent alert as the same message.
     message["Message-ID"] = f"<{alert_id}@aftercare.alerts>"
     message.set_content(text)
+    submit_email(smtp, message, timeout)
+
+
+def submit_email(smtp: SmtpSettings, message: EmailMessage, timeout: float = TIMEOUT_SECONDS) -> None:
+    """Hands one email to the clinic's mail server; DeliveryError when it refuses it or cannot be reached."""
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=timeout) as server:
             if smtp.starttls:

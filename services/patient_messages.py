@@ -20,8 +20,6 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-import smtplib
-import ssl
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,7 +37,7 @@ from aftercare.environment import DEFAULTS, SettingError
 from aftercare.programme import Programme, ScheduledMessage, clinic_programme
 from aftercare.session_ids import SecretError, load_secret, secret_file_for
 from services.alert_settings import SmtpSettings, read_alert_settings, url_for_logs
-from services.delivery import TIMEOUT_SECONDS, DeliveryError
+from services.delivery import TIMEOUT_SECONDS, DeliveryError, submit_email
 from storage.enrolments import EnrolmentStore
 from storage.enrolments import connect as connect_enrolments
 
@@ -173,17 +171,7 @@ def send_patient_email(
     paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in (message.text, message.email_footer))
     link = f'<p><a href="{html.escape(unsubscribe)}">Stop these emails</a></p>'
     email.add_alternative(f"<!doctype html><html><body>{paragraphs}{link}</body></html>", subtype="html")
-    try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=timeout) as server:
-            if smtp.starttls:
-                server.starttls(context=ssl.create_default_context())
-            if smtp.username:
-                server.login(smtp.username, smtp.password)
-            server.send_message(email)
-    except smtplib.SMTPResponseException as error:
-        raise DeliveryError(f"the mail server answered {error.smtp_code}") from None
-    except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
-        raise DeliveryError(f"the mail server could not take the email ({type(error).__name__})") from None
+    submit_email(smtp, email, timeout)
 
 
 def send_sms(twilio: TwilioSettings, to: str, text: str, timeout: float = TIMEOUT_SECONDS) -> str:
