@@ -23,6 +23,7 @@ class Assertion(str, Enum):
     PAST = "past"  # "it bled during the treatment", "I had a cold sore last year"
     OTHER_PERSON = "other_person"  # "my sister had a reaction to it"
     BENIGN = "benign"  # "acne scars", "a hot water bottle": a sign's words with another meaning (lexicon `benign`)
+    EXPECTED = "expected"  # "red and warm, just as the nurse said": what the patient was told to expect
 
     @property
     def escalates(self) -> bool:

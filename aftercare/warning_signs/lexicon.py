@@ -63,6 +63,7 @@ ON_BEHALF = "on_behalf"
 STRANGER = "stranger"
 HELP_SEEKING = "help_seeking"
 SELF_PHRASE = "self_phrase"
+AS_EXPECTED = "as_expected"
 CUE_KEYS = (
     NEGATION,
     PSEUDO,
@@ -85,6 +86,7 @@ CUE_KEYS = (
     STRANGER,
     HELP_SEEKING,
     SELF_PHRASE,
+    AS_EXPECTED,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -140,6 +142,9 @@ class Lexicon:
     question_starters: frozenset[str]
     frame_fillers: frozenset[str]
     never_suppressed: frozenset[str]
+    # Words of the effects a patient may be told to expect ("red", "warm"): only a sign named with these words alone
+    # is read as expected ("as_expected"), never pus, a fever or "redness is spreading".
+    expectable_words: frozenset[str]
     not_conditional_after: frozenset[str]
     conditional_times: frozenset[str]
     conditional_openers: frozenset[str]
@@ -271,6 +276,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         STRANGER: other_person.get("stranger_cues") or [],
         HELP_SEEKING: other_person.get("help_seeking") or [],
         SELF_PHRASE: other_person.get("self_phrases") or [],
+        AS_EXPECTED: data.get("as_expected") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)
@@ -294,6 +300,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         question_starters=_first_norms(general.get("question_starters") or [], nlp),
         frame_fillers=_all_norms(general.get("fillers") or [], nlp),
         never_suppressed=frozenset(general.get("never_suppressed") or []),
+        expectable_words=frozenset(data.get("expectable_words") or []),
         not_conditional_after=_all_norms(general.get("not_conditional_after") or [], nlp),
         conditional_times=_all_norms(general.get("conditional_times") or [], nlp),
         conditional_openers=_all_norms(general.get("conditional_openers") or [], nlp),

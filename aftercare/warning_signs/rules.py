@@ -6,6 +6,7 @@ from spacy.tokens import Doc
 
 from aftercare.assertion import Assertion
 from aftercare.warning_signs.lexicon import (
+    AS_EXPECTED,
     BENIGN,
     CONDITIONAL,
     FRAME_ANY,
@@ -142,6 +143,10 @@ def _status(
     general = _general_frame(candidate, cues, tokens, lexicon) if suppressible else None
     if general is not None:
         return general
+    words = tokens.norms[candidate.start : candidate.end]
+    expectable = all(norm in lexicon.expectable_words or norm in lexicon.frame_fillers for norm in words)
+    if suppressible and expectable and _in_sentence(candidate, cues[AS_EXPECTED], tokens):
+        return Assertion.EXPECTED
     if _in_sentence(candidate, cues[UNCERTAIN], tokens, before_only=True):
         return Assertion.UNCERTAIN
     return Assertion.PRESENT

@@ -588,3 +588,44 @@ def test_a_childs_or_relatives_own_illness_beside_the_writers_care_raises_no_ala
 )
 def test_a_relative_who_had_the_treatment_is_the_patient(text: str) -> None:
     assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what would pus even look like?",
+        "the bill was hard to swallow to be honest",
+        "the fridge is making a whistling noise",
+        "waiting on hold makes my blood boil",
+    ],
+)
+def test_idioms_noisy_objects_and_an_even_in_a_question_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["my lips are swelling and it's hard to swallow", "I'm wheezing", "is there even pus? yes, lots of pus"]
+)
+def test_the_same_words_about_the_patient_still_fire(text: str) -> None:
+    assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my face is red and warm, just as the nurse said it would be", "cheeks hot and puffy like the leaflet said"],
+)
+def test_effects_the_patient_was_told_to_expect_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+    assert Assertion.EXPECTED in {sign.status for sign in find_sign_mentions(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there is pus, as expected?",
+        "the redness is spreading, as the nurse warned it might",
+        "my lips are swelling, like the nurse said",
+    ],
+)
+def test_a_sign_is_never_expected_and_an_emergency_never_is(text: str) -> None:
+    assert detect_warning_signs(text) != []
