@@ -7,7 +7,7 @@ closest and its confidence band (a cluster of "ask_hydration, below 0.3" says pa
 lacks, such as alcohol); for another language, the language. What the patients wrote is kept beside the counts
 only for the clinic to read when it turns that on (scripts/report.py), never logged.
 
-Pure: the events come in as Rasa's SQL tracker store keeps them (scripts/report.py reads them).
+Pure: the events come in as Rasa's SQL tracker store keeps them (storage/events.py reads them).
 """
 
 from __future__ import annotations

@@ -7,36 +7,26 @@ Every turn answered by the rephrase prompt, "not covered" or the other-language 
 (aftercare/unanswered.py), most common first; then the programme's check-ins sent in the period, how many were
 answered, and the escalations that came from a check-in (aftercare/check_in_answers.py). The patients' own words
 are printed only with --words (WORDS=1), to this terminal: never to a log. The store is the Rasa server's
-(storage/database.py's rule: TRACKER_STORE_URL, or the POSTGRES_* settings of deploy/); reading it is safe while
-the servers run.
+(storage/database.py's rule: TRACKER_STORE_URL, or the POSTGRES_* settings of deploy/), read by storage/events.py;
+reading it is safe while the servers run.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
-from collections.abc import Iterator
 
 import sqlalchemy as sa
 
 from aftercare.check_in_answers import check_in_figures, format_check_ins
 from aftercare.environment import SettingError, read_flag
-from aftercare.unanswered import ACTION, UNANSWERED_ACTIONS, USER, StoredEvent, build_report, format_report
+from aftercare.unanswered import build_report, format_report
 from storage.check_ins import programmes
 from storage.database import database_url
+from storage.events import has_events_table, read_events
 
-EVENTS = sa.table(
-    "events",
-    sa.column("id"),
-    sa.column("sender_id"),
-    sa.column("type_name"),
-    sa.column("timestamp"),
-    sa.column("action_name"),
-    sa.column("data"),
-)
 DAYS_VARIABLE, WORDS_VARIABLE = "REPORT_DAYS", "REPORT_WORDS"
 DEFAULT_DAYS = 7.0
 MAX_DAYS = 3650  # ten years: further back than any store holds, and well inside what a date can show
@@ -51,27 +41,6 @@ def read_days(text: str, name: str) -> float:
     if not 0 < days <= MAX_DAYS:  # also refuses nan and infinity (1e309)
         raise ValueError(f"{name} must be a number of days above 0 and at most {MAX_DAYS}, not {text!r}")
     return days
-
-
-def read_events(engine: sa.engine.Engine, since: float) -> Iterator[StoredEvent]:
-    """The user messages and unanswered actions stored since `since`, in stored order."""
-    query = (
-        sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.action_name, EVENTS.c.data)
-        .where(EVENTS.c.timestamp >= since)
-        .where(
-            (EVENTS.c.type_name == USER)
-            | ((EVENTS.c.type_name == ACTION) & EVENTS.c.action_name.in_(sorted(UNANSWERED_ACTIONS)))
-        )
-        .order_by(EVENTS.c.id)
-    )
-    with engine.connect() as connection:
-        for sender_id, type_name, timestamp, action_name, data in connection.execute(query):
-            # Only a user message's data is read (its parse data and text); a row that is not JSON counts without it.
-            try:
-                parsed = json.loads(data) if type_name == USER and data else {}
-            except ValueError:
-                parsed = {}
-            yield StoredEvent(sender_id, type_name, float(timestamp or 0), action_name, parsed)
 
 
 def refuse(reason: str) -> int:
@@ -112,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     since = until - days * 86400
     engine = sa.create_engine(url)
     try:
-        if not sa.inspect(engine).has_table("events"):
+        if not has_events_table(engine):
             print("The conversations store holds no conversations yet.")
             return 0
         report = build_report(read_events(engine, since), since, until)

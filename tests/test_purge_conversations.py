@@ -10,7 +10,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from scripts.purge_conversations import main, open_store, purge_idle, purge_sender
+from scripts.purge_conversations import main
+from storage.retention import open_store, purge_idle, purge_sender
 
 DAY = 86400
 NOW = time.time()
