@@ -31,7 +31,7 @@ messages:
 def trained_and_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: float = 0.4) -> LearnedTopics:
     """Trained on a corpus that is deleted afterwards, then loaded from another working directory."""
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
+    corpus.mkdir(parents=True)
     (corpus / "A_batch_01.yml").write_text(CORPUS, encoding="utf-8")
     config = {"corpus_folder": str(corpus), "threshold": threshold}
     storage, resource = LocalModelStorage(tmp_path), Resource("learned_topics")
@@ -67,7 +67,10 @@ def test_an_intent_the_classifier_placed_is_left_as_it_is(tmp_path, monkeypatch)
 
 
 def test_below_the_threshold_the_rephrase_prompt_stays(tmp_path, monkeypatch) -> None:
-    component = trained_and_loaded(tmp_path, monkeypatch, threshold=0.99)
+    probe = classified("can i wear foundation", "nlu_fallback")
+    trained_and_loaded(tmp_path / "first", monkeypatch).process([probe])
+    sure = probe.get(PARSE_KEY)["confidence"]
+    component = trained_and_loaded(tmp_path / "second", monkeypatch, threshold=sure + 0.001)
     unplaced = classified("can i wear foundation", "nlu_fallback")
     component.process([unplaced])
     assert unplaced.get(INTENT)["name"] == "nlu_fallback"
