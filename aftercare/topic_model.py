@@ -20,6 +20,7 @@ import joblib
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline
 
+from aftercare.escalation import REPORT_INTENTS
 from aftercare.escalation_model import (
     DEFAULT_SETTINGS,
     NONE,
@@ -61,7 +62,7 @@ def topic_examples(nlu_examples: Iterable[tuple[str, str]], corpus: Iterable[Lab
     examples += [
         LabelledMessage(message.text, message.intent, message.writer, message.kind)
         for message in corpus
-        if message.intent and message.label == NONE and not message.intent.startswith("report_")
+        if message.intent and message.label == NONE and message.intent not in REPORT_INTENTS
     ]
     return examples
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Protocol
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from aftercare.escalation_model import LabelledMessage, read_corpus
@@ -90,6 +91,11 @@ class CorpusComponent(GraphComponent):
     def read_corpus(self) -> list[LabelledMessage]:
         """The configured corpus; InvalidConfigException naming the file when it is missing or malformed."""
         return load_or_refuse("escalation corpus", read_corpus, corpus_folder(self._config["corpus_folder"]))
+
+    @staticmethod
+    def nlu_examples(training_data: TrainingData) -> list[tuple[str, str]]:
+        """The NLU training examples as (text, intent)."""
+        return [(example.get(TEXT) or "", example.get(INTENT) or "") for example in training_data.intent_examples]
 
     def keep(self, model: SavedModel) -> Resource:
         """Uses `model` from now on and keeps it in the model storage."""

@@ -95,8 +95,8 @@ class LearnedEscalation(CorpusComponent):
         labelled_intent_examples). Raises InvalidConfigException naming the corpus file when the corpus is missing
         or malformed.
         """
-        examples = [(example.get(TEXT) or "", example.get(INTENT) or "") for example in training_data.intent_examples]
-        return self.keep(train_model([*self.read_corpus(), *labelled_intent_examples(examples)]))
+        examples = labelled_intent_examples(self.nlu_examples(training_data))
+        return self.keep(train_model([*self.read_corpus(), *examples]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Applies the rule to every English message and records the model's reading (see the module docstring)."""

@@ -4,8 +4,8 @@ Trained from the NLU examples and the escalation corpus's calm messages (read at
 kept in Rasa's model storage). At run time, after the coverage gate and before the unknown-words gate, a message
 the classifier left as `nlu_fallback` or `out_of_scope` becomes the care question the model finds most probable,
 when its probability reaches the threshold (chosen by cross-validation on the corpus:
-`python -m scripts.topic_cross_validation`). The model's guess and the intent before it go into the parse data
-under `topic_model`.
+`python -m scripts.topic_cross_validation`). For those messages only, the model's guess and the intent before it go
+into the parse data under `topic_model`.
 Every other intent is left as it is: a warning sign still escalates whatever this component does.
 """
 
@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import PREDICTED_CONFIDENCE_KEY as CONFIDENCE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from aftercare.topic_model import TopicModel, placed_intent, topic_examples, train_topic_model
+from aftercare.topic_model import UNPLACED_INTENTS, TopicModel, placed_intent, topic_examples, train_topic_model
 from components.corpus_component import CorpusComponent
 
 PARSE_KEY = "topic_model"
@@ -45,15 +45,15 @@ class LearnedTopics(CorpusComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Trains the model on the NLU examples and the corpus, and keeps it in the model storage."""
-        examples = [(example.get(TEXT) or "", example.get(INTENT) or "") for example in training_data.intent_examples]
-        return self.keep(train_topic_model(topic_examples(examples, self.read_corpus())))
+        return self.keep(train_topic_model(topic_examples(self.nlu_examples(training_data), self.read_corpus())))
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Places each message the classifier could not (see the module docstring)."""
+        """Places each message the classifier could not (see the module docstring); the others are not read."""
         if self._model is None:
             return messages
-        for message, guess in zip(messages, self._model.predict(m.get(TEXT) or "" for m in messages), strict=True):
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        unplaced = [m for m in messages if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) in UNPLACED_INTENTS]
+        for message, guess in zip(unplaced, self._model.predict(m.get(TEXT) or "" for m in unplaced), strict=True):
+            intent = message.get(INTENT)[INTENT_NAME_KEY]
             reading = {"intent": guess.intent, "confidence": round(guess.probability, 4), "intent_before": intent}
             message.set(PARSE_KEY, reading, add_to_output=True)
             placed = placed_intent(intent, guess, self._config["threshold"])

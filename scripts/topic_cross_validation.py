@@ -30,7 +30,7 @@ NLU = Path("data/nlu")
 
 
 def classifier_intents(model: Path, texts: list[str]) -> list[str | None]:
-    """The intent before the learned topic model for each text."""
+    """The intent the classifier left for each text the learned topic model read, else None (it placed the text)."""
     from scripts.eval_components import nlu_parser
 
     return [(parse.get("topic_model") or {}).get("intent_before") for parse in nlu_parser(model)(texts)]

@@ -64,6 +64,7 @@ def test_an_intent_the_classifier_placed_is_left_as_it_is(tmp_path, monkeypatch)
     placed, logistics = classified("can i wear foundation", "ask_sunscreen"), classified("gym ok?", "clinic_prices")
     component.process([placed, logistics])
     assert (placed.get(INTENT)["name"], logistics.get(INTENT)["name"]) == ("ask_sunscreen", "clinic_prices")
+    assert placed.get(PARSE_KEY) is None and logistics.get(PARSE_KEY) is None  # not even read: no cost per reply
 
 
 def test_below_the_threshold_the_rephrase_prompt_stays(tmp_path, monkeypatch) -> None:
