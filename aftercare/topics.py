@@ -88,6 +88,9 @@ def is_topic_only(text: str, mentions: list[TopicMention], words: TopicWords | N
 # The parsed message's key that carries, from the warning-sign detector to the actions, the topics the patient says
 # are not there now ("the swelling has gone down completely"), so a window that escalates answers in general.
 NOT_THERE_NOW_KEY = "not_there_now"
+# The parse data's key for the care topics of the expected effects a message describes there now ("I'm still a bit
+# pink": redness): the patient's own words name them, as a topic word would.
+EFFECTS_THERE_NOW_KEY = "effects_there_now"
 
 
 def topics_not_there_now(

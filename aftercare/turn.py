@@ -46,7 +46,7 @@ from aftercare.timestamps import (
     plausibility_problem,
 )
 from aftercare.topic_question import topic_question_status
-from aftercare.topics import NOT_THERE_NOW_KEY
+from aftercare.topics import EFFECTS_THERE_NOW_KEY, NOT_THERE_NOW_KEY
 
 TIME_INTENT = "inform_procedure_time"
 PLAN_INTENT = "request_plan"
@@ -103,7 +103,8 @@ class Reading:
     asked_in_general: bool = False  # "how long does redness usually last?"
     not_there_now: frozenset[str] = frozenset()  # topics the patient says are gone ("the swelling has gone down")
     signs_asked_about: tuple[str, ...] = ()  # warning signs supposed, not reported ("what if my lips swell?")
-    named_topics: frozenset[str] = frozenset()  # the topics the message's own words name (its topic entities)
+    # the topics the message's own words name: its topic entities and the expected effects it describes there now
+    named_topics: frozenset[str] = frozenset()
     describes_symptom: bool = False  # a symptom or effect there now, and no warning sign ("my cheek feels sore")
     language: str = ENGLISH
     from_panel: bool = False  # the widget's plan panel asked, not the patient in words
@@ -116,7 +117,9 @@ class Reading:
         intent = str((parse.get("intent") or {}).get("name") or "")
         known = set(known_topics)
         named = [intent[len("ask_") :]] if intent.startswith("ask_") else []
-        named += [str(entity.get("value")) for entity in entities if entity.get("entity") == "topic"]
+        worded = [str(entity.get("value")) for entity in entities if entity.get("entity") == "topic"]
+        worded += [str(topic) for topic in parse.get(EFFECTS_THERE_NOW_KEY) or ()]
+        named += worded
         metadata = parse.get("metadata") if isinstance(parse.get("metadata"), Mapping) else {}
         return cls(
             intent=intent,
@@ -130,7 +133,7 @@ class Reading:
             asked_in_general=topic_question_status(str(parse.get("text") or "")) == Assertion.GENERAL,
             not_there_now=frozenset(parse.get(NOT_THERE_NOW_KEY) or ()),
             signs_asked_about=tuple(str(category) for category in parse.get(ASKED_ABOUT_KEY) or ()),
-            named_topics=frozenset(str(e.get("value")) for e in entities if e.get("entity") == "topic"),
+            named_topics=frozenset(worded),
             describes_symptom=parse.get(SYMPTOM_KEY) is True,
             language=message_language(parse),
             from_panel=any(e.get("entity") == PANEL_ENTITY and e.get("value") == "panel" for e in entities),
@@ -299,6 +302,11 @@ def not_understood(reading: Reading, clinic: Clinic) -> Decision:
     return decision
 
 
+def _guessed_only(reading: Reading, name: str) -> bool:
+    """Whether a topic of this message comes from the classifier's intent alone (typed, not a panel request)."""
+    return reading.intent == f"ask_{name}" and not reading.from_panel
+
+
 def _unrelated_to_symptom(reading: Reading, guide: CareGuide) -> bool:
     """A symptom answered on a topic its words do not name and that is not about symptoms ("sore cheek" -> actives)."""
     if not reading.describes_symptom or not reading.topics:
@@ -459,7 +467,14 @@ def _answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide
     waiting: list[str] = []
     for name in topics:
         # Only a question of this message can be general: a pending topic answered by a time was asked earlier.
-        general = (reading.asked_in_general and name in reading.topics) or name in reading.not_there_now
+        # A topic only the classifier's guess gives (no word of the message names it: "peeling a bit, like after a
+        # sunburn" guessed as redness) is answered as if asked in general: it says when to contact the clinic if
+        # the effect is still there, and raises no alarm on words the patient did not write.
+        general = (
+            (reading.asked_in_general and name in reading.topics)
+            or name in reading.not_there_now
+            or (name in reading.topics and name not in reading.named_topics and _guessed_only(reading, name))
+        )
         advice = advise(
             guide.topics[name], state.procedure_time, now, state.timezone, details, general, reading.symptom_onset
         )

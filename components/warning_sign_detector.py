@@ -47,7 +47,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from aftercare.assertion import ASKED_ABOUT_KEY, SYMPTOM_KEY, Assertion, classifier_may_escalate
-from aftercare.topics import NOT_THERE_NOW_KEY, TopicWords, load_topic_words, topics_not_there_now
+from aftercare.topics import (
+    EFFECTS_THERE_NOW_KEY,
+    NOT_THERE_NOW_KEY,
+    TopicWords,
+    load_topic_words,
+    topics_not_there_now,
+)
 from aftercare.warning_signs import EFFECT, EMERGENCY, SYMPTOM, Lexicon, WarningSign, find_sign_mentions, load_lexicon
 from components.config_files import load_or_refuse
 from components.entities import rule_entity
@@ -116,6 +122,9 @@ class WarningSignDetector(RuleComponent[SignRules], EntityExtractorMixin):
             )
             if not_there_now:
                 message.set(NOT_THERE_NOW_KEY, not_there_now, add_to_output=True)
+            effects = [sign.topic for sign in mentions if sign.category == EFFECT and sign.status.escalates]
+            if effects:
+                message.set(EFFECTS_THERE_NOW_KEY, list(dict.fromkeys(effects)), add_to_output=True)
             asked_about = signs_asked_about(mentions)
             if asked_about and not signs:
                 message.set(ASKED_ABOUT_KEY, asked_about, add_to_output=True)

@@ -169,7 +169,8 @@ def test_a_bruise_at_two_days_is_reassured():
 
 
 def test_a_bruise_at_twelve_days_escalates_to_the_injector():
-    messages, events = run(ActionAnswerQuestion(), tracker("ask_bruising", procedure_time=TWELVE_DAYS_AGO))
+    bruise = tracker("ask_bruising", entities=[topic_entity("bruising")], procedure_time=TWELVE_DAYS_AGO)
+    messages, events = run(ActionAnswerQuestion(), bruise)
     assert responses(messages)[1:3] == ["utter_contact_injector_now", {"escalation": "injector", "phone": CLINIC.phone}]
     assert messages[1]["phone"] == CLINIC.phone
     assert slot(events, "escalation") == "injector"
@@ -192,7 +193,8 @@ def test_a_general_question_past_the_expected_time_answers_without_escalating():
 
 def test_still_having_it_past_the_expected_time_escalates():
     text = "I'm still really red, is that normal?"
-    messages, events = run(ActionAnswerQuestion(), tracker("ask_redness", text=text, procedure_time=FIVE_DAYS_AGO))
+    red = tracker("ask_redness", entities=[topic_entity("redness")], text=text, procedure_time=FIVE_DAYS_AGO)
+    messages, events = run(ActionAnswerQuestion(), red)
     assert "utter_contact_injector_now" in responses(messages)
     assert slot(events, "escalation") == "injector"
 
@@ -208,7 +210,8 @@ def test_an_effect_the_patient_says_is_gone_past_the_expected_time_answers_witho
 
 def test_bleeding_since_this_morning_escalates_while_the_procedure_time_is_unknown():
     onset = {"entity": "symptom_onset", "value": THREE_HOURS_AGO, "start": 0, "end": 3}
-    messages, events = run(ActionAnswerQuestion(), tracker("ask_bleeding", entities=[onset]))
+    bleeding = tracker("ask_bleeding", entities=[onset, topic_entity("bleeding")])
+    messages, events = run(ActionAnswerQuestion(), bleeding)
     assert "utter_contact_injector_now" in responses(messages)
     assert slot(events, "escalation") == "injector"
 
@@ -349,7 +352,10 @@ def test_an_emergency_alerts_at_emergency_level_and_details_only_when_the_clinic
 
 def test_a_late_effect_in_the_care_guide_alerts_like_a_reported_sign(alerts):
     outbox = alerts()
-    run(ActionAnswerQuestion(), tracker("ask_bruising", procedure_time=TWELVE_DAYS_AGO))
+    run(
+        ActionAnswerQuestion(),
+        tracker("ask_bruising", entities=[topic_entity("bruising")], procedure_time=TWELVE_DAYS_AGO),
+    )
     assert [alert["level"] for alert in stored_alerts(outbox)] == ["injector"]
 
 

@@ -116,7 +116,12 @@ def test_an_escalating_answer_carries_no_milestone_and_no_check_in():
     progress = seen("2026-11-17T17:00:00Z", "2026-11-17T16:00:00Z", visit_check_in=True)
     messages, events = run(
         ActionAnswerQuestion(),
-        tracker("ask_bruising", procedure_time="2026-11-17T16:00:00Z", aftercare_progress=progress),
+        tracker(
+            "ask_bruising",
+            entities=[{"entity": "topic", "value": "bruising", "start": 0, "end": 3}],
+            procedure_time="2026-11-17T16:00:00Z",
+            aftercare_progress=progress,
+        ),
     )
     assert texts(messages)[0].startswith("Bruising from microneedling should have cleared")
     assert "utter_contact_injector_now" in responses(messages) and "utter_check_in" not in responses(messages)

@@ -64,6 +64,7 @@ STRANGER = "stranger"
 HELP_SEEKING = "help_seeking"
 SELF_PHRASE = "self_phrase"
 AS_EXPECTED = "as_expected"
+CALM_NOW = "calm_now"
 CUE_KEYS = (
     NEGATION,
     PSEUDO,
@@ -87,6 +88,7 @@ CUE_KEYS = (
     HELP_SEEKING,
     SELF_PHRASE,
     AS_EXPECTED,
+    CALM_NOW,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -155,6 +157,14 @@ class Lexicon:
     present_tense_words: frozenset[str]
     resolution_pronouns: frozenset[str]
     resolution_stoppers: frozenset[str]
+    # Words after which a stopper of the resolution ("after") ends a phrase instead of starting another event:
+    # "the dizzy spell I had straight after has passed".
+    stopper_ends_before: frozenset[str]
+    # Pain rated on a scale, higher now than before ("was a 2 yesterday, today it's a 6"): the pain words, the words
+    # that date a rating before now, and the highest rating of the scale.
+    pain_words: frozenset[str] = frozenset()
+    earlier_words: frozenset[str] = frozenset()
+    pain_scale: int = 10
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,9 +229,11 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     general = data["general_question"]
     past = data.get("past") or {}
     other_person = data.get("other_person") or {}
+    pain_scores = data.get("pain_scores") or {}
     negation_words = _first_norms(negation["cues"], nlp)
     stop_words = negation_words | _all_norms(clause["breaks"], nlp)
-    compile_args = (groups, nlp, settings.gap_size, stop_words)
+    gap = Gap(settings.gap_size, stop_words, _all_norms(data.get("gap_fillers") or [], nlp))
+    compile_args = (groups, nlp, gap)
 
     signs = Matcher(nlp.vocab)
     unknown = set(data["signs"]) - set(CATEGORIES)
@@ -277,6 +289,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         HELP_SEEKING: other_person.get("help_seeking") or [],
         SELF_PHRASE: other_person.get("self_phrases") or [],
         AS_EXPECTED: data.get("as_expected") or [],
+        CALM_NOW: past.get("calm_now") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)
@@ -311,7 +324,16 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         present_tense_words=_all_norms(other_person.get("present_tense_words") or [], nlp),
         resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
         resolution_stoppers=_all_norms(resolution.get("not_across") or [], nlp),
+        stopper_ends_before=_all_norms(resolution.get("not_across_ends_before") or [], nlp),
+        pain_words=_all_norms(pain_scores.get("pain_words") or [], nlp),
+        earlier_words=_all_norms(pain_scores.get("earlier_words") or [], nlp),
+        pain_scale=int(pain_scores.get("scale") or 10),
     )
+
+
+def _dropped_g(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words as they are often typed when spoken: "getting" as "gettin" (only words of six letters or more)."""
+    return tuple(word[:-1] if len(word) >= 6 and word.endswith("ing") else word for word in words)
 
 
 def _norms(phrase: str, nlp: Language) -> tuple[str, ...]:
@@ -331,16 +353,31 @@ def _normalised_groups(groups: Mapping[str, Sequence[str]], nlp: Language) -> di
     return {name: [n for n in (_norms(entry, nlp) for entry in entries) if n] for name, entries in groups.items()}
 
 
+@dataclass(frozen=True)
+class Gap:
+    """What `...` in a pattern may skip.
+
+    Up to `size` words that are not punctuation nor `stop_words`, then any number of `fillers` ("my throat might be
+    getting a little tight": "a little" is not counted).
+    """
+
+    size: int = 3
+    stop_words: frozenset[str] = frozenset()
+    fillers: frozenset[str] = frozenset()
+
+
+PLAIN_GAP = Gap()
+
+
 def _compile_all(
     phrases: Iterable[str],
     groups: Mapping[str, list[tuple[str, ...]]],
     nlp: Language,
-    gap_size: int,
-    stop_words: frozenset[str],
+    gap: Gap,
 ) -> list[list[TokenSpec]]:
     patterns: list[list[TokenSpec]] = []
     for phrase in phrases:
-        patterns.extend(compile_phrase(str(phrase), groups, nlp, gap_size, stop_words))
+        patterns.extend(compile_phrase(str(phrase), groups, nlp, gap))
     return patterns
 
 
@@ -348,35 +385,34 @@ def compile_phrase(
     phrase: str,
     groups: Mapping[str, list[tuple[str, ...]]],
     nlp: Language,
-    gap_size: int = 3,
-    stop_words: frozenset[str] = frozenset(),
+    gap: Gap = PLAIN_GAP,
 ) -> list[list[TokenSpec]]:
     """Turns one lexicon phrase into spaCy Matcher patterns.
 
     Slots are separated by spaces: `word`, `a|b_c|{group}` (`_` joins the words of one
-    alternative), `...` (a gap of up to `gap_size` words that are not punctuation nor in
-    `stop_words`), each optionally followed by `?`.
+    alternative), `...` (a `Gap`), each optionally followed by `?`. A word ending in "ing" also matches its
+    spoken spelling without the g ("gettin", "swellin").
     """
-    slot_variants = [
-        _gap_variants(gap_size, stop_words) if raw == GAP else _slot_variants(raw, groups, nlp)
-        for raw in phrase.split()
-    ]
+    slot_variants = [_gap_variants(gap) if raw == GAP else _slot_variants(raw, groups, nlp) for raw in phrase.split()]
     patterns = []
     for combination in itertools.product(*slot_variants):
         pattern = [spec for variant in combination for spec in variant]
-        if any(spec.get("OP") != "?" for spec in pattern):
+        if any(spec.get("OP") not in ("?", "*") for spec in pattern):
             patterns.append(pattern)
     return patterns
 
 
-def _gap_variants(gap_size: int, stop_words: frozenset[str]) -> list[list[TokenSpec]]:
+def _gap_variants(gap: Gap) -> list[list[TokenSpec]]:
     wildcard = {
         "IS_PUNCT": False,
         "IS_SPACE": False,
-        "NORM": {"NOT_IN": sorted(stop_words)},
+        "NORM": {"NOT_IN": sorted(gap.stop_words)},
         "OP": "?",
     }
-    return [[dict(wildcard) for _ in range(gap_size)]]
+    variant = [dict(wildcard) for _ in range(gap.size)]
+    if gap.fillers:
+        variant.append({"NORM": {"IN": sorted(gap.fillers)}, "OP": "*"})
+    return [variant]
 
 
 def _slot_variants(raw: str, groups: Mapping[str, list[tuple[str, ...]]], nlp: Language) -> list[list[TokenSpec]]:
@@ -391,6 +427,7 @@ def _slot_variants(raw: str, groups: Mapping[str, list[tuple[str, ...]]], nlp: L
             alternatives.extend(groups[name])
         elif alternative:
             alternatives.append(_norms(alternative.replace("_", " "), nlp))
+    alternatives += [spoken for spoken in map(_dropped_g, alternatives) if spoken not in alternatives]
     single = sorted({a[0] for a in alternatives if len(a) == 1})
     multi = sorted({a for a in alternatives if len(a) > 1})
     variants: list[list[TokenSpec]] = [[{"NORM": token} for token in a] for a in multi]

@@ -8,7 +8,9 @@ from aftercare.assertion import Assertion
 from aftercare.warning_signs.lexicon import (
     AS_EXPECTED,
     BENIGN,
+    CALM_NOW,
     CONDITIONAL,
+    EFFECT_PREFIX,
     FRAME_ANY,
     FRAME_ANY_AFTER,
     FRAME_QUESTION_AFTER,
@@ -27,6 +29,7 @@ from aftercare.warning_signs.lexicon import (
     RESOLVED_BEFORE,
     SELF_PHRASE,
     STRANGER,
+    SYMPTOM,
     UNCERTAIN,
     Lexicon,
     Span,
@@ -68,7 +71,7 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
     clean = sanitise(text)
     doc = lexicon.nlp.make_doc(clean)
     tokens = token_facts(doc, lexicon)
-    cues = cue_spans(doc, lexicon)
+    cues = _without_calm_now(cue_spans(doc, lexicon))
     found, inside_benign = find_candidates(doc, lexicon, tokens, cues[BENIGN])
     candidates = drop_overlaps(found)
     # A benign phrase's words are reported as such ("my boyfriend says I look hot"), so that they too overrule the
@@ -78,6 +81,13 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
     statuses = {}
     for candidate in candidates:
         statuses[candidate] = _status(candidate, cues, negations, tokens, lexicon)
+    _share_negated_subjects(candidates, statuses, tokens)
+    rising = _rising_pain_score(tokens, lexicon)
+    if rising is not None and not any(
+        c.category == WORSENING and c.start < rising.end and rising.start < c.end for c in candidates
+    ):
+        candidates.append(rising)
+        statuses[rising] = _status(rising, cues, negations, tokens, lexicon)
     for candidate, status in _combined(doc, lexicon, tokens, cues, negations):
         candidates.append(candidate)
         statuses[candidate] = status
@@ -89,6 +99,81 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
         category, _, topic = candidate.category.partition(":")  # "effect:redness"
         signs.append(WarningSign(category, start, end, text[start:end], status, topic or None))
     return signs
+
+
+def _without_calm_now(cues: dict[str, list[Span]]) -> dict[str, list[Span]]:
+    """The cues, without the "there now" words inside a phrase saying all is well now ("totally fine now")."""
+    calm = cues.get(CALM_NOW) or []
+    if calm:
+        kept = [(s, e) for s, e in cues[PRESENT_NOW] if not any(cs <= s and e <= ce for cs, ce in calm)]
+        cues = {**cues, PRESENT_NOW: kept}
+    return cues
+
+
+# A symptom named just before a sign in its clause is that sign's subject: "pain's not getting worse".
+SUBJECT_REACH = 3
+
+
+def _share_negated_subjects(candidates: list[Candidate], statuses: dict[Candidate, Assertion], tokens: Tokens) -> None:
+    """A symptom or effect whose clause goes straight on to a negated or resolved sign takes that sign's status.
+
+    "Pain's not getting worse" does not report pain any more than a worsening; nor "the swelling isn't spreading".
+    """
+    for candidate in candidates:
+        if candidate.category != SYMPTOM and not candidate.category.startswith(EFFECT_PREFIX):
+            continue
+        if not statuses[candidate].escalates:
+            continue
+        for sign in candidates:
+            status = statuses[sign]
+            if sign.category == SYMPTOM or sign.category.startswith(EFFECT_PREFIX) or status.escalates:
+                continue
+            if status not in (Assertion.NEGATED, Assertion.RESOLVED):
+                continue
+            if candidate.end <= sign.start <= candidate.end + SUBJECT_REACH and not any(
+                tokens.breaks[i] for i in range(candidate.end, sign.start)
+            ):
+                statuses[candidate] = status
+                break
+
+
+WORSENING = "worsening"
+
+
+def _rising_pain_score(tokens: Tokens, lexicon: Lexicon) -> Candidate | None:
+    """Pain rated higher now than before in one sentence: "pain was a 2 yesterday, today it's a 6" (worsening).
+
+    A rating is a whole number of the scale ("6", "6/10"); the one in a clause with an earlier word ("yesterday",
+    "was") is the rating before, any other the rating now. The sign spans from the first rating to the last.
+    """
+    if not lexicon.pain_words:
+        return None
+    for sentence in sorted(set(tokens.sentence)):
+        indices = [i for i, number in enumerate(tokens.sentence) if number == sentence and not tokens.skip[i]]
+        if not any(tokens.norms[i] in lexicon.pain_words for i in indices):
+            continue
+        earlier, now, clause_earlier = [], [], False
+        for i in indices:
+            if tokens.breaks[i]:
+                clause_earlier = False
+            norm = tokens.norms[i]
+            if norm in lexicon.earlier_words:
+                clause_earlier = True
+            score = _rating(norm, tokens.norms[i - 1] if i else "", lexicon.pain_scale)
+            if score is not None:
+                (earlier if clause_earlier else now).append((i, score))
+        if earlier and now and max(score for _, score in now) > max(score for _, score in earlier):
+            positions = [i for i, _ in earlier + now]
+            return Candidate(WORSENING, min(positions), max(positions) + 1)
+    return None
+
+
+def _rating(norm: str, before: str, scale: int) -> int | None:
+    """The pain rating a token gives ("6", "6/10"), not the scale itself ("out of 10", "/10")."""
+    number, _, of = norm.partition("/")
+    if before in ("of", "/") or not number.isdigit() or (of and of != str(scale)):
+        return None
+    return int(number) if int(number) <= scale else None
 
 
 def _combined(
@@ -284,12 +369,14 @@ def _reaches(
     continuers: frozenset[str] = frozenset(),
     only_fillers: bool = False,
     joiners: frozenset[str] = frozenset(),
+    stopper_ends_before: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether tokens[start:end] stay inside one clause and hold at most `window` counted words.
 
     Fillers are not counted. With `only_fillers`, any non-filler word blocks, except an item of a list
     (a word followed by one of `joiners`: "the risk of breakouts or infection"). A comma followed by
-    one of `continuers` does not end the clause (a list of symptoms).
+    one of `continuers` does not end the clause (a list of symptoms). A stopper followed by one of
+    `stopper_ends_before` or by punctuation ends a phrase ("straight after has passed") and does not stop.
     """
     counted = 0
     for i in range(start, end):
@@ -301,7 +388,9 @@ def _reaches(
             return False
         norm = tokens.norms[i]
         if norm in stoppers:
-            return False
+            following = _next_index(tokens, i)
+            if following is None or not (tokens.breaks[following] or tokens.norms[following] in stopper_ends_before):
+                return False
         if norm in fillers:
             continue
         if only_fillers:
@@ -349,7 +438,8 @@ def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
 def _next_clause_start(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> int | None:
     """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it")."""
     i = _next_index(tokens, candidate.end - 1)
-    for _ in range(lexicon.settings.resolution_window):  # the rest of the sign's clause: "last night"
+    # the rest of the sign's clause: "last night", "for a sec in the parking lot"
+    for _ in range(2 * lexicon.settings.resolution_window):
         if i is None or tokens.breaks[i]:
             break
         i = _next_index(tokens, i)
@@ -371,7 +461,13 @@ def _is_resolved(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
     for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
         for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
             same_clause = _reaches(
-                tokens, candidate.end, start, settings.resolution_window, fillers, lexicon.resolution_stoppers
+                tokens,
+                candidate.end,
+                start,
+                settings.resolution_window,
+                fillers,
+                lexicon.resolution_stoppers,
+                stopper_ends_before=lexicon.stopper_ends_before,
             )
             # In the next clause only when the cue takes no object: "but it stopped itching" is another symptom.
             next_clause = (

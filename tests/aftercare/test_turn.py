@@ -39,8 +39,14 @@ def test_a_reported_emergency_goes_to_the_emergency_number_and_alerts():
 
 
 def test_a_late_window_answer_escalates_to_the_injector():
-    decision = decide("ask_redness", hours=24 * 8, topics=("redness",))
+    decision = decide("ask_redness", hours=24 * 8, topics=("redness",), named_topics=frozenset({"redness"}))
     assert decision.level == "injector" and "utter_contact_injector_now" in said(decision)
+
+
+def test_a_late_window_topic_only_the_classifier_guessed_is_answered_with_when_to_call_and_no_alarm():
+    # "my forehead is peeling a bit" guessed as a question about redness: no word of the message names redness.
+    decision = decide("ask_redness", hours=24 * 8, topics=("redness",))
+    assert decision.level is None and "utter_if_still_there" in said(decision)
 
 
 def test_a_question_that_needs_the_time_waits_for_it():
@@ -142,3 +148,13 @@ def test_a_refused_metadata_time_is_logged_without_its_value(value, caplog):
     assert update.accepted is None
     assert "Ignored a procedure_time in message metadata" in caplog.text
     assert str(value) not in caplog.text
+
+
+def test_an_effect_the_patient_describes_names_its_topic_like_a_topic_word():
+    parse = {
+        "text": "how many days will I be pink for?",
+        "intent": {"name": "ask_work"},
+        "effects_there_now": ["redness"],
+    }
+    reading = Reading.from_parse(parse, GUIDE.topics)
+    assert reading.topics == ("work", "redness") and reading.named_topics == frozenset({"redness"})

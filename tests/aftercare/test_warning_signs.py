@@ -629,3 +629,72 @@ def test_effects_the_patient_was_told_to_expect_raise_no_alarm(text: str) -> Non
 )
 def test_a_sign_is_never_expected_and_an_emergency_never_is(text: str) -> None:
     assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the puffiness settled on tuesday but it's come back today", "worsening"),
+        ("my cheeks had calmed down and now the redness has flared up again", "worsening"),
+        ("rash was fading, now it's back and angrier", "worsening"),
+        ("the left side feels warmer than yesterday", "worsening"),
+        ("soreness was a 3 this morning and it's an 8 tonight", "worsening"),
+        ("on a scale of 1-10 the pain was 2/10 yesterday, now 7/10", "worsening"),
+    ],
+)
+def test_a_sign_that_came_back_or_grew_since_before_is_a_worsening(text: str, category: str) -> None:
+    assert category in [sign.category for sign in detect_warning_signs(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the swelling hasn't come back since monday",
+        "what if the redness comes back after a hot shower?",
+        "pain was a 6 yesterday and it's a 2 today",
+        "it was sore during the treatment, maybe a 4 out of 10",
+        "my acne flared up again last month",
+    ],
+)
+def test_a_sign_that_stayed_away_or_eased_or_a_story_raises_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my chest might be feelin a bit tight", EMERGENCY),
+        ("throat is gettin kinda tight", EMERGENCY),
+        ("raised angry bumps over my jaw", "allergy"),
+        ("there's a funny smell coming off my chin", "infection"),
+        ("my jawline looks a bit darker than it was, brownish", "pigmentation"),
+        ("temp's 38.4 and I feel awful", "infection"),
+        ("scars where the needles went, weeks later", "scarring"),
+    ],
+)
+def test_hedged_spoken_and_everyday_wording_still_fires(text: str, category: str) -> None:
+    assert category in [sign.category for sign in detect_warning_signs(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "breathing's fine and my throat feels normal, just tight skin",
+        "my throat is fine, no trouble breathing",
+        "the pain in the neck is my boss, not my face",
+        "my cat has an infected paw, can I still cuddle her?",
+        "the damp on the bathroom wall is spreading",
+        "I had a temperature of 38 yesterday but it's 36.9 now",
+        "the faint I had straight after has passed and I'm fine",
+        "I had shingles in the spring, fine now though",
+        "pain's not getting any worse",
+        "would a blister be something to worry about?",
+        "does a rash mean I'm allergic?",
+    ],
+)
+def test_organs_said_to_be_fine_animals_objects_and_signs_gone_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+def test_an_organ_said_to_be_fine_does_not_hide_a_sign_beside_it() -> None:
+    assert [sign.category for sign in detect_warning_signs("breathing is fine but my lips are swelling")] == [EMERGENCY]
