@@ -54,7 +54,7 @@ install: $(VENV)/.installed
 
 # Retrains only when the training data, domain, config or NLU components changed.
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
-	@echo "==> Training the model (about 2 minutes)"
+	@echo "==> Training the model (about 4 minutes from scratch on 2 cores)"
 	$(RASA) train --fixed-model-name aftercare --out models --quiet
 	@touch $@
 

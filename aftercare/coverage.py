@@ -71,9 +71,10 @@ def covered_intent(
     sure. Below it, a message that names other topics is answered about the first of them ("can I have wine?"
     guessed as hydration is about alcohol); one that names none is not covered.
     """
-    if intent == FALLBACK_INTENT:
-        # Too unsure to name an intent, but the message names a topic ("my face is still pretty red, normal?"): the
-        # topic's words are surer than the classifier, and its late windows send a lasting effect to the injector.
+    if intent in (FALLBACK_INTENT, NOT_COVERED_INTENT):
+        # Too unsure to name an intent, or sure the guide does not cover it, but the message names a topic ("my face
+        # is still pretty red, normal?", "can I dye my hair yet?"): the topic's words are surer than the classifier,
+        # and its late windows send a lasting effect to the injector.
         return f"{TOPIC_PREFIX}{named_topics[0]}" if named_topics else None
     if not intent.startswith(TOPIC_PREFIX):
         return None

@@ -3,7 +3,8 @@
 After the TopicDetector (whose `topic` entities it reads) and before the WarningSignDetector, which still
 overrides the intent when the message reports a warning sign. A guess `ask_<topic>` below its topic's threshold
 (content/topic_confidence.yml) in a message that names no topic word becomes `out_of_scope` (answered "the care
-guide doesn't cover that", with the clinic's number); one that names another topic becomes that topic's question.
+guide doesn't cover that", with the clinic's number); one that names another topic becomes that topic's question,
+and so does a fallback or `out_of_scope` guess in a message that names a topic.
 The intent ranking is left as the classifier produced it. The thresholds are kept in the trained model
 (components/rule_component.py).
 """

@@ -41,12 +41,23 @@ MESSAGE_FILES = tuple(
 # floors no worse than what they measured after the fixes they prompted.
 FRESH_FILES = tuple(
     HELD_OUT / f"messages_{name}.yml"
-    for name in ("fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth")
+    for name in (
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+    )
 )
-FRESH_MIN_EMERGENCY_RECALL = 0.98
-FRESH_MIN_WARNING_RECALL = 0.96
-FRESH_MAX_FALSE_ALARMS = 0.05
-FRESH_MIN_ON_TOPIC = 0.9
+FRESH_MIN_EMERGENCY_RECALL = 0.99
+FRESH_MIN_WARNING_RECALL = 0.98
+FRESH_MAX_FALSE_ALARMS = 0.03
+FRESH_MIN_ON_TOPIC = 0.92
 DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02

@@ -65,6 +65,7 @@ HELP_SEEKING = "help_seeking"
 SELF_PHRASE = "self_phrase"
 AS_EXPECTED = "as_expected"
 CALM_NOW = "calm_now"
+OPENING_CONDITIONAL = "opening_conditional"
 CUE_KEYS = (
     NEGATION,
     PSEUDO,
@@ -89,6 +90,7 @@ CUE_KEYS = (
     SELF_PHRASE,
     AS_EXPECTED,
     CALM_NOW,
+    OPENING_CONDITIONAL,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -160,6 +162,8 @@ class Lexicon:
     # Words after which a stopper of the resolution ("after") ends a phrase instead of starting another event:
     # "the dizzy spell I had straight after has passed".
     stopper_ends_before: frozenset[str]
+    # Words after which a resolution cue opening a clause is no resolution: "gone through three plasters".
+    clause_cue_not_before: frozenset[str]
     # Pain rated on a scale, higher now than before ("was a 2 yesterday, today it's a 6"): the pain words, the words
     # that date a rating before now, and the highest rating of the scale.
     pain_words: frozenset[str] = frozenset()
@@ -290,6 +294,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         SELF_PHRASE: other_person.get("self_phrases") or [],
         AS_EXPECTED: data.get("as_expected") or [],
         CALM_NOW: past.get("calm_now") or [],
+        OPENING_CONDITIONAL: general.get("opening_conditionals") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)
@@ -325,6 +330,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
         resolution_stoppers=_all_norms(resolution.get("not_across") or [], nlp),
         stopper_ends_before=_all_norms(resolution.get("not_across_ends_before") or [], nlp),
+        clause_cue_not_before=_all_norms(resolution.get("clause_cue_not_before") or [], nlp),
         pain_words=_all_norms(pain_scores.get("pain_words") or [], nlp),
         earlier_words=_all_norms(pain_scores.get("earlier_words") or [], nlp),
         pain_scale=int(pain_scores.get("scale") or 10),

@@ -18,6 +18,7 @@ from aftercare.warning_signs.lexicon import (
     HELP_SEEKING,
     NEGATION,
     ON_BEHALF,
+    OPENING_CONDITIONAL,
     OTHER_PERSON,
     PAST,
     PRESENT_NOW,
@@ -274,6 +275,10 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
             return True  # "if my face gets hot and throbbing on one side, is that infection?": the whole sentence
         if _reaches(tokens, end, candidate.start, window, frozenset(), continuers=lexicon.list_continuers):
             return True
+    # "say my scalp starts weeping, would that mean infection?": these suppose only when they open the sentence.
+    for start, end in spans_between(cues[OPENING_CONDITIONAL], candidate.start - 40, candidate.start - 1):
+        if end <= candidate.start and tokens.sentence[start] == sentence and _opens_sentence(start, tokens, lexicon):
+            return True
     return False
 
 
@@ -435,8 +440,14 @@ def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
     return False
 
 
-def _next_clause_start(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> int | None:
-    """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it")."""
+def _next_clause_start(
+    candidate: Candidate, tokens: Tokens, lexicon: Lexicon, cue_starts: frozenset[int] = frozenset()
+) -> int | None:
+    """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it").
+
+    A clause that starts with a resolution cue (`cue_starts`) is about the sign before it too: "hives on Saturday
+    after a new cream, gone by Sunday".
+    """
     i = _next_index(tokens, candidate.end - 1)
     # the rest of the sign's clause: "last night", "for a sec in the parking lot"
     for _ in range(2 * lexicon.settings.resolution_window):
@@ -449,7 +460,7 @@ def _next_clause_start(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -
         i = _next_index(tokens, i)
     if i is not None and tokens.new_clause[i]:
         seen_break, i = True, _next_index(tokens, i)
-    if seen_break and i is not None and tokens.norms[i] in lexicon.resolution_pronouns:
+    if seen_break and i is not None and (tokens.norms[i] in lexicon.resolution_pronouns or i in cue_starts):
         return i
     return None
 
@@ -457,7 +468,12 @@ def _next_clause_start(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -
 def _is_resolved(candidate: Candidate, cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> bool:
     settings = lexicon.settings
     fillers = lexicon.negation_fillers
-    pronoun = _next_clause_start(candidate, tokens, lexicon)
+    opening_cues = frozenset(
+        start
+        for start, end in cues[RESOLVED_AFTER]
+        if tokens.norms[_next_index(tokens, end - 1) or end - 1] not in lexicon.clause_cue_not_before
+    )
+    pronoun = _next_clause_start(candidate, tokens, lexicon, opening_cues)
     for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
         for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
             same_clause = _reaches(

@@ -22,6 +22,8 @@ THRESHOLDS = CoverageThresholds(default=0.6, per_topic={"shaving": 0.9})
         ("clinic_prices", 0.51, [], None),
         ("nlu_fallback", 0.3, [], None),  # unsure and no topic named: the rephrase prompt
         ("nlu_fallback", 0.5, ["redness"], "ask_redness"),  # "my face is still pretty red, normal?"
+        ("out_of_scope", 0.98, ["treatments"], "ask_treatments"),  # "can I dye my hair yet?": its words name a topic
+        ("out_of_scope", 0.98, [], None),  # "can my dog sleep in my bed"
     ],
 )
 def test_a_guess_stands_only_when_the_message_or_the_confidence_backs_it(intent, confidence, named, expected):

@@ -92,7 +92,7 @@ MUST_FIRE: list[tuple[str, list[str]]] = [
     ("brown marks showed up since my session", ["pigmentation"]),
     # scarring
     ("I have tram track marks on my forehead", ["scarring"]),
-    ("there are grid lines on my cheeks", ["scarring"]),
+    ("three weeks later I still have grid lines on my cheeks", ["scarring"]),
     ("the lines won't fade", ["scarring"]),
     ("I got a scar from the microneedling", ["scarring"]),
     ("my skin looks pitted now", ["scarring"]),
@@ -114,7 +114,7 @@ MUST_FIRE: list[tuple[str, list[str]]] = [
     ("my throat feels like it is closing up", [EMERGENCY]),
     ("it's swelling more and more each day", ["worsening"]),
     ("the swelling keeps getting bigger", ["worsening"]),
-    ("i can see the needle pattern on my skin", ["scarring"]),
+    ("the needle marks from the treatment won't fade", ["scarring"]),
     ("my face is swelling up fast", [EMERGENCY]),
     ("I fainted in the shower", [EMERGENCY]),
     ("I passed out for a second", [EMERGENCY]),
@@ -698,3 +698,35 @@ def test_organs_said_to_be_fine_animals_objects_and_signs_gone_raise_no_alarm(te
 
 def test_an_organ_said_to_be_fine_does_not_hide_a_sign_beside_it() -> None:
     assert [sign.category for sign in detect_warning_signs("breathing is fine but my lips are swelling")] == [EMERGENCY]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("a numb patch by my jaw for two days now", "worsening"),
+        ("my sight has gone fuzzy on the left", "worsening"),
+        ("I suddenly can't see anything out of one eye", EMERGENCY),
+    ],
+)
+def test_numbness_that_lasts_and_sight_that_changes_are_warning_signs(text: str, category: str) -> None:
+    assert category in [sign.category for sign in detect_warning_signs(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "say my lips swell up tonight, do I ring 999?",
+        "imagine I get a blister next week, what then",
+        "a rash on Friday after the new cleanser, cleared by Saturday and nothing since",
+        "I ran a temperature on day one, gone by day two and fine since",
+        "the jar of balm you sold me is leaking into my handbag",
+        "the view from the hotel took my breath away",
+        "the grid marks are faint now, will they go?",
+    ],
+)
+def test_opening_suppositions_passing_signs_objects_and_early_marks_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+def test_say_inside_a_sentence_supposes_nothing() -> None:
+    assert detect_warning_signs("my husband would say my lips are swelling up") != []
