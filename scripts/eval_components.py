@@ -52,6 +52,7 @@ FRESH_FILES = tuple(
         "twelfth",
         "thirteenth",
         "fourteenth",
+        "fifteenth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -440,6 +440,9 @@ def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
     return False
 
 
+ASIDE_WORDS = 2
+
+
 def _next_clause_start(
     candidate: Candidate, tokens: Tokens, lexicon: Lexicon, cue_starts: frozenset[int] = frozenset()
 ) -> int | None:
@@ -458,6 +461,14 @@ def _next_clause_start(
     while i is not None and tokens.breaks[i] and not tokens.new_clause[i]:
         seen_break = True
         i = _next_index(tokens, i)
+        # an aside of a word or two between commas ("a fever last night, 100.2, but it's gone") is skipped
+        aside = i
+        for _ in range(ASIDE_WORDS):
+            if aside is None or tokens.breaks[aside]:
+                break
+            aside = _next_index(tokens, aside)
+        if aside is not None and aside != i and tokens.commas[aside] and tokens.sentence[aside] == tokens.sentence[i]:
+            i = aside
     if i is not None and tokens.new_clause[i]:
         seen_break, i = True, _next_index(tokens, i)
     if seen_break and i is not None and (tokens.norms[i] in lexicon.resolution_pronouns or i in cue_starts):

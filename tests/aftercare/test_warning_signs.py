@@ -730,3 +730,34 @@ def test_opening_suppositions_passing_signs_objects_and_early_marks_raise_no_ala
 
 def test_say_inside_a_sentence_supposes_nothing() -> None:
     assert detect_warning_signs("my husband would say my lips are swelling up") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the spots have purulent discharge", "infection"),
+        ("a patch on my jaw has gone dusky", "worsening"),
+        ("her lips are turning blue", EMERGENCY),
+        ("everything went black in my left eye", EMERGENCY),
+        ("I'm at 38.7 now", "infection"),
+        ("some pinkish fluid is weeping on day 4", "infection"),
+    ],
+)
+def test_medical_words_colour_changes_sight_and_readings_fire(text: str, category: str) -> None:
+    assert category in [sign.category for sign in detect_warning_signs(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a bit of clear fluid seeping, only had it done an hour ago",
+        "face swollen and warm straight after the treatment",
+        "swelling isn't getting any worse",
+        "I had an anaphylactic reaction when I was 12, is that a problem?",
+        "mi abuela has a fever, can I still visit her with my face like this?",
+        "I'm breathless waiting to see the results",
+        "I had a temperature this morning, 37.9, but it's gone now",
+    ],
+)
+def test_early_oozing_childhood_history_and_family_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
