@@ -53,6 +53,7 @@ FRESH_FILES = tuple(
         "thirteenth",
         "fourteenth",
         "fifteenth",
+        "sixteenth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

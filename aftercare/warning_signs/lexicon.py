@@ -224,7 +224,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     if not isinstance(data, Mapping):
         raise ValueError("the lexicon must be a mapping of sections (signs, negation, clause, ...)")
     _reject_non_strings(data)
-    nlp = spacy.blank("en")
+    nlp = _tokenizer()
     groups = _normalised_groups(data.get("word_groups") or {}, nlp)
     settings = Settings(**(data.get("settings") or {}))
     negation = data["negation"]
@@ -335,6 +335,14 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         earlier_words=_all_norms(pain_scores.get("earlier_words") or [], nlp),
         pain_scale=int(pain_scores.get("scale") or 10),
     )
+
+
+def _tokenizer() -> Language:
+    """The English tokenizer of spaCy, which also splits a reading from its unit: "104.2F" is "104.2" "F"."""
+    nlp = spacy.blank("en")
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9])(?:°?[FfCc])$"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    return nlp
 
 
 def _dropped_g(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -761,3 +761,31 @@ def test_medical_words_colour_changes_sight_and_readings_fire(text: str, categor
 )
 def test_early_oozing_childhood_history_and_family_raise_no_alarm(text: str) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his mouth is drooping on one side",
+        "she can't raise her left arm",
+        "a heaviness across my chest",
+        "there's a whistle every time she breathes",
+        "temp 104.5F and shivering like mad",
+    ],
+)
+def test_stroke_and_heart_signs_noisy_breathing_and_a_reading_with_its_unit_are_emergencies(text: str) -> None:
+    assert EMERGENCY in [sign.category for sign in detect_warning_signs(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the swelling went overnight and has stayed away",
+        "he had the chills the first night but nothing since",
+        "how would I identify an infection?",
+        "as a girl I had a reaction to penicillin",
+        "cup fever has taken over the office",
+    ],
+)
+def test_signs_that_stayed_away_distinctions_childhood_and_more_idioms_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
