@@ -118,8 +118,9 @@ class Reading:
         known = set(known_topics)
         named = [intent[len("ask_") :]] if intent.startswith("ask_") else []
         worded = [str(entity.get("value")) for entity in entities if entity.get("entity") == "topic"]
-        worded += [str(topic) for topic in parse.get(EFFECTS_THERE_NOW_KEY) or ()]
         named += worded
+        # An effect the patient describes names its topic ("a bit pink": redness) without being asked about.
+        worded += [str(topic) for topic in parse.get(EFFECTS_THERE_NOW_KEY) or ()]
         metadata = parse.get("metadata") if isinstance(parse.get("metadata"), Mapping) else {}
         return cls(
             intent=intent,

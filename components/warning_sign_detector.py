@@ -138,8 +138,7 @@ class WarningSignDetector(RuleComponent[SignRules], EntityExtractorMixin):
                 intent = escalation_intent(signs, self._config["emergency_intent"], self._config["warning_intent"])
                 message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
             elif predicted in reports and not classifier_may_escalate(
-                predicted == self._config["emergency_intent"],
-                [(sign.category, sign.status) for sign in mentions if sign.category != EFFECT],
+                predicted == self._config["emergency_intent"], _weighed_mentions(mentions)
             ):
                 instead = intent_instead_of_report(message, reports, self._config["watch_for_intent"])
                 message.set(INTENT, instead, add_to_output=True)
@@ -164,6 +163,20 @@ def signs_asked_about(mentions: list[WarningSign]) -> list[str]:
         sign.category for sign in mentions if sign.status in ASKED_ABOUT and sign.category not in (EFFECT, SYMPTOM)
     }
     return sorted(asked, key=lambda category: (category != EMERGENCY, category))
+
+
+def _weighed_mentions(mentions: list[WarningSign]) -> list[tuple[str, Assertion]]:
+    """The mentions weighed against the classifier's report guess: no expected effect, nor a symptom named by one.
+
+    "Breathing's fine, just a bit itchy": the itch is an expected effect, no symptom that could be an emergency the
+    lexicon lacks, so the emergency organs said to be fine overrule an emergency guess.
+    """
+    effects = {(sign.start, sign.end) for sign in mentions if sign.category == EFFECT}
+    return [
+        (sign.category, sign.status)
+        for sign in mentions
+        if sign.category != EFFECT and not (sign.category == SYMPTOM and (sign.start, sign.end) in effects)
+    ]
 
 
 def sign_entity(sign: WarningSign) -> dict[str, Any]:

@@ -54,6 +54,7 @@ FRESH_FILES = tuple(
         "fourteenth",
         "fifteenth",
         "sixteenth",
+        "seventeenth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

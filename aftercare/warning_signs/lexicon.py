@@ -65,6 +65,8 @@ HELP_SEEKING = "help_seeking"
 SELF_PHRASE = "self_phrase"
 AS_EXPECTED = "as_expected"
 CALM_NOW = "calm_now"
+EARLY_HOURS = "early_hours"
+ASKING_AHEAD = "asking_ahead"
 OPENING_CONDITIONAL = "opening_conditional"
 CUE_KEYS = (
     NEGATION,
@@ -91,6 +93,8 @@ CUE_KEYS = (
     AS_EXPECTED,
     CALM_NOW,
     OPENING_CONDITIONAL,
+    EARLY_HOURS,
+    ASKING_AHEAD,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -294,6 +298,8 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         SELF_PHRASE: other_person.get("self_phrases") or [],
         AS_EXPECTED: data.get("as_expected") or [],
         CALM_NOW: past.get("calm_now") or [],
+        EARLY_HOURS: data.get("as_expected_early") or [],
+        ASKING_AHEAD: general.get("asking_ahead") or [],
         OPENING_CONDITIONAL: general.get("opening_conditionals") or [],
     }
     for key, phrases in cue_lists.items():

@@ -7,9 +7,11 @@ from spacy.tokens import Doc
 from aftercare.assertion import Assertion
 from aftercare.warning_signs.lexicon import (
     AS_EXPECTED,
+    ASKING_AHEAD,
     BENIGN,
     CALM_NOW,
     CONDITIONAL,
+    EARLY_HOURS,
     EFFECT_PREFIX,
     FRAME_ANY,
     FRAME_ANY_AFTER,
@@ -231,7 +233,7 @@ def _status(
         return general
     words = tokens.norms[candidate.start : candidate.end]
     expectable = all(norm in lexicon.expectable_words or norm in lexicon.frame_fillers for norm in words)
-    if suppressible and expectable and _in_sentence(candidate, cues[AS_EXPECTED], tokens):
+    if suppressible and expectable and (_in_sentence(candidate, cues[AS_EXPECTED], tokens) or cues[EARLY_HOURS]):
         return Assertion.EXPECTED
     if _in_sentence(candidate, cues[UNCERTAIN], tokens, before_only=True):
         return Assertion.UNCERTAIN
@@ -268,7 +270,7 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
                 break
             if not tokens.skip[i]:
                 before.append(tokens.norms[i])
-        if any(word in lexicon.not_conditional_after for word in before):
+        if any(word in lexicon.not_conditional_after for word in before) and not cues[ASKING_AHEAD]:
             continue
         window = lexicon.settings.conditional_reach
         if _opens_sentence(start, tokens, lexicon):

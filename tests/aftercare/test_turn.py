@@ -150,11 +150,11 @@ def test_a_refused_metadata_time_is_logged_without_its_value(value, caplog):
     assert str(value) not in caplog.text
 
 
-def test_an_effect_the_patient_describes_names_its_topic_like_a_topic_word():
+def test_an_effect_the_patient_describes_names_its_topic_without_asking_about_it():
     parse = {
         "text": "how many days will I be pink for?",
         "intent": {"name": "ask_work"},
         "effects_there_now": ["redness"],
     }
     reading = Reading.from_parse(parse, GUIDE.topics)
-    assert reading.topics == ("work", "redness") and reading.named_topics == frozenset({"redness"})
+    assert reading.topics == ("work",) and reading.named_topics == frozenset({"redness"})

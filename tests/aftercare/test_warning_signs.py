@@ -789,3 +789,24 @@ def test_stroke_and_heart_signs_noisy_breathing_and_a_reading_with_its_unit_are_
 )
 def test_signs_that_stayed_away_distinctions_childhood_and_more_idioms_raise_no_alarm(text: str) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my face is hot and swollen, 2 hrs out",
+        "warm to the touch all over. only had it done an hour ago",
+        "is it bad if the swelling gets worse? asking before it happens",
+    ],
+)
+def test_the_first_hours_and_questions_asked_ahead_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+def test_an_early_hour_never_makes_pus_expected() -> None:
+    assert detect_warning_signs("yellow pus on my chin, only had it done an hour ago") != []
+
+
+def test_redness_moving_down_the_neck_and_no_better_than_day_one_are_warning_signs() -> None:
+    assert detect_warning_signs("the red is going down to my neck")
+    assert detect_warning_signs("day 6 and no better than day 1")
