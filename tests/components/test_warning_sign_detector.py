@@ -216,3 +216,16 @@ def test_a_sign_only_supposed_is_passed_on_as_asked_about_and_never_escalates(
     assert message.get(ENTITIES) in (None, [])
     assert message.get("signs_asked_about") == ["emergency"]
     assert message.get(INTENT)["name"] == intent
+
+
+EMERGENCY_GUESS = [{"name": "report_emergency", "confidence": 0.8}, {"name": "ask_itching", "confidence": 0.1}]
+
+
+def test_an_emergency_guess_beside_organs_said_to_be_fine_and_an_expected_effect_is_dropped(tmp_path: Path) -> None:
+    message = classified_message("breathing's fine and my throat feels normal, just a bit itchy", EMERGENCY_GUESS)
+    assert process(create_detector(tmp_path), message).get(INTENT)["name"] == "ask_itching"
+
+
+def test_an_emergency_guess_beside_a_symptom_the_lexicon_cannot_place_stands(tmp_path: Path) -> None:
+    message = classified_message("my lips are fine but I feel weird and sore all over", EMERGENCY_GUESS)
+    assert process(create_detector(tmp_path), message).get(INTENT)["name"] == "report_emergency"
