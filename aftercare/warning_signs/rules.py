@@ -129,7 +129,7 @@ def _share_negated_subjects(candidates: list[Candidate], statuses: dict[Candidat
             continue
         for sign in candidates:
             status = statuses[sign]
-            if sign.category == SYMPTOM or sign.category.startswith(EFFECT_PREFIX) or status.escalates:
+            if sign.category == SYMPTOM or sign.category.startswith(EFFECT_PREFIX):
                 continue
             if status not in (Assertion.NEGATED, Assertion.RESOLVED):
                 continue
