@@ -116,15 +116,14 @@ class Reading:
         entities = [entity for entity in parse.get("entities") or [] if isinstance(entity, Mapping)]
         intent = str((parse.get("intent") or {}).get("name") or "")
         known = set(known_topics)
-        named = [intent[len("ask_") :]] if intent.startswith("ask_") else []
+        asked = [intent[len("ask_") :]] if intent.startswith("ask_") else []
         worded = [str(entity.get("value")) for entity in entities if entity.get("entity") == "topic"]
-        named += worded
         # An effect the patient describes names its topic ("a bit pink": redness) without being asked about.
-        worded += [str(topic) for topic in parse.get(EFFECTS_THERE_NOW_KEY) or ()]
+        described = [str(topic) for topic in parse.get(EFFECTS_THERE_NOW_KEY) or ()]
         metadata = parse.get("metadata") if isinstance(parse.get("metadata"), Mapping) else {}
         return cls(
             intent=intent,
-            topics=tuple(name for name in dict.fromkeys(named) if name in known),
+            topics=tuple(name for name in dict.fromkeys(asked + worded) if name in known),
             signs=frozenset(str(e.get("value")) for e in entities if e.get("entity") == "warning_sign"),
             spoken_time=_first_timestamp(entities, "procedure_time"),
             implausible_time=_first_timestamp(entities, "implausible_time"),
@@ -134,7 +133,7 @@ class Reading:
             asked_in_general=topic_question_status(str(parse.get("text") or "")) == Assertion.GENERAL,
             not_there_now=frozenset(parse.get(NOT_THERE_NOW_KEY) or ()),
             signs_asked_about=tuple(str(category) for category in parse.get(ASKED_ABOUT_KEY) or ()),
-            named_topics=frozenset(worded),
+            named_topics=frozenset(worded + described),
             describes_symptom=parse.get(SYMPTOM_KEY) is True,
             language=message_language(parse),
             from_panel=any(e.get("entity") == PANEL_ENTITY and e.get("value") == "panel" for e in entities),
@@ -303,11 +302,6 @@ def not_understood(reading: Reading, clinic: Clinic) -> Decision:
     return decision
 
 
-def _guessed_only(reading: Reading, name: str) -> bool:
-    """Whether a topic of this message comes from the classifier's intent alone (typed, not a panel request)."""
-    return reading.intent == f"ask_{name}" and not reading.from_panel
-
-
 def _unrelated_to_symptom(reading: Reading, guide: CareGuide) -> bool:
     """A symptom answered on a topic its words do not name and that is not about symptoms ("sore cheek" -> actives)."""
     if not reading.describes_symptom or not reading.topics:
@@ -474,7 +468,7 @@ def _answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide
         general = (
             (reading.asked_in_general and name in reading.topics)
             or name in reading.not_there_now
-            or (name in reading.topics and name not in reading.named_topics and _guessed_only(reading, name))
+            or (name in reading.topics and name not in reading.named_topics and not reading.from_panel)
         )
         advice = advise(
             guide.topics[name], state.procedure_time, now, state.timezone, details, general, reading.symptom_onset

@@ -16,13 +16,14 @@ from aftercare.warning_signs.text import sanitise
 from aftercare.yaml_files import CONTENT_FOLDER, ConfigError, read_yaml_mapping
 
 EMERGENCY = "emergency"
+WORSENING = "worsening"
 CATEGORIES: tuple[str, ...] = (
     EMERGENCY,
     "infection",
     "cold_sore",
     "allergy",
     "bleeding",
-    "worsening",
+    WORSENING,
     "lump",
     "pigmentation",
     "scarring",

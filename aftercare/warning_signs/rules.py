@@ -34,6 +34,7 @@ from aftercare.warning_signs.lexicon import (
     STRANGER,
     SYMPTOM,
     UNCERTAIN,
+    WORSENING,
     Lexicon,
     Span,
     WarningSign,
@@ -138,9 +139,6 @@ def _share_negated_subjects(candidates: list[Candidate], statuses: dict[Candidat
             ):
                 statuses[candidate] = status
                 break
-
-
-WORSENING = "worsening"
 
 
 def _rising_pain_score(tokens: Tokens, lexicon: Lexicon) -> Candidate | None:

@@ -810,3 +810,19 @@ def test_an_early_hour_never_makes_pus_expected() -> None:
 def test_redness_moving_down_the_neck_and_no_better_than_day_one_are_warning_signs() -> None:
     assert detect_warning_signs("the red is going down to my neck")
     assert detect_warning_signs("day 6 and no better than day 1")
+
+
+def test_a_symptom_that_runs_into_a_negated_sign_is_negated_with_it() -> None:
+    statuses = {sign.text: sign.status for sign in find_sign_mentions("the soreness isn't getting worse")}
+    assert statuses["soreness"] == Assertion.NEGATED
+
+
+@pytest.mark.parametrize(
+    "text", ["I had a cold sore last year, grand now", "a rash at my last session, still ok though"]
+)
+def test_a_now_that_says_all_is_well_does_not_bring_a_past_sign_back(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+def test_a_clause_opening_with_a_resolution_word_that_takes_an_object_resolves_nothing() -> None:
+    assert detect_warning_signs("it keeps bleeding, gone through two tissues already") != []

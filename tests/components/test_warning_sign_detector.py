@@ -229,3 +229,10 @@ def test_an_emergency_guess_beside_organs_said_to_be_fine_and_an_expected_effect
 def test_an_emergency_guess_beside_a_symptom_the_lexicon_cannot_place_stands(tmp_path: Path) -> None:
     message = classified_message("my lips are fine but I feel weird and sore all over", EMERGENCY_GUESS)
     assert process(create_detector(tmp_path), message).get(INTENT)["name"] == "report_emergency"
+
+
+def test_the_topics_of_the_effects_there_now_are_passed_on(tmp_path: Path) -> None:
+    detector = create_detector(tmp_path)
+    message = process(detector, classified_message("my cheeks are still a bit pink and itchy"))
+    assert message.get("effects_there_now") == ["redness", "itching"]
+    assert process(detector, classified_message("the pinkness has gone")).get("effects_there_now") is None
