@@ -38,7 +38,7 @@ from aftercare.warning_signs import Lexicon, load_lexicon
 from components.config_files import load_or_refuse
 from components.rule_component import RuleComponent, content_path
 from components.warning_sign_detector import ENTITY_NAME as SIGN_ENTITY
-from components.warning_sign_detector import sign_entity
+from components.warning_sign_detector import MENTIONS_KEY, sign_entity
 
 LANGUAGES, ENGLISH_LEXICON = "languages", "warning_signs.yml"  # their names in the model
 TEXTS = f"/{TEXTS_FILE}"
@@ -111,7 +111,10 @@ class LanguageDetector(RuleComponent[LanguageRules], EntityExtractorMixin):
             text = message.get(TEXT) or ""
             entities = message.get(ENTITIES, [])
             english_signs = any(entity.get("entity") == SIGN_ENTITY for entity in entities)
-            reading = read_message(text, self._rules.languages, self._rules.english)
+            # The warning-sign detector before this component keeps the English lexicon's mentions in the message.
+            mentions = message.get(MENTIONS_KEY)
+            english_mentioned = None if mentions is None else bool(mentions)
+            reading = read_message(text, self._rules.languages, self._rules.english, english_mentioned)
             added = [sign_entity(sign) for sign in reading.signs]
             if reading.code != ENGLISH:
                 message.set(LANGUAGE_KEY, reading.code, add_to_output=True)

@@ -128,18 +128,23 @@ def load_languages(folder: Path = LANGUAGES_FOLDER) -> Mapping[str, Language]:
     return {language.code: language for language in (load_language(path) for path in language_files(folder))}
 
 
-def read_message(text: str, languages: Mapping[str, Language], english: Lexicon | None = None) -> MessageLanguage:
+def read_message(
+    text: str, languages: Mapping[str, Language], english: Lexicon | None = None, english_mentioned: bool | None = None
+) -> MessageLanguage:
     """The message's language and the sign mentions in its words.
 
     The detector decides, except that a sign in another language's words marks a message as that language,
     however short ("me desmayé" is too short for the detector), when the English lexicon finds no mention at all
     in it (so an English question about pus, which the English lexicon reads as general, stays English). `english`
-    is the English lexicon, content/warning_signs.yml's by default.
+    is the English lexicon, content/warning_signs.yml's by default; `english_mentioned` says whether it found a
+    mention, when that is already known (the NLU pipeline's warning-sign detector read the message before).
     """
     code = detect_language(text, languages)
     if code != ENGLISH:
         return MessageLanguage(code, tuple(find_sign_mentions(text, languages[code].lexicon)))
-    if not find_sign_mentions(text, english):
+    if english_mentioned is None:
+        english_mentioned = bool(find_sign_mentions(text, english))
+    if not english_mentioned:
         for language in languages.values():
             found = MessageLanguage(language.code, tuple(find_sign_mentions(text, language.lexicon)))
             if found.signs:
