@@ -37,6 +37,9 @@ SYMPTOM = "symptom"
 ASKED_ABOUT_KEY = "signs_asked_about"
 # The parse data's key saying a message describes a symptom there now (no warning sign): "my cheek feels sore".
 SYMPTOM_KEY = "describes_symptom"
+# The parse data's key saying every warning sign of a message is named only with the words of an expected effect
+# ("hot and red", "clear oozing"): expected in the care guide's first hours (care_guide.yml `first_hours`).
+EXPECTABLE_EARLY_KEY = "expectable_in_first_hours"
 
 
 def classifier_may_escalate(emergency_guess: bool, mentions: Collection[tuple[str, Assertion]]) -> bool:

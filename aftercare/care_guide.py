@@ -86,6 +86,7 @@ class CareGuide:
     topics: dict[str, Topic]
     time_buttons: tuple[TimeButton, ...]
     check_ins: tuple[CheckIn, ...] = ()
+    first_hours: float = 0.0  # how long warmth, clear oozing and swelling are expected, whatever words say them
 
 
 @dataclass(frozen=True)
@@ -244,9 +245,10 @@ def load_care_guide(path: str | Path, known_topics: Iterable[str]) -> CareGuide:
     """Loads and validates the care guide; every known topic must be there and no other."""
     path = Path(path)
     content = read_yaml_mapping(path)
-    unknown_keys = sorted(set(content) - {"time_question", "topics", "check_ins"})
+    keys = ("time_question", "first_hours", "topics", "check_ins")
+    unknown_keys = sorted(set(content) - set(keys))
     if unknown_keys:
-        raise ConfigError(f"{path}: unknown key '{unknown_keys[0]}' (known keys: time_question, topics, check_ins)")
+        raise ConfigError(f"{path}: unknown key '{unknown_keys[0]}' (known keys: {', '.join(keys)})")
     raw_topics = content.get("topics")
     if not isinstance(raw_topics, dict) or not raw_topics:
         raise ConfigError(f"{path}: key 'topics' is missing or empty")
@@ -260,7 +262,10 @@ def load_care_guide(path: str | Path, known_topics: Iterable[str]) -> CareGuide:
     topics = {name: _load_topic(path, name, raw) for name, raw in raw_topics.items()}
     _check_plan_labels(path, topics)
     return CareGuide(
-        topics, _load_time_buttons(path, content.get("time_question")), _load_check_ins(path, content.get("check_ins"))
+        topics,
+        _load_time_buttons(path, content.get("time_question")),
+        _load_check_ins(path, content.get("check_ins")),
+        _number(path, "'first_hours'", content.get("first_hours", 0)),
     )
 
 

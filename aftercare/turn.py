@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aftercare.assertion import ASKED_ABOUT_KEY, SYMPTOM_KEY, Assertion
+from aftercare.assertion import ASKED_ABOUT_KEY, EXPECTABLE_EARLY_KEY, SYMPTOM_KEY, Assertion
 from aftercare.care_guide import Advice, CareGuide, advise
 from aftercare.clinic import Clinic
-from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, more_urgent, report_level
+from aftercare.escalation import EMERGENCY, INJECTOR, REPORT_INTENTS, WARNING_INTENT, more_urgent, report_level
 from aftercare.languages import ENGLISH, level_text, message_language, reply_text
 from aftercare.opening_hours import describe_moment
 from aftercare.plan import (
@@ -74,6 +74,7 @@ DECIDED_INTENTS = frozenset(
 # Care topics that answer a symptom whatever its words (besides the topics of an expected effect, care_guide.yml's
 # `effect`): what is normal, the warning signs, pain and cooling.
 SYMPTOM_TOPICS = frozenset({"side_effects", "infection_risk", "pain_relief", "cooling"})
+EXPECTED_EFFECTS_TOPIC = "side_effects"  # what is normal after the procedure, and the warning signs
 logger = logging.getLogger(__name__)
 
 
@@ -106,6 +107,7 @@ class Reading:
     # the topics the message's own words name: its topic entities and the expected effects it describes there now
     named_topics: frozenset[str] = frozenset()
     describes_symptom: bool = False  # a symptom or effect there now, and no warning sign ("my cheek feels sore")
+    expectable_early: bool = False  # every warning sign said only in an expected effect's words ("hot and red")
     language: str = ENGLISH
     from_panel: bool = False  # the widget's plan panel asked, not the patient in words
     metadata_time: Any = None  # the widget's procedure_time metadata, as sent
@@ -135,6 +137,7 @@ class Reading:
             signs_asked_about=tuple(str(category) for category in parse.get(ASKED_ABOUT_KEY) or ()),
             named_topics=frozenset(worded + described),
             describes_symptom=parse.get(SYMPTOM_KEY) is True,
+            expectable_early=parse.get(EXPECTABLE_EARLY_KEY) is True,
             language=message_language(parse),
             from_panel=any(e.get("entity") == PANEL_ENTITY and e.get("value") == "panel" for e in entities),
             metadata_time=metadata.get("procedure_time"),
@@ -266,12 +269,17 @@ def decide_turn(reading: Reading, state: State, now: datetime, clinic: Clinic, g
 def decide_answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide: CareGuide) -> Decision:
     """The turn's outcome for the intents data/rules sends to the answering actions (DECIDED_INTENTS, ask_*).
 
-    A reported warning sign or emergency escalates first and alone; a plan request (or a time given for a pending
-    one) gets the plan; a check-in answer is acknowledged; a care question or a procedure time is answered from the
-    care guide for the time since the procedure, asking for it when an answer depends on it.
+    A reported warning sign or emergency escalates first and alone, unless every sign is said only in an expected
+    effect's words within the care guide's first hours (then the side effects answer it); a plan request (or a time
+    given for a pending one) gets the plan; a check-in answer is acknowledged; a care question or a procedure time
+    is answered from the care guide for the time since the procedure, asking for it when an answer depends on it.
     While a person from the clinic answers in the chat, the assistant steps back and says so, except for warning
     signs, emergencies, a request for a person and the widget's plan panel.
     """
+    if reading.intent in REPORT_INTENTS and _expected_in_first_hours(reading, state, now, guide):
+        # "My face is hot and red" two hours after: the side effects, with the signs to watch for.
+        topics = tuple(dict.fromkeys((*reading.topics, EXPECTED_EFFECTS_TOPIC)))
+        return _answer(replace(reading, topics=topics), state, now, clinic, guide)
     if reading.intent in REPORT_INTENTS:
         return _escalate(reading, state, now, clinic)
     if reading.intent == HUMAN_INTENT:
@@ -285,6 +293,13 @@ def decide_answer(reading: Reading, state: State, now: datetime, clinic: Clinic,
     if reading.intent in (ALL_GOOD_INTENT, WORRIED_INTENT):
         return _check_in_answer(reading, state, now, clinic, guide)
     return _answer(reading, state, now, clinic, guide)
+
+
+def _expected_in_first_hours(reading: Reading, state: State, now: datetime, guide: CareGuide) -> bool:
+    """A warning sign said only in an expected effect's words, within the care guide's first hours."""
+    if reading.intent != WARNING_INTENT or not reading.expectable_early or state.procedure_time is None:
+        return False
+    return timedelta(0) <= now - state.procedure_time < timedelta(hours=guide.first_hours)
 
 
 def not_understood(reading: Reading, clinic: Clinic) -> Decision:

@@ -20,6 +20,10 @@ Every sign mention and its assertion status stay in the message for the componen
 parse output) under `warning_sign_mentions`: the learned escalation model (components/learned_escalation.py) trusts
 itself less where the lexicon read a sign's words as not the patient's now.
 
+A message whose every sign is named only with the words of an expected effect ("hot and red", "clear oozing")
+says so in the parse data's `expectable_in_first_hours`: the actions answer it as expected in the care guide's
+first hours (aftercare/turn.py), when they know the procedure was that recent.
+
 The care topics the patient says are not there now ("the swelling has gone down completely") go to the actions in
 the parse data's `not_there_now` (aftercare/topics.py), so a care-guide window that escalates answers in general.
 
@@ -46,7 +50,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from aftercare.assertion import ASKED_ABOUT_KEY, SYMPTOM_KEY, Assertion, classifier_may_escalate
+from aftercare.assertion import (
+    ASKED_ABOUT_KEY,
+    EXPECTABLE_EARLY_KEY,
+    SYMPTOM_KEY,
+    Assertion,
+    classifier_may_escalate,
+)
 from aftercare.topics import (
     EFFECTS_THERE_NOW_KEY,
     NOT_THERE_NOW_KEY,
@@ -134,6 +144,8 @@ class WarningSignDetector(RuleComponent[SignRules], EntityExtractorMixin):
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if signs and all(sign.expectable for sign in signs):
+                message.set(EXPECTABLE_EARLY_KEY, True, add_to_output=True)
             if signs:
                 intent = escalation_intent(signs, self._config["emergency_intent"], self._config["warning_intent"])
                 message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)

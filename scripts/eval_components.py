@@ -55,6 +55,7 @@ FRESH_FILES = tuple(
         "fifteenth",
         "sixteenth",
         "seventeenth",
+        "eighteenth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -62,6 +62,7 @@ UNCERTAIN = "uncertain"
 CONDITIONAL = "conditional"
 ON_BEHALF = "on_behalf"
 STRANGER = "stranger"
+TREATED = "treated"
 HELP_SEEKING = "help_seeking"
 SELF_PHRASE = "self_phrase"
 AS_EXPECTED = "as_expected"
@@ -89,6 +90,7 @@ CUE_KEYS = (
     CONDITIONAL,
     ON_BEHALF,
     STRANGER,
+    TREATED,
     HELP_SEEKING,
     SELF_PHRASE,
     AS_EXPECTED,
@@ -110,6 +112,8 @@ class WarningSign:
     text: str
     status: Assertion = Assertion.PRESENT
     topic: str | None = None  # the care topic an expected effect names ("redness")
+    # named only with the words of an expected effect ("hot and red", "clear oozing"): expected in the first hours
+    expectable: bool = False
 
     @property
     def escalates(self) -> bool:
@@ -155,6 +159,9 @@ class Lexicon:
     # is read as expected ("as_expected"), never pus, a fever or "redness is spreading".
     expectable_words: frozenset[str]
     not_conditional_after: frozenset[str]
+    counterfactual_modals: frozenset[str]
+    counterfactual_verbs: frozenset[str]
+    counterfactual_subjunctive: frozenset[str]
     conditional_times: frozenset[str]
     conditional_openers: frozenset[str]
     list_joiners: frozenset[str]
@@ -295,6 +302,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         CONDITIONAL: general.get("conditionals") or [],
         ON_BEHALF: other_person.get("on_behalf_cues") or [],
         STRANGER: other_person.get("stranger_cues") or [],
+        TREATED: other_person.get("treated_cues") or [],
         HELP_SEEKING: other_person.get("help_seeking") or [],
         SELF_PHRASE: other_person.get("self_phrases") or [],
         AS_EXPECTED: data.get("as_expected") or [],
@@ -327,11 +335,14 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         never_suppressed=frozenset(general.get("never_suppressed") or []),
         expectable_words=frozenset(data.get("expectable_words") or []),
         not_conditional_after=_all_norms(general.get("not_conditional_after") or [], nlp),
+        counterfactual_modals=_head_norms(general.get("counterfactual", {}).get("modals") or [], nlp),
+        counterfactual_verbs=_all_norms(general.get("counterfactual", {}).get("verbs") or [], nlp),
+        counterfactual_subjunctive=_all_norms(general.get("counterfactual", {}).get("subjunctive") or [], nlp),
         conditional_times=_all_norms(general.get("conditional_times") or [], nlp),
         conditional_openers=_all_norms(general.get("conditional_openers") or [], nlp),
         list_joiners=_first_norms(general.get("list_joiners") or [], nlp),
-        first_person=_all_norms(other_person.get("first_person") or [], nlp),
-        self_words=_all_norms(other_person.get("self_words") or [], nlp),
+        first_person=_head_norms(other_person.get("first_person") or [], nlp),
+        self_words=_head_norms(other_person.get("self_words") or [], nlp),
         there_now_words=_all_norms(other_person.get("there_now_words") or [], nlp),
         present_tense_words=_all_norms(other_person.get("present_tense_words") or [], nlp),
         resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
@@ -368,6 +379,11 @@ def _first_norms(words: Iterable[str], nlp: Language) -> frozenset[str]:
 
 def _all_norms(words: Iterable[str], nlp: Language) -> frozenset[str]:
     return frozenset(itertools.chain.from_iterable(_norms(w, nlp) for w in words))
+
+
+def _head_norms(words: Iterable[str], nlp: Language) -> frozenset[str]:
+    """The first word each entry reads as: "ive" (read "i have") is "i", so "my mum have a fever" is no "i have"."""
+    return frozenset(norms[0] for norms in (_norms(w, nlp) for w in words) if norms)
 
 
 def _normalised_groups(groups: Mapping[str, Sequence[str]], nlp: Language) -> dict[str, list[tuple[str, ...]]]:

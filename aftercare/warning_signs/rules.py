@@ -33,6 +33,7 @@ from aftercare.warning_signs.lexicon import (
     SELF_PHRASE,
     STRANGER,
     SYMPTOM,
+    TREATED,
     UNCERTAIN,
     WORSENING,
     Lexicon,
@@ -82,17 +83,19 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
     # classifier's report_* guess, unless they overlap a sign read as one.
     benign = [c for c in inside_benign if not any(c.start < k.end and k.start < c.end for k in candidates)]
     negations = _active_negations(cues, tokens, lexicon)
+    # the words of every mention: a resolution after a clause naming another one is not about this one
+    sign_words = frozenset(i for candidate in found for i in range(candidate.start, candidate.end))
     statuses = {}
     for candidate in candidates:
-        statuses[candidate] = _status(candidate, cues, negations, tokens, lexicon)
+        statuses[candidate] = _status(candidate, cues, negations, tokens, lexicon, sign_words)
     _share_negated_subjects(candidates, statuses, tokens)
     rising = _rising_pain_score(tokens, lexicon)
     if rising is not None and not any(
         c.category == WORSENING and c.start < rising.end and rising.start < c.end for c in candidates
     ):
         candidates.append(rising)
-        statuses[rising] = _status(rising, cues, negations, tokens, lexicon)
-    for candidate, status in _combined(doc, lexicon, tokens, cues, negations):
+        statuses[rising] = _status(rising, cues, negations, tokens, lexicon, sign_words)
+    for candidate, status in _combined(doc, lexicon, tokens, cues, negations, sign_words):
         candidates.append(candidate)
         statuses[candidate] = status
     signs = []
@@ -101,7 +104,8 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
         status = Assertion.BENIGN if is_benign else statuses[candidate]
         start, end = doc[candidate.start].idx, doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
         category, _, topic = candidate.category.partition(":")  # "effect:redness"
-        signs.append(WarningSign(category, start, end, text[start:end], status, topic or None))
+        expectable = not is_benign and _expectable(candidate, tokens, lexicon)
+        signs.append(WarningSign(category, start, end, text[start:end], status, topic or None, expectable))
     return signs
 
 
@@ -178,7 +182,12 @@ def _rating(norm: str, before: str, scale: int) -> int | None:
 
 
 def _combined(
-    doc: Doc, lexicon: Lexicon, tokens: Tokens, cues: Mapping[str, Sequence[Span]], negations: Sequence[Span]
+    doc: Doc,
+    lexicon: Lexicon,
+    tokens: Tokens,
+    cues: Mapping[str, Sequence[Span]],
+    negations: Sequence[Span],
+    sign_words: frozenset[int],
 ) -> list[tuple[Candidate, Assertion]]:
     """The signs two parts make together wherever each stands ("a fever of 40 ... she's vomiting"), both there now.
 
@@ -192,7 +201,11 @@ def _combined(
     combined = []
     for (category, _), found in parts.items():
         there = {
-            part: [(c, status) for c in matches if (status := _status(c, cues, negations, tokens, lexicon)).escalates]
+            part: [
+                (c, status)
+                for c in matches
+                if (status := _status(c, cues, negations, tokens, lexicon, sign_words)).escalates
+            ]
             for part, matches in found.items()
         }
         if not there.get("0") or not there.get("1"):
@@ -212,11 +225,15 @@ def _status(
     negations: Sequence[Span],
     tokens: Tokens,
     lexicon: Lexicon,
+    sign_words: frozenset[int],
 ) -> Assertion:
-    """The assertion status of one mention; the checks run from the most to the least specific cue."""
+    """The assertion status of one mention; the checks run from the most to the least specific cue.
+
+    `sign_words` are the words of every mention in the message.
+    """
     if _is_negated(candidate, negations, tokens, lexicon):
         return Assertion.NEGATED
-    if _is_resolved(candidate, cues, tokens, lexicon):
+    if _is_resolved(candidate, cues, tokens, lexicon, sign_words):
         return Assertion.RESOLVED
     there_now = _in_sentence(candidate, cues[PRESENT_NOW], tokens)
     if not there_now and _in_sentence(candidate, cues[PAST], tokens):
@@ -229,13 +246,24 @@ def _status(
     general = _general_frame(candidate, cues, tokens, lexicon) if suppressible else None
     if general is not None:
         return general
-    words = tokens.norms[candidate.start : candidate.end]
-    expectable = all(norm in lexicon.expectable_words or norm in lexicon.frame_fillers for norm in words)
-    if suppressible and expectable and (_in_sentence(candidate, cues[AS_EXPECTED], tokens) or cues[EARLY_HOURS]):
+    if _expectable(candidate, tokens, lexicon) and (
+        _in_sentence(candidate, cues[AS_EXPECTED], tokens) or cues[EARLY_HOURS]
+    ):
         return Assertion.EXPECTED
     if _in_sentence(candidate, cues[UNCERTAIN], tokens, before_only=True):
         return Assertion.UNCERTAIN
     return Assertion.PRESENT
+
+
+def _expectable(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """A sign named only with the words of an expected effect ("hot and red", "clear ooze").
+
+    Never an emergency, nor a worsening, which is never expected ("swelling more and more").
+    """
+    words = tokens.norms[candidate.start : candidate.end]
+    return candidate.category not in (*lexicon.never_suppressed, WORSENING) and all(
+        norm in lexicon.expectable_words or norm in lexicon.frame_fillers for norm in words
+    )
 
 
 def _in_sentence(candidate: Candidate, spans: Sequence[Span], tokens: Tokens, before_only: bool = False) -> bool:
@@ -268,7 +296,8 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
                 break
             if not tokens.skip[i]:
                 before.append(tokens.norms[i])
-        if any(word in lexicon.not_conditional_after for word in before) and not cues[ASKING_AHEAD]:
+        exempt = any(word in lexicon.not_conditional_after for word in before)
+        if exempt and not cues[ASKING_AHEAD] and not _counterfactual(start, end, candidate, tokens, lexicon):
             continue
         window = lexicon.settings.conditional_reach
         if _opens_sentence(start, tokens, lexicon):
@@ -280,6 +309,22 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
         if end <= candidate.start and tokens.sentence[start] == sentence and _opens_sentence(start, tokens, lexicon):
             return True
     return False
+
+
+def _counterfactual(if_start: int, if_end: int, candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """An "if" that speaks of what would happen: "would it matter if it went hot", "wondering if it was to swell".
+
+    A modal earlier in the sentence and a past form from the "if" to the end of the sign, or "was|were to" there.
+    """
+    sentence = tokens.sentence[if_start]
+    after = [tokens.norms[i] for i in range(if_end, candidate.end) if not tokens.skip[i]]
+    pairs = zip(after, after[1:], strict=False)
+    if any(word in lexicon.counterfactual_subjunctive and next_word == "to" for word, next_word in pairs):
+        return True
+    modal = any(
+        tokens.sentence[i] == sentence and tokens.norms[i] in lexicon.counterfactual_modals for i in range(if_start)
+    )
+    return modal and any(word in lexicon.counterfactual_verbs for word in after)
 
 
 def _opens_sentence(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
@@ -310,6 +355,8 @@ def _is_someone_elses(
                 continue  # "my husband says it's oozing": the patient's own skin
             if any(tokens.norms[i] in lexicon.first_person for i in range(end, candidate.start)):
                 continue
+            if any(tokens.sentence[t_start] == sentence for t_start, _ in cues[TREATED]):
+                return False  # "a lady who had microneedling on Monday": the patient
             if key == STRANGER:
                 return True
             if cues[ON_BEHALF]:
@@ -441,18 +488,40 @@ def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
 
 
 ASIDE_WORDS = 2
+CLAUSES_AHEAD = 2  # the next clause, or the one after it in the sentence when the one between names no mention
 
 
 def _next_clause_start(
-    candidate: Candidate, tokens: Tokens, lexicon: Lexicon, cue_starts: frozenset[int] = frozenset()
+    candidate: Candidate,
+    tokens: Tokens,
+    lexicon: Lexicon,
+    sign_words: frozenset[int],
+    cue_starts: frozenset[int] = frozenset(),
 ) -> int | None:
     """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it").
 
     A clause that starts with a resolution cue (`cue_starts`) is about the sign before it too: "hives on Saturday
-    after a new cream, gone by Sunday".
+    after a new cream, gone by Sunday". A clause naming no mention (`sign_words`) may come between, in the same
+    sentence: "a cold sore on day 2, the GP gave me cream, it's gone now".
     """
-    i = _next_index(tokens, candidate.end - 1)
-    # the rest of the sign's clause: "last night", "for a sec in the parking lot"
+    position = candidate.end - 1
+    for clause in range(CLAUSES_AHEAD):
+        i = _clause_after(position, tokens, lexicon)
+        if i is None or (clause and tokens.sentence[i] != tokens.sentence[candidate.start]):
+            return None
+        if tokens.norms[i] in lexicon.resolution_pronouns or i in cue_starts:
+            return i
+        end = next((j for j in range(i, len(tokens.norms)) if tokens.breaks[j]), len(tokens.norms))
+        if any(j in sign_words for j in range(i, end)):
+            return None
+        position = i
+    return None
+
+
+def _clause_after(position: int, tokens: Tokens, lexicon: Lexicon) -> int | None:
+    """The first word of the clause after the one holding the word at `position`, past a short aside."""
+    i = _next_index(tokens, position)
+    # the rest of the clause: "last night", "for a sec in the parking lot"
     for _ in range(2 * lexicon.settings.resolution_window):
         if i is None or tokens.breaks[i]:
             break
@@ -471,12 +540,16 @@ def _next_clause_start(
             i = aside
     if i is not None and tokens.new_clause[i]:
         seen_break, i = True, _next_index(tokens, i)
-    if seen_break and i is not None and (tokens.norms[i] in lexicon.resolution_pronouns or i in cue_starts):
-        return i
-    return None
+    return i if seen_break else None
 
 
-def _is_resolved(candidate: Candidate, cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> bool:
+def _is_resolved(
+    candidate: Candidate,
+    cues: Mapping[str, Sequence[Span]],
+    tokens: Tokens,
+    lexicon: Lexicon,
+    sign_words: frozenset[int],
+) -> bool:
     settings = lexicon.settings
     fillers = lexicon.negation_fillers
     opening_cues = frozenset(
@@ -484,7 +557,7 @@ def _is_resolved(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
         for start, end in cues[RESOLVED_AFTER]
         if tokens.norms[_next_index(tokens, end - 1) or end - 1] not in lexicon.clause_cue_not_before
     )
-    pronoun = _next_clause_start(candidate, tokens, lexicon, opening_cues)
+    pronoun = _next_clause_start(candidate, tokens, lexicon, sign_words, opening_cues)
     for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
         for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
             same_clause = _reaches(

@@ -158,3 +158,17 @@ def test_an_effect_the_patient_describes_names_its_topic_without_asking_about_it
     }
     reading = Reading.from_parse(parse, GUIDE.topics)
     assert reading.topics == ("work",) and reading.named_topics == frozenset({"redness"})
+
+
+@pytest.mark.parametrize(("hours", "level"), [(2, None), (GUIDE.first_hours + 1, "injector"), (None, "injector")])
+def test_a_sign_said_in_an_expected_effects_words_is_expected_only_in_the_first_hours(hours, level):
+    # "my cheeks are hot and red": expected in the care guide's first hours, a warning sign after them or when the
+    # procedure time is not known.
+    decision = decide("report_warning_sign", hours=hours, signs=frozenset({"infection"}), expectable_early=True)
+    assert decision.level == level
+    assert ("side_effects" in decision.answered) == (level is None)
+
+
+def test_an_emergency_is_never_expected_in_the_first_hours():
+    decision = decide("report_emergency", hours=1, signs=frozenset({"emergency"}), expectable_early=True)
+    assert decision.level == "emergency"

@@ -826,3 +826,82 @@ def test_a_now_that_says_all_is_well_does_not_bring_a_past_sign_back(text: str) 
 
 def test_a_clause_opening_with_a_resolution_word_that_takes_an_object_resolves_nothing() -> None:
     assert detect_warning_signs("it keeps bleeding, gone through two tissues already") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a relation's verb in the plural is no "I have" ("ive" reads "i have")
+        "My daughter had microneedling Friday and now she has a fever, have you got any advice?",
+        # a person who had the treatment is the patient, even one the writer cares for
+        "I look after a gentleman who had his microneedling on Thursday and his cheek is oozing yellow stuff",
+    ],
+)
+def test_a_relatives_plural_verb_or_a_person_said_to_be_treated_is_the_patients_report(text: str) -> None:
+    assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me mam has hives from her new perfume, can I still use my serum?",  # "me" for "my"
+        "My brothers have the flu with fever, I stay with them. Is it fine for my face?",
+        "one of my residents has an infected toe, can I change the dressing while my face heals?",
+    ],
+)
+def test_someone_elses_sign_while_the_writer_speaks_of_their_own_care_raises_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had a small cold sore on day 3, the pharmacist gave me a cream, it cleared up by day 5",
+        "had a fever on Friday but now it's gone",
+        "Before I had fever but now is finish",
+        "I had hives on Saturday, took an antihistamine, they're gone",
+    ],
+)
+def test_a_sign_resolved_a_clause_later_or_after_now_is_resolved(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+def test_a_resolution_after_a_clause_naming_another_sign_is_not_about_the_first() -> None:
+    assert detect_warning_signs("Had a cold sore on day 2, the redness went down, it's gone now") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "would it be a problem if my face went hot and red again?",
+        "just wondering if my chin was to get crusty and yellow, what should I do?",
+        "can hives appear later, like a week after?",
+    ],
+)
+def test_what_would_happen_and_what_may_come_later_are_supposed(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["is it ok if my face is hot and red?", "I was wondering if it's normal that my face went hot and red"]
+)
+def test_an_if_about_what_the_patient_has_now_still_escalates(text: str) -> None:
+    assert detect_warning_signs(text) != []
+
+
+def test_a_sign_that_came_right_back_is_a_worsening() -> None:
+    assert detect_warning_signs("the swelling went down on day 2 but it's come straight back tonight")
+
+
+def test_a_red_hot_offer_is_no_sign_but_red_hot_cheeks_are() -> None:
+    assert detect_warning_signs("is your red-hot winter deal still on?") == []
+    assert detect_warning_signs("my cheeks are red-hot and throbbing") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "expectable"),
+    [("my cheeks are hot and red", True), ("yellow pus on my chin", False), ("swelling more and more", False)],
+)
+def test_a_sign_named_only_in_an_expected_effects_words_is_expectable(text: str, expectable: bool) -> None:
+    signs = detect_warning_signs(text)
+    assert signs and all(sign.expectable == expectable for sign in signs)
