@@ -28,6 +28,7 @@ class Window:
     until_hours: float | None
     text: str
     escalate: bool = False
+    escalate_if_intense: bool = False  # escalates an effect the patient says is intense ("still really red")
     # The plan (aftercare/plan.py): what becomes fine from this window on, and the window in which it is time
     # to book the next session.
     allows: tuple[str, ...] = ()
@@ -127,7 +128,8 @@ def _load_window(path: Path, topic: str, index: int, raw: Any) -> Window:
     where = f"topic '{topic}', window {index + 1}"
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: {where} must be a mapping with from_hours and text")
-    unknown = sorted(set(raw) - {"from_hours", "until_hours", "text", "escalate", "allows", "booking_reminder"})
+    keys = {"from_hours", "until_hours", "text", "escalate", "escalate_if_intense", "allows", "booking_reminder"}
+    unknown = sorted(set(raw) - keys)
     if unknown:
         raise ConfigError(f"{path}: {where}: unknown key '{unknown[0]}'")
     if "from_hours" not in raw:
@@ -138,16 +140,18 @@ def _load_window(path: Path, topic: str, index: int, raw: Any) -> Window:
         until_hours = _number(path, f"{where}: 'until_hours'", until_hours)
         if until_hours <= from_hours:
             raise ConfigError(f"{path}: {where}: 'until_hours' ({until_hours:g}) must be after 'from_hours'")
-    escalate = raw.get("escalate", False)
-    if not isinstance(escalate, bool):
-        raise ConfigError(f"{path}: {where}: 'escalate' must be true or false")
+    escalate, if_intense = raw.get("escalate", False), raw.get("escalate_if_intense", False)
+    for key, value in (("escalate", escalate), ("escalate_if_intense", if_intense)):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {where}: '{key}' must be true or false")
     text = _check_template(path, where, raw.get("text"))
     if "{until}" in text and until_hours is None:
         raise ConfigError(f"{path}: {where}: uses {{until}} but the window has no 'until_hours'")
     booking_reminder = raw.get("booking_reminder", False)
     if not isinstance(booking_reminder, bool):
         raise ConfigError(f"{path}: {where}: 'booking_reminder' must be true or false")
-    return Window(from_hours, until_hours, text, escalate, _labels(path, f"{where}: 'allows'", raw), booking_reminder)
+    allows = _labels(path, f"{where}: 'allows'", raw)
+    return Window(from_hours, until_hours, text, escalate, if_intense, allows, booking_reminder)
 
 
 def _label(path: Path, where: str, value: Any) -> str:
@@ -316,15 +320,17 @@ def advise(
     details: dict[str, str],
     asked_in_general: bool = False,
     symptom_onset: datetime | None = None,
+    intense: bool = False,
 ) -> Advice | None:
     """The guidance for `topic` at `now`, or None when it depends on a procedure time that is unknown.
 
-    An escalating window escalates unless the question was `asked_in_general` (see `Advice.if_still_there`).
+    An escalating window escalates unless the question was `asked_in_general` (see `Advice.if_still_there`); a
+    window with `escalate_if_intense` escalates an effect the patient says is `intense`.
     With the procedure time unknown, a `symptom_onset` ("bleeding since this morning") means the procedure was
     at least that long ago: enough to escalate on, never to reassure, so only an escalating window is returned.
     """
     if procedure_time is None and symptom_onset is not None and topic.needs_time:
-        advice = advise(topic, symptom_onset, now, timezone, details, asked_in_general)
+        advice = advise(topic, symptom_onset, now, timezone, details, asked_in_general, intense=intense)
         return advice if advice is not None and advice.escalate else None
     if procedure_time is None:
         if topic.needs_time:
@@ -336,6 +342,7 @@ def advise(
     if window.until_hours is not None and procedure_time is not None:
         until = describe_local_time(procedure_time + timedelta(hours=window.until_hours), now, timezone)
     text = window.text.format(until=until, **details)
-    if window.escalate and asked_in_general:
+    escalate = window.escalate or (window.escalate_if_intense and intense)
+    if escalate and asked_in_general:
         return Advice(text, escalate=False, if_still_there=True)
-    return Advice(text, window.escalate)
+    return Advice(text, escalate)

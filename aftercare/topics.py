@@ -91,6 +91,9 @@ NOT_THERE_NOW_KEY = "not_there_now"
 # The parse data's key for the care topics of the expected effects a message describes there now ("I'm still a bit
 # pink": redness): the patient's own words name them, as a topic word would.
 EFFECTS_THERE_NOW_KEY = "effects_there_now"
+# ... and of those the patient says are intense ("still really red", "bright red"): a care-guide window with
+# `escalate_if_intense` escalates them.
+INTENSE_EFFECTS_KEY = "intense_effects"
 
 
 def topics_not_there_now(

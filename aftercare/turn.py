@@ -46,7 +46,7 @@ from aftercare.timestamps import (
     plausibility_problem,
 )
 from aftercare.topic_question import topic_question_status
-from aftercare.topics import EFFECTS_THERE_NOW_KEY, NOT_THERE_NOW_KEY
+from aftercare.topics import EFFECTS_THERE_NOW_KEY, INTENSE_EFFECTS_KEY, NOT_THERE_NOW_KEY
 
 TIME_INTENT = "inform_procedure_time"
 PLAN_INTENT = "request_plan"
@@ -106,6 +106,7 @@ class Reading:
     signs_asked_about: tuple[str, ...] = ()  # warning signs supposed, not reported ("what if my lips swell?")
     # the topics the message's own words name: its topic entities and the expected effects it describes there now
     named_topics: frozenset[str] = frozenset()
+    intense_topics: frozenset[str] = frozenset()  # effects said to be intense ("still really red": redness)
     describes_symptom: bool = False  # a symptom or effect there now, and no warning sign ("my cheek feels sore")
     expectable_early: bool = False  # every warning sign said only in an expected effect's words ("hot and red")
     language: str = ENGLISH
@@ -136,6 +137,7 @@ class Reading:
             not_there_now=frozenset(parse.get(NOT_THERE_NOW_KEY) or ()),
             signs_asked_about=tuple(str(category) for category in parse.get(ASKED_ABOUT_KEY) or ()),
             named_topics=frozenset(worded + described),
+            intense_topics=frozenset(str(topic) for topic in parse.get(INTENSE_EFFECTS_KEY) or ()),
             describes_symptom=parse.get(SYMPTOM_KEY) is True,
             expectable_early=parse.get(EXPECTABLE_EARLY_KEY) is True,
             language=message_language(parse),
@@ -486,7 +488,14 @@ def _answer(reading: Reading, state: State, now: datetime, clinic: Clinic, guide
             or (name in reading.topics and name not in reading.named_topics and not reading.from_panel)
         )
         advice = advise(
-            guide.topics[name], state.procedure_time, now, state.timezone, details, general, reading.symptom_onset
+            guide.topics[name],
+            state.procedure_time,
+            now,
+            state.timezone,
+            details,
+            general,
+            reading.symptom_onset,
+            intense=name in reading.intense_topics,
         )
         if advice is None:
             waiting.append(name)

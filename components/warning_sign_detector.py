@@ -59,6 +59,7 @@ from aftercare.assertion import (
 )
 from aftercare.topics import (
     EFFECTS_THERE_NOW_KEY,
+    INTENSE_EFFECTS_KEY,
     NOT_THERE_NOW_KEY,
     TopicWords,
     load_topic_words,
@@ -132,9 +133,13 @@ class WarningSignDetector(RuleComponent[SignRules], EntityExtractorMixin):
             )
             if not_there_now:
                 message.set(NOT_THERE_NOW_KEY, not_there_now, add_to_output=True)
-            effects = [sign.topic for sign in mentions if sign.category == EFFECT and sign.status.escalates]
+            effects = [sign for sign in mentions if sign.category == EFFECT and sign.status.escalates]
             if effects:
-                message.set(EFFECTS_THERE_NOW_KEY, list(dict.fromkeys(effects)), add_to_output=True)
+                topics = [sign.topic for sign in effects]
+                message.set(EFFECTS_THERE_NOW_KEY, list(dict.fromkeys(topics)), add_to_output=True)
+            intense = [sign.topic for sign in effects if sign.intense]
+            if intense:
+                message.set(INTENSE_EFFECTS_KEY, list(dict.fromkeys(intense)), add_to_output=True)
             asked_about = signs_asked_about(mentions)
             if asked_about and not signs:
                 message.set(ASKED_ABOUT_KEY, asked_about, add_to_output=True)

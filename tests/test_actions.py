@@ -176,7 +176,7 @@ def test_a_bruise_at_twelve_days_escalates_to_the_injector():
     assert slot(events, "escalation") == "injector"
 
 
-FIVE_DAYS_AGO = "2026-11-24T17:00:00Z"
+EIGHT_DAYS_AGO = "2026-11-21T17:00:00Z"  # past the care guide's week of redness
 
 
 def topic_entity(topic):
@@ -185,7 +185,7 @@ def topic_entity(topic):
 
 def test_a_general_question_past_the_expected_time_answers_without_escalating():
     text = "how long does redness normally last?"
-    messages, events = run(ActionAnswerQuestion(), tracker("ask_redness", text=text, procedure_time=FIVE_DAYS_AGO))
+    messages, events = run(ActionAnswerQuestion(), tracker("ask_redness", text=text, procedure_time=EIGHT_DAYS_AGO))
     assert responses(messages)[1:] == ["utter_if_still_there", "utter_based_on_procedure_time"]
     assert messages[1]["phone"] == CLINIC.phone
     assert slot(events, "escalation") == "unset"
@@ -193,14 +193,14 @@ def test_a_general_question_past_the_expected_time_answers_without_escalating():
 
 def test_still_having_it_past_the_expected_time_escalates():
     text = "I'm still really red, is that normal?"
-    red = tracker("ask_redness", entities=[topic_entity("redness")], text=text, procedure_time=FIVE_DAYS_AGO)
+    red = tracker("ask_redness", entities=[topic_entity("redness")], text=text, procedure_time=EIGHT_DAYS_AGO)
     messages, events = run(ActionAnswerQuestion(), red)
     assert "utter_contact_injector_now" in responses(messages)
     assert slot(events, "escalation") == "injector"
 
 
 def test_an_effect_the_patient_says_is_gone_past_the_expected_time_answers_without_escalating():
-    gone = tracker("ask_redness", text="the redness has faded now", procedure_time=FIVE_DAYS_AGO)
+    gone = tracker("ask_redness", text="the redness has faded now", procedure_time=EIGHT_DAYS_AGO)
     gone.latest_message["not_there_now"] = ["redness"]  # set by the warning-sign detector
     messages, events = run(ActionAnswerQuestion(), gone)
     assert "utter_contact_injector_now" not in responses(messages)

@@ -114,6 +114,7 @@ class WarningSign:
     topic: str | None = None  # the care topic an expected effect names ("redness")
     # named only with the words of an expected effect ("hot and red", "clear oozing"): expected in the first hours
     expectable: bool = False
+    intense: bool = False  # an expected effect said with an intensity word just before it ("really red")
 
     @property
     def escalates(self) -> bool:
@@ -158,6 +159,7 @@ class Lexicon:
     # Words of the effects a patient may be told to expect ("red", "warm"): only a sign named with these words alone
     # is read as expected ("as_expected"), never pus, a fever or "redness is spreading".
     expectable_words: frozenset[str]
+    intensity_words: frozenset[str]
     not_conditional_after: frozenset[str]
     counterfactual_modals: frozenset[str]
     counterfactual_verbs: frozenset[str]
@@ -247,7 +249,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     other_person = data.get("other_person") or {}
     pain_scores = data.get("pain_scores") or {}
     negation_words = _first_norms(negation["cues"], nlp)
-    stop_words = negation_words | _all_norms(clause["breaks"], nlp)
+    stop_words = negation_words | _all_norms(clause["breaks"], nlp) | _all_norms(data.get("gap_stoppers") or [], nlp)
     gap = Gap(settings.gap_size, stop_words, _all_norms(data.get("gap_fillers") or [], nlp))
     compile_args = (groups, nlp, gap)
 
@@ -334,6 +336,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         frame_fillers=_all_norms(general.get("fillers") or [], nlp),
         never_suppressed=frozenset(general.get("never_suppressed") or []),
         expectable_words=frozenset(data.get("expectable_words") or []),
+        intensity_words=_all_norms(data.get("intensity_words") or [], nlp),
         not_conditional_after=_all_norms(general.get("not_conditional_after") or [], nlp),
         counterfactual_modals=_head_norms(general.get("counterfactual", {}).get("modals") or [], nlp),
         counterfactual_verbs=_all_norms(general.get("counterfactual", {}).get("verbs") or [], nlp),

@@ -105,7 +105,8 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
         start, end = doc[candidate.start].idx, doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
         category, _, topic = candidate.category.partition(":")  # "effect:redness"
         expectable = not is_benign and _expectable(candidate, tokens, lexicon)
-        signs.append(WarningSign(category, start, end, text[start:end], status, topic or None, expectable))
+        intense = _intense(candidate, tokens, lexicon)
+        signs.append(WarningSign(category, start, end, text[start:end], status, topic or None, expectable, intense))
     return signs
 
 
@@ -264,6 +265,16 @@ def _expectable(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
     return candidate.category not in (*lexicon.never_suppressed, WORSENING) and all(
         norm in lexicon.expectable_words or norm in lexicon.frame_fillers for norm in words
     )
+
+
+INTENSITY_REACH = 2  # words before a mention an intensity word may stand ("so bright red")
+
+
+def _intense(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """An intensity word just before the mention, in its sentence: "still really red", "tomato red"."""
+    sentence = tokens.sentence[candidate.start]
+    before = range(max(0, candidate.start - INTENSITY_REACH), candidate.start)
+    return any(tokens.sentence[i] == sentence and tokens.norms[i] in lexicon.intensity_words for i in before)
 
 
 def _in_sentence(candidate: Candidate, spans: Sequence[Span], tokens: Tokens, before_only: bool = False) -> bool:

@@ -70,6 +70,8 @@ def test_the_good_files_load(tmp_path):
         (guide_with(topics__makeup__windows__1__text="See {doctor}"), "unknown placeholder {doctor}"),
         (guide_with(topics__makeup__windows__1__text="Yes {until}"), "uses {until} but the window has no"),
         (guide_with(topics__makeup__windows__0__escalate="yes"), "'escalate' must be true or false"),
+        (guide_with(topics__makeup__windows__0__escalate_if_intense=1), "'escalate_if_intense' must be true or false"),
+        (guide_with(first_hours=-2), "'first_hours' must be a number of hours"),
         (guide_with(topics__makeup__windows__0__colour="red"), "unknown key 'colour'"),
         (guide_with(topics__makeup__windows=[]), "topic 'makeup' needs a non-empty list of 'windows'"),
         (guide_with(time_question=None), "'time_question' must be a non-empty list"),

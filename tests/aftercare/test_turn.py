@@ -172,3 +172,15 @@ def test_a_sign_said_in_an_expected_effects_words_is_expected_only_in_the_first_
 def test_an_emergency_is_never_expected_in_the_first_hours():
     decision = decide("report_emergency", hours=1, signs=frozenset({"emergency"}), expectable_early=True)
     assert decision.level == "emergency"
+
+
+@pytest.mark.parametrize(("intense", "level"), [(False, None), (True, "injector")])
+def test_redness_in_its_first_week_escalates_only_when_the_patient_says_it_is_intense(intense, level):
+    decision = decide(
+        "ask_redness",
+        hours=5 * 24,
+        topics=("redness",),
+        named_topics=frozenset({"redness"}),
+        intense_topics=frozenset({"redness"} if intense else set()),
+    )
+    assert decision.level == level

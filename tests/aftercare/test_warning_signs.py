@@ -310,11 +310,11 @@ def test_the_lexicon_is_loaded_once() -> None:
 
 def test_a_clinician_can_add_a_phrase_in_yaml(tmp_path: Path) -> None:
     data = yaml.safe_load(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8"))
-    assert categories("my skin went purple") == []
-    data["signs"]["infection"].append("{skin} went|turned purple")
+    assert categories("my skin went shiny") == []
+    data["signs"]["infection"].append("{skin} went|turned shiny")
     path = tmp_path / "warning_signs.yml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    signs = detect_warning_signs("my skin went purple", load_lexicon(path))
+    signs = detect_warning_signs("my skin went shiny", load_lexicon(path))
     assert [sign.category for sign in signs] == ["infection"]
 
 
@@ -905,3 +905,44 @@ def test_a_red_hot_offer_is_no_sign_but_red_hot_cheeks_are() -> None:
 def test_a_sign_named_only_in_an_expected_effects_words_is_expectable(text: str, expectable: bool) -> None:
     signs = detect_warning_signs(text)
     assert signs and all(sign.expectable == expectable for sign in signs)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("temp reading 40.6 on the thermometer and I feel awful", EMERGENCY),  # 40 C and over, alone
+        ("my chin puffed up again this morning", "worsening"),  # back after settling
+        ("the pink had gone but tonight it's gone red again", "worsening"),
+        ("one cheek is much redder than the other side", "infection"),
+        ("my forehead looks warmer than it did last night", "worsening"),
+        ("patches on my cheek have turned white and purple", "worsening"),
+    ],
+)
+def test_a_very_high_reading_a_return_a_difference_and_a_colour_are_signs(text: str, category: str) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I always carry an EpiPen because of bees, is microneedling ok for me?",
+        "the oozing stopped an hour after I got home, dry since",  # a gap does not run over a resolution
+        "swelling was bad on day 1, now 0/10",
+        "had a rash then. Now all faded and gone",
+        "my son's tummy bug has spread like wildfire through the house",
+        "had hives after a peel 2 yrs ago",
+        "how do I tell a breakout apart from an infection?",
+        "the mark on my cheek isn't getting any bigger",
+    ],
+)
+def test_a_carried_pen_a_resolution_an_old_story_and_a_general_question_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(("text", "intense"), [("still really red", True), ("still a little pink", False)])
+def test_an_effect_said_with_an_intensity_word_is_intense(text: str, intense: bool) -> None:
+    assert [sign.intense for sign in find_sign_mentions(text) if sign.category == "effect"] == [intense]
+
+
+def test_a_grid_of_needle_marks_is_an_expected_effect() -> None:
+    assert [sign.category for sign in find_sign_mentions("tiny lines like a grid on my forehead")] == ["effect"]
