@@ -56,6 +56,8 @@ FRESH_FILES = tuple(
         "sixteenth",
         "seventeenth",
         "eighteenth",
+        "nineteenth",
+        "twentieth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -946,3 +946,35 @@ def test_an_effect_said_with_an_intensity_word_is_intense(text: str, intense: bo
 
 def test_a_grid_of_needle_marks_is_an_expected_effect() -> None:
     assert [sign.category for sign in find_sign_mentions("tiny lines like a grid on my forehead")] == ["effect"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my right eye has swollen shut since this morning",
+        "I can't open my eye fully, it's so puffy",
+        "I can hardly see out of my left eye",
+        "I can barely see anything, my eye is so puffy",
+        "a patch of my chin is numb and it's day 2",
+        "my top lip is numb still, over a day now",
+        "39 temperature since lunch",
+    ],
+)
+def test_an_eye_swollen_shut_numbness_that_stays_and_a_reading_before_its_noun_escalate(text: str) -> None:
+    assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nowt oozing, just pink",  # dialect negation
+        "had a reaction to plasters back in the nineties",
+        "would it be bad if I get a cold sore from the treatment?",
+        "the bleeding stop within half an hour",
+        "my bread has gone crusty and yellow on top",
+        "I was choking laughing at your video",
+        "gasping for a cuppa after that appointment",
+    ],
+)
+def test_dialect_negation_an_old_decade_a_supposition_a_resolution_and_idioms_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
