@@ -58,6 +58,7 @@ FRESH_FILES = tuple(
         "eighteenth",
         "nineteenth",
         "twentieth",
+        "twentyfirst",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -178,6 +178,7 @@ class Lexicon:
     stopper_ends_before: frozenset[str]
     # Words after which a resolution cue opening a clause is no resolution: "gone through three plasters".
     clause_cue_not_before: frozenset[str]
+    past_progressive: frozenset[str]
     # Pain rated on a scale, higher now than before ("was a 2 yesterday, today it's a 6"): the pain words, the words
     # that date a rating before now, and the highest rating of the scale.
     pain_words: frozenset[str] = frozenset()
@@ -352,6 +353,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         resolution_stoppers=_all_norms(resolution.get("not_across") or [], nlp),
         stopper_ends_before=_all_norms(resolution.get("not_across_ends_before") or [], nlp),
         clause_cue_not_before=_all_norms(resolution.get("clause_cue_not_before") or [], nlp),
+        past_progressive=_all_norms(resolution.get("past_progressive") or [], nlp),
         pain_words=_all_norms(pain_scores.get("pain_words") or [], nlp),
         earlier_words=_all_norms(pain_scores.get("earlier_words") or [], nlp),
         pain_scale=int(pain_scores.get("scale") or 10),

@@ -482,6 +482,16 @@ def _is_negated(candidate: Candidate, negations: Sequence[Span], tokens: Tokens,
     return False
 
 
+def _in_the_past(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """A resolution cue in its -ing form after "was" ("it was settling down yesterday"): how it was, not how it is."""
+    previous = next((i for i in range(start - 1, -1, -1) if not tokens.skip[i]), None)
+    return (
+        previous is not None
+        and tokens.norms[previous] in lexicon.past_progressive
+        and tokens.norms[start].endswith("ing")
+    )
+
+
 def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
     """Whether one of the two words before a cue negates it ("hasn't gone away")."""
     seen = 0
@@ -586,7 +596,7 @@ def _is_resolved(
                 and _reaches(tokens, pronoun, start, settings.resolution_window, fillers)
                 and not tokens.norms[_next_index(tokens, end - 1) or end - 1].endswith("ing")
             )
-            if not (same_clause or next_clause):
+            if not (same_clause or next_clause) or _in_the_past(start, tokens, lexicon):
                 continue
             if not (cancellable and _cue_is_negated(start, tokens, lexicon)):
                 return True

@@ -978,3 +978,34 @@ def test_an_eye_swollen_shut_numbness_that_stays_and_a_reading_before_its_noun_e
 )
 def test_dialect_negation_an_old_decade_a_supposition_a_resolution_and_idioms_raise_no_alarm(text: str) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cheek's gone hot and angry, it was settling down nicely yesterday",  # how it was, not how it is
+        "my chin might be getting warmer",
+        "there's a bit of a whiff from the scab",
+        "I can't feel my chin still, since the morning",
+        "no sure but ma cheek is going hot and red",  # "ma" for "my"
+        "numb like at the dentist since Monday, can't feel my lip still",
+    ],
+)
+def test_a_return_after_settling_a_warmer_cheek_a_smell_and_numbness_that_stays_escalate(text: str) -> None:
+    assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nae fever, nae pus",
+        "the redness isn't any worse",
+        "the warm patch has calmed right down",
+        "my heart is swelling with pride",
+        "my head is spinning with all these forms",
+        "the colours of my new top bled in the wash",
+        "the pizza came out with a blistered crust",
+    ],
+)
+def test_scots_negation_no_worse_settled_right_down_and_more_idioms_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
