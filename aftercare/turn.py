@@ -72,8 +72,8 @@ DECIDED_INTENTS = frozenset(
     }
 )
 # Care topics that answer a symptom whatever its words (besides the topics of an expected effect, care_guide.yml's
-# `effect`): what is normal, the warning signs, pain and cooling.
-SYMPTOM_TOPICS = frozenset({"side_effects", "infection_risk", "pain_relief", "cooling"})
+# `effect`): what is normal, the warning signs, pain, cooling, and picking or scrubbing at it.
+SYMPTOM_TOPICS = frozenset({"side_effects", "infection_risk", "pain_relief", "cooling", "touching", "scrubs"})
 EXPECTED_EFFECTS_TOPIC = "side_effects"  # what is normal after the procedure, and the warning signs
 logger = logging.getLogger(__name__)
 

@@ -325,10 +325,12 @@ def _is_supposed(candidate: Candidate, cues: Mapping[str, Sequence[Span]], token
 def _counterfactual(if_start: int, if_end: int, candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
     """An "if" that speaks of what would happen: "would it matter if it went hot", "wondering if it was to swell".
 
-    A modal earlier in the sentence and a past form from the "if" to the end of the sign, or "was|were to" there.
+    A modal earlier in the sentence and a past form from the "if" to the end of the sign's clause, or "was|were to"
+    there.
     """
     sentence = tokens.sentence[if_start]
-    after = [tokens.norms[i] for i in range(if_end, candidate.end) if not tokens.skip[i]]
+    clause_end = next((i for i in range(candidate.end, len(tokens.norms)) if tokens.breaks[i]), len(tokens.norms))
+    after = [tokens.norms[i] for i in range(if_end, clause_end) if not tokens.skip[i]]
     pairs = zip(after, after[1:], strict=False)
     if any(word in lexicon.counterfactual_subjunctive and next_word == "to" for word, next_word in pairs):
         return True

@@ -184,3 +184,11 @@ def test_redness_in_its_first_week_escalates_only_when_the_patient_says_it_is_in
         intense_topics=frozenset({"redness"} if intense else set()),
     )
     assert decision.level == level
+
+
+def test_picking_at_an_effect_is_answered_on_touching():
+    # "can I pop my spots?": touching is about the effect, not a topic unrelated to it
+    decision = decide(
+        "ask_touching", topics=("touching",), named_topics=frozenset({"breakouts"}), describes_symptom=True
+    )
+    assert decision.answered == ("touching",) and not decision.symptom_not_placed

@@ -1009,3 +1009,29 @@ def test_a_return_after_settling_a_warmer_cheek_a_smell_and_numbness_that_stays_
 )
 def test_scots_negation_no_worse_settled_right_down_and_more_idioms_raise_no_alarm(text: str) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("she's saying words that make no sense and one side of her face won't move", EMERGENCY),
+        ("a spot on my chin has gone a weird greyish colour", "worsening"),
+        ("there's a place on my jaw that is numb since Saturday", "worsening"),
+        ("I don't feel anything when I touch my cheek", "worsening"),
+    ],
+)
+def test_stroke_signs_a_grey_patch_and_a_numb_place_are_signs(text: str, category: str) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took my temperature, 36.9, all normal",
+        "could it be an issue if I came out in hives?",  # the verb after the sign still supposes
+        "the leaflet says to look out for any signs of infection",
+        "my friend said some people get scarring, is that true?",
+    ],
+)
+def test_a_normal_reading_a_supposition_and_general_talk_about_signs_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
