@@ -92,7 +92,7 @@ def test_the_plan_at_9_days_has_retinol_next_and_the_two_week_things_waiting_and
     assert [button["title"] for button in buttons] == CHECK_IN_TITLES
     still_red = next(button for button in buttons if button["title"] == "Still red or swollen")
     replies = clocked.send("plan-9d", still_red["payload"], metadata(9 * 24))
-    assert any(text.startswith("Redness usually settles within 2-3 days") for text in texts(replies))
+    assert any(text.startswith("Redness should have settled within a week") for text in texts(replies))
     assert [reply["custom"]["escalation"] for reply in replies if "escalation" in reply.get("custom", {})] == [
         "injector"
     ]
