@@ -140,18 +140,23 @@ def _load_window(path: Path, topic: str, index: int, raw: Any) -> Window:
         until_hours = _number(path, f"{where}: 'until_hours'", until_hours)
         if until_hours <= from_hours:
             raise ConfigError(f"{path}: {where}: 'until_hours' ({until_hours:g}) must be after 'from_hours'")
-    escalate, if_intense = raw.get("escalate", False), raw.get("escalate_if_intense", False)
-    for key, value in (("escalate", escalate), ("escalate_if_intense", if_intense)):
+    flags = {key: raw.get(key, False) for key in ("escalate", "escalate_if_intense", "booking_reminder")}
+    for key, value in flags.items():
         if not isinstance(value, bool):
             raise ConfigError(f"{path}: {where}: '{key}' must be true or false")
     text = _check_template(path, where, raw.get("text"))
     if "{until}" in text and until_hours is None:
         raise ConfigError(f"{path}: {where}: uses {{until}} but the window has no 'until_hours'")
-    booking_reminder = raw.get("booking_reminder", False)
-    if not isinstance(booking_reminder, bool):
-        raise ConfigError(f"{path}: {where}: 'booking_reminder' must be true or false")
     allows = _labels(path, f"{where}: 'allows'", raw)
-    return Window(from_hours, until_hours, text, escalate, if_intense, allows, booking_reminder)
+    return Window(
+        from_hours,
+        until_hours,
+        text,
+        flags["escalate"],
+        flags["escalate_if_intense"],
+        allows,
+        flags["booking_reminder"],
+    )
 
 
 def _label(path: Path, where: str, value: Any) -> str:

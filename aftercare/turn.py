@@ -278,11 +278,11 @@ def decide_answer(reading: Reading, state: State, now: datetime, clinic: Clinic,
     While a person from the clinic answers in the chat, the assistant steps back and says so, except for warning
     signs, emergencies, a request for a person and the widget's plan panel.
     """
-    if reading.intent in REPORT_INTENTS and _expected_in_first_hours(reading, state, now, guide):
-        # "My face is hot and red" two hours after: the side effects, with the signs to watch for.
-        topics = tuple(dict.fromkeys((*reading.topics, EXPECTED_EFFECTS_TOPIC)))
-        return _answer(replace(reading, topics=topics), state, now, clinic, guide)
     if reading.intent in REPORT_INTENTS:
+        if _expected_in_first_hours(reading, state, now, guide):
+            # "My face is hot and red" two hours after: the side effects, with the signs to watch for.
+            topics = tuple(dict.fromkeys((*reading.topics, EXPECTED_EFFECTS_TOPIC)))
+            return _answer(replace(reading, topics=topics), state, now, clinic, guide)
         return _escalate(reading, state, now, clinic)
     if reading.intent == HUMAN_INTENT:
         return _share_contact(state, clinic)

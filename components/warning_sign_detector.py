@@ -149,9 +149,9 @@ class WarningSignDetector(RuleComponent[SignRules], EntityExtractorMixin):
             entities = self.add_extractor_name([sign_entity(sign) for sign in signs])
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if signs and all(sign.expectable for sign in signs):
-                message.set(EXPECTABLE_EARLY_KEY, True, add_to_output=True)
             if signs:
+                if all(sign.expectable for sign in signs):
+                    message.set(EXPECTABLE_EARLY_KEY, True, add_to_output=True)
                 intent = escalation_intent(signs, self._config["emergency_intent"], self._config["warning_intent"])
                 message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
             elif predicted in reports and not classifier_may_escalate(

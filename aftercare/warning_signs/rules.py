@@ -329,8 +329,7 @@ def _counterfactual(if_start: int, if_end: int, candidate: Candidate, tokens: To
     there.
     """
     sentence = tokens.sentence[if_start]
-    clause_end = next((i for i in range(candidate.end, len(tokens.norms)) if tokens.breaks[i]), len(tokens.norms))
-    after = [tokens.norms[i] for i in range(if_end, clause_end) if not tokens.skip[i]]
+    after = [tokens.norms[i] for i in range(if_end, _clause_end(tokens, candidate.end)) if not tokens.skip[i]]
     pairs = zip(after, after[1:], strict=False)
     if any(word in lexicon.counterfactual_subjunctive and next_word == "to" for word, next_word in pairs):
         return True
@@ -396,7 +395,7 @@ def _there_now(cue: Span, candidate: Candidate, tokens: Tokens, lexicon: Lexicon
     sentence = tokens.sentence[candidate.start]
     if any(tokens.sentence[i] == sentence and norm in lexicon.there_now_words for i, norm in enumerate(tokens.norms)):
         return True
-    end = next((i for i in range(candidate.end, len(tokens.norms)) if tokens.breaks[i]), len(tokens.norms))
+    end = _clause_end(tokens, candidate.end)
     possessive = cue[1] if tokens.norms[cue[1]] in ("'s", "s") else None  # "my mum's lips": not "is"
     return any(tokens.norms[i] in lexicon.present_tense_words for i in range(cue[0], end) if i != possessive)
 
@@ -422,6 +421,18 @@ def _next_index(tokens: Tokens, i: int) -> int | None:
         if not tokens.skip[j]:
             return j
     return None
+
+
+def _previous_index(tokens: Tokens, i: int) -> int | None:
+    for j in range(i - 1, -1, -1):
+        if not tokens.skip[j]:
+            return j
+    return None
+
+
+def _clause_end(tokens: Tokens, i: int) -> int:
+    """The first clause break at or after token `i` (the end of the text when there is none)."""
+    return next((j for j in range(i, len(tokens.norms)) if tokens.breaks[j]), len(tokens.norms))
 
 
 def _reaches(
@@ -486,7 +497,7 @@ def _is_negated(candidate: Candidate, negations: Sequence[Span], tokens: Tokens,
 
 def _in_the_past(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
     """A resolution cue in its -ing form after "was" ("it was settling down yesterday"): how it was, not how it is."""
-    previous = next((i for i in range(start - 1, -1, -1) if not tokens.skip[i]), None)
+    previous = _previous_index(tokens, start)
     return (
         previous is not None
         and tokens.norms[previous] in lexicon.past_progressive
@@ -534,8 +545,7 @@ def _next_clause_start(
             return None
         if tokens.norms[i] in lexicon.resolution_pronouns or i in cue_starts:
             return i
-        end = next((j for j in range(i, len(tokens.norms)) if tokens.breaks[j]), len(tokens.norms))
-        if any(j in sign_words for j in range(i, end)):
+        if any(j in sign_words for j in range(i, _clause_end(tokens, i))):
             return None
         position = i
     return None

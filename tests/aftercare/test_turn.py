@@ -192,3 +192,13 @@ def test_picking_at_an_effect_is_answered_on_touching():
         "ask_touching", topics=("touching",), named_topics=frozenset({"breakouts"}), describes_symptom=True
     )
     assert decision.answered == ("touching",) and not decision.symptom_not_placed
+
+
+def test_the_reading_takes_the_detectors_first_hours_and_intensity_keys():
+    parse = {
+        "intent": {"name": "report_warning_sign"},
+        "expectable_in_first_hours": True,
+        "intense_effects": ["redness"],
+    }
+    reading = Reading.from_parse(parse, GUIDE.topics)
+    assert reading.expectable_early and reading.intense_topics == frozenset({"redness"})

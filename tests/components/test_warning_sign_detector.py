@@ -236,3 +236,11 @@ def test_the_topics_of_the_effects_there_now_are_passed_on(tmp_path: Path) -> No
     message = process(detector, classified_message("my cheeks are still a bit pink and itchy"))
     assert message.get("effects_there_now") == ["redness", "itching"]
     assert process(detector, classified_message("the pinkness has gone")).get("effects_there_now") is None
+
+
+def test_signs_said_in_an_expected_effects_words_and_intense_effects_are_passed_on(tmp_path: Path) -> None:
+    detector = create_detector(tmp_path)
+    assert process(detector, classified_message("my cheeks are hot and red")).get("expectable_in_first_hours") is True
+    assert process(detector, classified_message("yellow pus on my chin")).get("expectable_in_first_hours") is None
+    assert process(detector, classified_message("still really red on day 5")).get("intense_effects") == ["redness"]
+    assert process(detector, classified_message("still a little pink")).get("intense_effects") is None
