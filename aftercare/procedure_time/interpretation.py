@@ -302,7 +302,9 @@ def _is_about_procedure(found: _Found, reading: Reading, patterns: TimePatterns)
     A time ahead ("in 3 days") only when it stands alone, as an answer to "when did you have your treatment?".
     """
     for kind in ("elapsed_lead", "day_count", "day_count_lead"):
-        if (kind, found.start) in reading.starting and not found.ahead:
+        lead = reading.starting.get((kind, found.start))
+        # inside the mention: "today is day 3" counts, "today is Wednesday" is only today's name
+        if lead is not None and lead.end <= found.end and not found.ahead:
             return True  # "it's been 2 days", "day 3", "I'm on day 3"
     if not found.ahead and any(
         found.start <= match.start < found.end for match in reading.matches.get("since_word", [])

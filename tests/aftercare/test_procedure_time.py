@@ -436,6 +436,7 @@ ABOUT_THE_PROCEDURE = [
     ("2 days post and it stings", FRIDAY),
     ("it's been 3 days and my skin is rough", THURSDAY),
     ("it itches since yesterday, but the treatment was on friday", FRIDAY),
+    ("today is day 2 and I'm peeling", FRIDAY),
 ]
 ABOUT_SOMETHING_ELSE = [
     "my face has been itchy since thursday",  # when a symptom started
@@ -444,6 +445,8 @@ ABOUT_SOMETHING_ELSE = [
     "my cousin's wedding was yesterday and I wore make-up",  # another event
     "I cleaned my brushes on friday",
     "it bled a bit yesterday and I used a new cleanser",
+    "today is Sunday and my face is still peeling",  # the day's name, not the procedure's
+    "today is my day off, is the flaking normal?",
 ]
 
 
