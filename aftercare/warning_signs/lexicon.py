@@ -172,6 +172,8 @@ class Lexicon:
     there_now_words: frozenset[str]
     present_tense_words: frozenset[str]
     resolution_pronouns: frozenset[str]
+    # Of those, the ones that speak of every sign before them ("all gone now"): they reach over clauses naming others.
+    inclusive_pronouns: frozenset[str]
     resolution_stoppers: frozenset[str]
     # Words after which a stopper of the resolution ("after") ends a phrase instead of starting another event:
     # "the dizzy spell I had straight after has passed".
@@ -350,6 +352,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         there_now_words=_all_norms(other_person.get("there_now_words") or [], nlp),
         present_tense_words=_all_norms(other_person.get("present_tense_words") or [], nlp),
         resolution_pronouns=_first_norms(resolution.get("next_clause_pronouns") or [], nlp),
+        inclusive_pronouns=_first_norms(resolution.get("inclusive_pronouns") or [], nlp),
         resolution_stoppers=_all_norms(resolution.get("not_across") or [], nlp),
         stopper_ends_before=_all_norms(resolution.get("not_across_ends_before") or [], nlp),
         clause_cue_not_before=_all_norms(resolution.get("clause_cue_not_before") or [], nlp),

@@ -237,7 +237,7 @@ def _status(
     if _is_resolved(candidate, cues, tokens, lexicon, sign_words):
         return Assertion.RESOLVED
     there_now = _in_sentence(candidate, cues[PRESENT_NOW], tokens)
-    if not there_now and _in_sentence(candidate, cues[PAST], tokens):
+    if not there_now and _in_sentence(candidate, _affirmed(cues[PAST], negations, tokens), tokens):
         return Assertion.PAST
     if _is_supposed(candidate, cues, tokens, lexicon):
         return Assertion.HYPOTHETICAL
@@ -254,6 +254,19 @@ def _status(
     if _in_sentence(candidate, cues[UNCERTAIN], tokens, before_only=True):
         return Assertion.UNCERTAIN
     return Assertion.PRESENT
+
+
+def _affirmed(spans: Sequence[Span], negations: Sequence[Span], tokens: Tokens) -> list[Span]:
+    """The cue spans with no negation in their clause: "last time I didn't get this" says what did not happen then."""
+    return [
+        (start, end)
+        for start, end in spans
+        if not any(
+            tokens.sentence[n_start] == tokens.sentence[start]
+            and not any(tokens.breaks[k] for k in range(min(start, n_start) + 1, max(end, n_start)))
+            for n_start, _ in negations
+        )
+    ]
 
 
 def _expectable(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
@@ -367,8 +380,8 @@ def _is_someone_elses(
                 continue  # "my husband says it's oozing": the patient's own skin
             if any(tokens.norms[i] in lexicon.first_person for i in range(end, candidate.start)):
                 continue
-            if any(tokens.sentence[t_start] == sentence for t_start, _ in cues[TREATED]):
-                return False  # "a lady who had microneedling on Monday": the patient
+            if cues[TREATED]:  # "a lady who had microneedling on Monday", "he had it done Monday": the patient...
+                return not _there_now((start, end), candidate, tokens, lexicon)  # ... unless a story of the past
             if key == STRANGER:
                 return True
             if cues[ON_BEHALF]:
@@ -523,6 +536,9 @@ def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
 
 ASIDE_WORDS = 2
 CLAUSES_AHEAD = 2  # the next clause, or the one after it in the sentence when the one between names no mention
+# A clause opened by a word for every sign before it ("all gone now") may be this many clauses ahead, in the
+# sentence or at the start of the next one, whatever the clauses between name.
+INCLUSIVE_CLAUSES_AHEAD = 3
 
 
 def _next_clause_start(
@@ -536,18 +552,27 @@ def _next_clause_start(
 
     A clause that starts with a resolution cue (`cue_starts`) is about the sign before it too: "hives on Saturday
     after a new cream, gone by Sunday". A clause naming no mention (`sign_words`) may come between, in the same
-    sentence: "a cold sore on day 2, the GP gave me cream, it's gone now".
+    sentence: "a cold sore on day 2, the GP gave me cream, it's gone now". A clause opened by an inclusive word
+    ("all", "both") speaks of every sign before it: "a throbbing face and it was sore on day 1, all gone now".
     """
-    position = candidate.end - 1
-    for clause in range(CLAUSES_AHEAD):
+    position, named_between = candidate.end - 1, False
+    sentence = tokens.sentence[candidate.start]
+    for clause in range(INCLUSIVE_CLAUSES_AHEAD):
         i = _clause_after(position, tokens, lexicon)
-        if i is None or (clause and tokens.sentence[i] != tokens.sentence[candidate.start]):
+        if i is None or tokens.sentence[i] > sentence + 1:
             return None
-        if tokens.norms[i] in lexicon.resolution_pronouns or i in cue_starts:
+        if tokens.norms[i] in lexicon.inclusive_pronouns:
             return i
-        if any(j in sign_words for j in range(i, _clause_end(tokens, i))):
+        if clause and tokens.sentence[i] != sentence:
             return None
-        position = i
+        # a cue may open the clause on the word joining it: "chills, now I'm fine"
+        joining = _previous_index(tokens, i)
+        opener = joining if joining is not None and tokens.new_clause[joining] and joining in cue_starts else i
+        opens = tokens.norms[i] in lexicon.resolution_pronouns or opener in cue_starts
+        names = any(j in sign_words for j in range(i, _clause_end(tokens, i)))  # "and it was sore": another's
+        if opens and not (named_between or names) and clause < CLAUSES_AHEAD:
+            return opener
+        named_between, position = named_between or names, i
     return None
 
 

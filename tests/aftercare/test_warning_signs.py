@@ -1035,3 +1035,43 @@ def test_stroke_signs_a_grey_patch_and_a_numb_place_are_signs(text: str, categor
 )
 def test_a_normal_reading_a_supposition_and_general_talk_about_signs_raise_no_alarm(text: str) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("brown spots where they did the pen on my forehead", "pigmentation"),
+        ("brown marks developed on my forehead, last time I didn't have any", "pigmentation"),  # new this time
+        ("my chin has started to scar up", "scarring"),
+        ("there are shiny raised lines on my cheek", "scarring"),
+        ("a bit of my jaw that is numb, 3 days on", "worsening"),
+        ("I can't feel it when I touch my cheek", "worsening"),
+        ("she was 38.4 this morning", "infection"),
+        # a person said anywhere in the message to have had the treatment is the patient
+        ("I reckon his jaw is more swollen than this morning, maybe? He had it done on Friday", "worsening"),
+    ],
+)
+def test_marks_where_the_pen_went_a_scar_forming_a_numb_bit_a_reading_and_a_treated_partner_are_signs(
+    text: str, category: str
+) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fitting for my bridesmaid dress is tomorrow, can I wear makeup?",
+        "the heat on the tube was suffocating today, is sweating bad for my skin?",
+        "mi son have a cold, can mi still kiss him with mi face like this?",  # "mi" for "my"
+        "had some shivers on day 1, now I'm fine",
+        "had a rash and it was itchy on day 1, all gone now",  # "all" speaks of every sign before it
+        "I had a rash and my lip swelled a little. Both settled since",
+        "I was 38.2 on Sunday but it went yesterday",
+        "my cousin's cheek got infected after she had it done abroad",  # her story, not the patient's
+        "is it bad if my skin goes hot again? just so I know what to look out for",
+    ],
+)
+def test_a_fitting_a_stifling_room_a_dialect_possessive_and_resolutions_of_everything_raise_no_alarm(
+    text: str,
+) -> None:
+    assert detect_warning_signs(text) == []
