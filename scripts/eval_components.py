@@ -60,6 +60,7 @@ FRESH_FILES = tuple(
         "twentieth",
         "twentyfirst",
         "twentysecond",
+        "twentythird",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99
