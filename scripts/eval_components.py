@@ -61,6 +61,7 @@ FRESH_FILES = tuple(
         "twentyfirst",
         "twentysecond",
         "twentythird",
+        "twentyfourth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -412,6 +412,8 @@ class Gap:
 
 
 PLAIN_GAP = Gap()
+# Any run of extra spaces within a line (spaCy makes each run a token), between two words of a pattern.
+EXTRA_SPACES: TokenSpec = {"IS_SPACE": True, "TEXT": {"REGEX": r"^ +$"}, "OP": "*"}
 
 
 def _compile_all(
@@ -443,7 +445,8 @@ def compile_phrase(
     for combination in itertools.product(*slot_variants):
         pattern = [spec for variant in combination for spec in variant]
         if any(spec.get("OP") not in ("?", "*") for spec in pattern):
-            patterns.append(pattern)
+            # extra spaces between words are tokens of their own: "my lips are  swelling" is still read
+            patterns.append([*pattern[:1], *(s for spec in pattern[1:] for s in (dict(EXTRA_SPACES), spec))])
     return patterns
 
 

@@ -236,7 +236,9 @@ def _status(
         return Assertion.NEGATED
     if _is_resolved(candidate, cues, tokens, lexicon, sign_words):
         return Assertion.RESOLVED
-    there_now = _in_sentence(candidate, cues[PRESENT_NOW], tokens)
+    # the sign's own words may say so: "swollen again, I had that last time too"
+    present = _not_supposed(cues[PRESENT_NOW], cues[CONDITIONAL], tokens, lexicon)
+    there_now = _in_sentence(candidate, present, tokens, own_words=True)
     if not there_now and _in_sentence(candidate, _affirmed(cues[PAST], negations, tokens), tokens):
         return Assertion.PAST
     if _is_supposed(candidate, cues, tokens, lexicon):
@@ -258,15 +260,29 @@ def _status(
 
 def _affirmed(spans: Sequence[Span], negations: Sequence[Span], tokens: Tokens) -> list[Span]:
     """The cue spans with no negation in their clause: "last time I didn't get this" says what did not happen then."""
+    return [span for span in spans if not any(_same_clause(span, negation, tokens) for negation in negations)]
+
+
+def _not_supposed(
+    present: Sequence[Span], conditionals: Sequence[Span], tokens: Tokens, lexicon: Lexicon
+) -> list[Span]:
+    """The present cues, less a time to come after an "if" in its clause: "wondering if it'll happen again"."""
     return [
         (start, end)
-        for start, end in spans
-        if not any(
-            tokens.sentence[n_start] == tokens.sentence[start]
-            and not any(tokens.breaks[k] for k in range(min(start, n_start) + 1, max(end, n_start)))
-            for n_start, _ in negations
+        for start, end in present
+        if tokens.norms[start] not in lexicon.conditional_times
+        or not any(
+            c_start < start and _same_clause((start, end), (c_start, c_end), tokens) for c_start, c_end in conditionals
         )
     ]
+
+
+def _same_clause(one: Span, other: Span, tokens: Tokens) -> bool:
+    """Whether two spans lie in one clause: the same sentence and no clause break between them."""
+    first, second = sorted((one, other))
+    return tokens.sentence[first[0]] == tokens.sentence[second[0]] and not any(
+        tokens.breaks[k] for k in range(first[1], second[0])
+    )
 
 
 def _expectable(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
@@ -290,13 +306,18 @@ def _intense(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
     return any(tokens.sentence[i] == sentence and tokens.norms[i] in lexicon.intensity_words for i in before)
 
 
-def _in_sentence(candidate: Candidate, spans: Sequence[Span], tokens: Tokens, before_only: bool = False) -> bool:
-    """Whether one of the cue spans lies in the mention's sentence (before it, with `before_only`)."""
+def _in_sentence(
+    candidate: Candidate, spans: Sequence[Span], tokens: Tokens, before_only: bool = False, own_words: bool = False
+) -> bool:
+    """Whether one of the cue spans lies in the mention's sentence (before it, with `before_only`).
+
+    A cue among the mention's own words counts only with `own_words`.
+    """
     sentence = tokens.sentence[candidate.start]
     return any(
         tokens.sentence[start] == sentence
         and (end <= candidate.start or not before_only)
-        and not (candidate.start <= start < candidate.end)
+        and (own_words or not candidate.start <= start < candidate.end)
         for start, end in spans
     )
 
@@ -541,39 +562,41 @@ CLAUSES_AHEAD = 2  # the next clause, or the one after it in the sentence when t
 INCLUSIVE_CLAUSES_AHEAD = 3
 
 
-def _next_clause_start(
+def _next_clause_starts(
     candidate: Candidate,
     tokens: Tokens,
     lexicon: Lexicon,
     sign_words: frozenset[int],
     cue_starts: frozenset[int] = frozenset(),
-) -> int | None:
-    """Where a following clause about the same sign starts ("a rash last night, but it went away": at "it").
+) -> list[int]:
+    """Where following clauses about the same sign start ("a rash last night, but it went away": at "it").
 
     A clause that starts with a resolution cue (`cue_starts`) is about the sign before it too: "hives on Saturday
     after a new cream, gone by Sunday". A clause naming no mention (`sign_words`) may come between, in the same
     sentence: "a cold sore on day 2, the GP gave me cream, it's gone now". A clause opened by an inclusive word
-    ("all", "both") speaks of every sign before it: "a throbbing face and it was sore on day 1, all gone now".
+    ("all", "both") speaks of every sign before it, past the clauses between: "a throbbing face and it was sore on
+    day 1, all gone now".
     """
-    position, named_between = candidate.end - 1, False
+    starts, position, named_between = [], candidate.end - 1, False
     sentence = tokens.sentence[candidate.start]
     for clause in range(INCLUSIVE_CLAUSES_AHEAD):
         i = _clause_after(position, tokens, lexicon)
         if i is None or tokens.sentence[i] > sentence + 1:
-            return None
+            break
         if tokens.norms[i] in lexicon.inclusive_pronouns:
-            return i
+            return [*starts, i]
         if clause and tokens.sentence[i] != sentence:
-            return None
+            break
         # a cue may open the clause on the word joining it: "chills, now I'm fine"
         joining = _previous_index(tokens, i)
         opener = joining if joining is not None and tokens.new_clause[joining] and joining in cue_starts else i
         opens = tokens.norms[i] in lexicon.resolution_pronouns or opener in cue_starts
-        names = any(j in sign_words for j in range(i, _clause_end(tokens, i)))  # "and it was sore": another's
-        if opens and not (named_between or names) and clause < CLAUSES_AHEAD:
-            return opener
-        named_between, position = named_between or names, i
-    return None
+        if opens and not named_between and clause < CLAUSES_AHEAD:
+            starts.append(opener)
+        # past a clause that opened or named another mention, only an inclusive word still speaks of this sign
+        named_between = named_between or opens or any(j in sign_words for j in range(i, _clause_end(tokens, i)))
+        position = i
+    return starts
 
 
 def _clause_after(position: int, tokens: Tokens, lexicon: Lexicon) -> int | None:
@@ -615,7 +638,7 @@ def _is_resolved(
         for start, end in cues[RESOLVED_AFTER]
         if tokens.norms[_next_index(tokens, end - 1) or end - 1] not in lexicon.clause_cue_not_before
     )
-    pronoun = _next_clause_start(candidate, tokens, lexicon, sign_words, opening_cues)
+    openers = _next_clause_starts(candidate, tokens, lexicon, sign_words, opening_cues)
     for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
         for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
             same_clause = _reaches(
@@ -628,11 +651,9 @@ def _is_resolved(
                 stopper_ends_before=lexicon.stopper_ends_before,
             )
             # In the next clause only when the cue takes no object: "but it stopped itching" is another symptom.
-            next_clause = (
-                pronoun is not None
-                and _reaches(tokens, pronoun, start, settings.resolution_window, fillers)
-                and not tokens.norms[_next_index(tokens, end - 1) or end - 1].endswith("ing")
-            )
+            next_clause = any(
+                _reaches(tokens, opener, start, settings.resolution_window, fillers) for opener in openers
+            ) and not tokens.norms[_next_index(tokens, end - 1) or end - 1].endswith("ing")
             if not (same_clause or next_clause) or _in_the_past(start, tokens, lexicon):
                 continue
             if not (cancellable and _cue_is_negated(start, tokens, lexicon)):

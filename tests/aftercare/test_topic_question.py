@@ -28,6 +28,7 @@ def test_a_question_about_how_long_an_effect_lasts_is_general(text: str) -> None
         "I'm still swollen, how long does that last?",
         "it hasn't stopped itching, how long does itching go on",
         "is it normal to be this red",  # no general cue: counts as having it
+        "the swelling is persisting, it normally goes down in two days",  # not gone
         "",
     ],
 )

@@ -1075,3 +1075,38 @@ def test_a_fitting_a_stifling_room_a_dialect_possessive_and_resolutions_of_every
     text: str,
 ) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("sores on my cheek that are not healing, 12 days now", "infection"),
+        ("raised weals on my neck, very itchy", "allergy"),  # as a nurse or a pharmacist writes them
+        ("she is pyrexial this evening", "infection"),
+        ("the puffiness went down yesterday but it's back up again", "worsening"),
+        ("two weeks on and swelling is persisting", "worsening"),
+        ("my cheek is swollen again, I had that last time too", "worsening"),  # "again": there now
+        ("my lips are  swelling and I  can't breathe", EMERGENCY),  # extra spaces between words
+    ],
+)
+def test_wounds_that_do_not_heal_clinical_words_a_swelling_back_up_and_extra_spaces_are_signs(
+    text: str, category: str
+) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how would I ever know if it's infected?",
+        "got a nasty infection off a piercing in me teens",
+        "in my last pregnancy I had hives all the time",
+        "I had a fever after my first session, wondering if it will happen again",
+        "that documentary left me breathless",
+        "the traffic is choking me this morning",
+        "this podcast is giving me \U0001f631 chills",  # an emoji between the words of an idiom
+        "I had blisters before but now already dry and gone",
+    ],
+)
+def test_a_question_an_old_story_a_worry_ahead_idioms_and_blisters_dry_and_gone_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
