@@ -62,6 +62,7 @@ FRESH_FILES = tuple(
         "twentysecond",
         "twentythird",
         "twentyfourth",
+        "twentyfifth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

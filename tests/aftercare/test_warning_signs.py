@@ -1110,3 +1110,19 @@ def test_wounds_that_do_not_heal_clinical_words_a_swelling_back_up_and_extra_spa
 )
 def test_a_question_an_old_story_a_worry_ahead_idioms_and_blisters_dry_and_gone_raise_no_alarm(text: str) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there's a faint pink outline where the pen went, will it fade?",  # "faint" as an adjective
+        "can a pimple turn into an infection?",
+        "derby fever at ours this weekend, can I have a beer?",
+        "my makeup brushes are crusty, should I wash them before using them?",
+        "the numbness wore off after an hour",
+    ],
+)
+def test_a_faint_outline_a_question_of_becoming_event_fever_crusty_brushes_and_numbness_worn_off_raise_no_alarm(
+    text: str,
+) -> None:
+    assert detect_warning_signs(text) == []
