@@ -63,6 +63,7 @@ FRESH_FILES = tuple(
         "twentythird",
         "twentyfourth",
         "twentyfifth",
+        "twentysixth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -237,7 +237,7 @@ def _status(
     if _is_resolved(candidate, cues, tokens, lexicon, sign_words):
         return Assertion.RESOLVED
     # the sign's own words may say so: "swollen again, I had that last time too"
-    present = _not_supposed(cues[PRESENT_NOW], cues[CONDITIONAL], tokens, lexicon)
+    present = _saying_now(cues[PRESENT_NOW], cues[CONDITIONAL], negations, tokens, lexicon)
     there_now = _in_sentence(candidate, present, tokens, own_words=True)
     if not there_now and _in_sentence(candidate, _affirmed(cues[PAST], negations, tokens), tokens):
         return Assertion.PAST
@@ -263,18 +263,25 @@ def _affirmed(spans: Sequence[Span], negations: Sequence[Span], tokens: Tokens) 
     return [span for span in spans if not any(_same_clause(span, negation, tokens) for negation in negations)]
 
 
-def _not_supposed(
-    present: Sequence[Span], conditionals: Sequence[Span], tokens: Tokens, lexicon: Lexicon
+def _saying_now(
+    present: Sequence[Span], conditionals: Sequence[Span], negations: Sequence[Span], tokens: Tokens, lexicon: Lexicon
 ) -> list[Span]:
-    """The present cues, less a time to come after an "if" in its clause: "wondering if it'll happen again"."""
-    return [
-        (start, end)
-        for start, end in present
-        if tokens.norms[start] not in lexicon.conditional_times
-        or not any(
+    """The present cues that say a sign is there now.
+
+    Not a time to come after an "if" in its clause ("wondering if it'll happen again"), nor a cue right after a
+    negation ("none now", "not today").
+    """
+    kept = []
+    for start, end in present:
+        previous = _previous_index(tokens, start)
+        if previous is not None and any(n_start <= previous < n_end for n_start, n_end in negations):
+            continue
+        supposed = tokens.norms[start] in lexicon.conditional_times and any(
             c_start < start and _same_clause((start, end), (c_start, c_end), tokens) for c_start, c_end in conditionals
         )
-    ]
+        if not supposed:
+            kept.append((start, end))
+    return kept
 
 
 def _same_clause(one: Span, other: Span, tokens: Tokens) -> bool:

@@ -1127,3 +1127,18 @@ def test_a_faint_outline_a_question_of_becoming_event_fever_crusty_brushes_and_n
     text: str,
 ) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should I notice any trouble breathing, who do I ring?",  # "should I" opening a supposition
+        "when I was teenager I had bad cold sores",
+        "had hives loads when I was younger, none now",  # "now" after a negation says nothing is there
+        "burnt the toast and the kitchen smells foul, can I still use my serum?",
+        "the group chat is swelling with messages about my glow",
+        "there was a hot spot on my cheek before, now it's normal temperature",
+    ],
+)
+def test_a_supposition_by_should_a_negated_now_smelly_kitchens_and_a_swelling_chat_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
