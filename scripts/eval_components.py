@@ -331,6 +331,7 @@ def main() -> int:
     tuned = sum((totals[messages] for messages in MESSAGE_FILES), Counter())
     fresh = sum((totals[messages] for messages in FRESH_FILES), Counter())
     print(f"The {tuned['messages']} messages of the tuned sets: {summary(tuned)}")
+    print(f"The {fresh['messages']} messages of the {len(FRESH_FILES)} sets written fresh since: {summary(fresh)}")
     for messages in FRESH_FILES:
         print(f"{messages.name}: {summary(totals[messages])}")
     failures = gate_failures(tuned) + fresh_gate_failures(fresh)

@@ -1087,7 +1087,7 @@ def test_a_fitting_a_stifling_room_a_dialect_possessive_and_resolutions_of_every
         ("two weeks on and swelling is persisting", "worsening"),
         ("my cheek is swollen again, I had that last time too", "worsening"),  # "again": there now
         ("my lips are  swelling and I  can't breathe", EMERGENCY),  # extra spaces between words
-        ("I am having some difficulty in breathing", EMERGENCY),
+        ("I am having some difficulty in breathing", EMERGENCY),  # but "no problem with breathing" is no mention
     ],
 )
 def test_wounds_that_do_not_heal_clinical_words_a_swelling_back_up_and_extra_spaces_are_signs(
