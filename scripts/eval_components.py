@@ -64,6 +64,7 @@ FRESH_FILES = tuple(
         "twentyfourth",
         "twentyfifth",
         "twentysixth",
+        "twentyseventh",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -1142,3 +1142,26 @@ def test_a_faint_outline_a_question_of_becoming_event_fever_crusty_brushes_and_n
 )
 def test_a_supposition_by_should_a_negated_now_smelly_kitchens_and_a_swelling_chat_raise_no_alarm(text: str) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the patch is definitely wider than yesterday", "worsening"),
+        ("my eyelid has puffed up and I can barely open my eye", "worsening"),
+    ],
+)
+def test_wider_than_yesterday_and_an_eye_that_barely_opens_are_signs(text: str, category: str) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the blister I had on my top lip has healed completely",  # a resolution after a relative clause
+        "the wee one has a cold sore, should I keep my face away from her?",
+        "the bill made me break out in a cold sweat, is there a payment plan?",
+    ],
+)
+def test_a_resolution_after_a_relative_clause_a_childs_cold_sore_and_a_cold_sweat_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
