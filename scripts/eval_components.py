@@ -70,8 +70,8 @@ FRESH_FILES = tuple(
 FRESH_MIN_EMERGENCY_RECALL = 0.99
 FRESH_MIN_WARNING_RECALL = 0.98
 FRESH_MAX_FALSE_ALARMS = 0.03
-# The twenty-second set answers 80% of its care questions on topic (new slang and product names): 91.9% together.
-FRESH_MIN_ON_TOPIC = 0.91
+# 95.5% together with the care-topic words of the twenty-third round (91.9% before them).
+FRESH_MIN_ON_TOPIC = 0.94
 DEFAULT_MODEL = Path(DEFAULTS["MODEL"])
 MIN_ESCALATION_RECALL = 1.0
 MAX_FALSE_ALARM_RATE = 0.02
