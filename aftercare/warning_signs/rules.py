@@ -287,9 +287,7 @@ def _saying_now(
 def _same_clause(one: Span, other: Span, tokens: Tokens) -> bool:
     """Whether two spans lie in one clause: the same sentence and no clause break between them."""
     first, second = sorted((one, other))
-    return tokens.sentence[first[0]] == tokens.sentence[second[0]] and not any(
-        tokens.breaks[k] for k in range(first[1], second[0])
-    )
+    return tokens.sentence[first[0]] == tokens.sentence[second[0]] and _clause_end(tokens, first[1]) >= second[0]
 
 
 def _expectable(candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
