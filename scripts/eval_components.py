@@ -65,6 +65,9 @@ FRESH_FILES = tuple(
         "twentyfifth",
         "twentysixth",
         "twentyseventh",
+        "twentyeighth",
+        "twentyninth",
+        "thirtieth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99
