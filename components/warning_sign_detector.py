@@ -183,16 +183,17 @@ def signs_asked_about(mentions: list[WarningSign]) -> list[str]:
 
 
 def _weighed_mentions(mentions: list[WarningSign]) -> list[tuple[str, Assertion]]:
-    """The mentions weighed against the classifier's report guess: no expected effect, nor a symptom named by one.
+    """The mentions weighed against the classifier's report guess: no expected effect there now, nor its symptom.
 
     "Breathing's fine, just a bit itchy": the itch is an expected effect, no symptom that could be an emergency the
-    lexicon lacks, so the emergency organs said to be fine overrule an emergency guess.
+    lexicon lacks, so the emergency organs said to be fine overrule an emergency guess. An effect that is not there
+    now is weighed like a sign: "the redness has finally faded" is no report.
     """
-    effects = {(sign.start, sign.end) for sign in mentions if sign.category == EFFECT}
+    effects_now = {(sign.start, sign.end) for sign in mentions if sign.category == EFFECT and sign.status.escalates}
     return [
         (sign.category, sign.status)
         for sign in mentions
-        if sign.category != EFFECT and not (sign.category == SYMPTOM and (sign.start, sign.end) in effects)
+        if (sign.start, sign.end) not in effects_now or sign.category not in (EFFECT, SYMPTOM)
     ]
 
 

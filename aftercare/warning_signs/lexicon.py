@@ -10,6 +10,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.symbols import NORM, ORTH
 
 from aftercare.assertion import Assertion
 from aftercare.warning_signs.text import sanitise
@@ -63,6 +64,7 @@ CONDITIONAL = "conditional"
 ON_BEHALF = "on_behalf"
 STRANGER = "stranger"
 TREATED = "treated"
+UNTREATED = "untreated"
 HELP_SEEKING = "help_seeking"
 SELF_PHRASE = "self_phrase"
 AS_EXPECTED = "as_expected"
@@ -70,6 +72,7 @@ CALM_NOW = "calm_now"
 EARLY_HOURS = "early_hours"
 ASKING_AHEAD = "asking_ahead"
 OPENING_CONDITIONAL = "opening_conditional"
+RETURNED = "returned"
 CUE_KEYS = (
     NEGATION,
     PSEUDO,
@@ -91,6 +94,7 @@ CUE_KEYS = (
     ON_BEHALF,
     STRANGER,
     TREATED,
+    UNTREATED,
     HELP_SEEKING,
     SELF_PHRASE,
     AS_EXPECTED,
@@ -98,6 +102,7 @@ CUE_KEYS = (
     OPENING_CONDITIONAL,
     EARLY_HOURS,
     ASKING_AHEAD,
+    RETURNED,
 )
 # spaCy strips punctuation and emoji one at a time: a long run of them takes quadratic time.
 
@@ -180,6 +185,10 @@ class Lexicon:
     stopper_ends_before: frozenset[str]
     # Words after which a resolution cue opening a clause is no resolution: "gone through three plasters".
     clause_cue_not_before: frozenset[str]
+    # Words right after a resolution cue that say what the sign became, not that it went: "it's just gone dark".
+    became_words: frozenset[str]
+    # Phrases right before a resolution cue that deny it: "sharper today rather than easing off".
+    instead_phrases: frozenset[tuple[str, ...]]
     past_progressive: frozenset[str]
     # Pain rated on a scale, higher now than before ("was a 2 yesterday, today it's a 6"): the pain words, the words
     # that date a rating before now, and the highest rating of the scale.
@@ -241,7 +250,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     if not isinstance(data, Mapping):
         raise ValueError("the lexicon must be a mapping of sections (signs, negation, clause, ...)")
     _reject_non_strings(data)
-    nlp = _tokenizer()
+    nlp = _tokenizer(data.get("contractions") or {})
     groups = _normalised_groups(data.get("word_groups") or {}, nlp)
     settings = Settings(**(data.get("settings") or {}))
     negation = data["negation"]
@@ -308,6 +317,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         ON_BEHALF: other_person.get("on_behalf_cues") or [],
         STRANGER: other_person.get("stranger_cues") or [],
         TREATED: other_person.get("treated_cues") or [],
+        UNTREATED: other_person.get("untreated_cues") or [],
         HELP_SEEKING: other_person.get("help_seeking") or [],
         SELF_PHRASE: other_person.get("self_phrases") or [],
         AS_EXPECTED: data.get("as_expected") or [],
@@ -315,6 +325,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         EARLY_HOURS: data.get("as_expected_early") or [],
         ASKING_AHEAD: general.get("asking_ahead") or [],
         OPENING_CONDITIONAL: general.get("opening_conditionals") or [],
+        RETURNED: (data.get("word_groups") or {}).get("returned") or [],
     }
     for key, phrases in cue_lists.items():
         patterns = _compile_all(phrases, *compile_args)
@@ -356,6 +367,8 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         resolution_stoppers=_all_norms(resolution.get("not_across") or [], nlp),
         stopper_ends_before=_all_norms(resolution.get("not_across_ends_before") or [], nlp),
         clause_cue_not_before=_all_norms(resolution.get("clause_cue_not_before") or [], nlp),
+        became_words=_all_norms(resolution.get("became") or [], nlp),
+        instead_phrases=frozenset(n for n in (_norms(w, nlp) for w in resolution.get("instead_of") or []) if n),
         past_progressive=_all_norms(resolution.get("past_progressive") or [], nlp),
         pain_words=_all_norms(pain_scores.get("pain_words") or [], nlp),
         earlier_words=_all_norms(pain_scores.get("earlier_words") or [], nlp),
@@ -363,11 +376,26 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     )
 
 
-def _tokenizer() -> Language:
-    """The English tokenizer of spaCy, which also splits a reading from its unit: "104.2F" is "104.2" "F"."""
+def _tokenizer(contractions: Mapping[str, Any]) -> Language:
+    """The English tokenizer of spaCy, which reads each of `contractions` as its two words.
+
+    It also splits a reading from its unit ("104.2F" is "104.2" "F"), and reads a contraction ("can|nae": "can not")
+    whatever its case ("Cannae" is "can not").
+
+    Raises:
+        ValueError: on a contraction without one "|" where it splits or that does not read as two words.
+
+    """
     nlp = spacy.blank("en")
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9])(?:°?[FfCc])$"]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    for split, reading in contractions.items():
+        parts, norms = str(split).split("|"), str(reading).split()
+        if len(parts) != 2 or not all(parts) or len(norms) != 2:
+            raise ValueError(f"contractions: {split!r}: {reading!r} must split in two with | and read as two words")
+        for head in {parts[0], parts[0].capitalize(), parts[0].upper()}:
+            tail = parts[1].upper() if head.isupper() and len(head) > 1 else parts[1]
+            nlp.tokenizer.add_special_case(head + tail, [{ORTH: head, NORM: norms[0]}, {ORTH: tail, NORM: norms[1]}])
     return nlp
 
 

@@ -13,6 +13,7 @@ from aftercare.warning_signs.lexicon import (
     CONDITIONAL,
     EARLY_HOURS,
     EFFECT_PREFIX,
+    EMERGENCY,
     FRAME_ANY,
     FRAME_ANY_AFTER,
     FRAME_QUESTION_AFTER,
@@ -30,11 +31,13 @@ from aftercare.warning_signs.lexicon import (
     RESOLVED_AFTER,
     RESOLVED_AFTER_FINAL,
     RESOLVED_BEFORE,
+    RETURNED,
     SELF_PHRASE,
     STRANGER,
     SYMPTOM,
     TREATED,
     UNCERTAIN,
+    UNTREATED,
     WORSENING,
     Lexicon,
     Span,
@@ -98,6 +101,9 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
     for candidate, status in _combined(doc, lexicon, tokens, cues, negations, sign_words):
         candidates.append(candidate)
         statuses[candidate] = status
+    for returned in _returned_after_resolution(candidates, statuses, cues, tokens):
+        candidates.append(returned)
+        statuses[returned] = _status(returned, cues, negations, tokens, lexicon, sign_words)
     signs = []
     for candidate in sorted([*candidates, *benign], key=lambda c: (c.start, c.end)):
         is_benign = candidate in benign
@@ -172,6 +178,36 @@ def _rising_pain_score(tokens: Tokens, lexicon: Lexicon) -> Candidate | None:
             positions = [i for i, _ in earlier + now]
             return Candidate(WORSENING, min(positions), max(positions) + 1)
     return None
+
+
+def _returned_after_resolution(
+    candidates: Sequence[Candidate],
+    statuses: Mapping[Candidate, Assertion],
+    cues: Mapping[str, Sequence[Span]],
+    tokens: Tokens,
+) -> list[Candidate]:
+    """A sign resolved and then back in its sentence, the return having no subject of its own (worsening).
+
+    "The swelling went down on day 3 but came back today", "the redness, which had subsided by Thursday, has returned".
+
+    The return cue is the sign, so its own status is read: "if it comes back", "it hasn't come back".
+    """
+    found: list[Candidate] = []
+    worsening = [c for c in candidates if c.category == WORSENING]
+    for candidate, status in statuses.items():
+        if status is not Assertion.RESOLVED or candidate.category == EMERGENCY:
+            continue
+        sentence = tokens.sentence[candidate.start]
+        resolutions = [start for start, _ in cues[RESOLVED_AFTER] if tokens.sentence[start] == sentence]
+        for start, end in spans_between(cues[RETURNED], candidate.end, len(tokens.norms)):
+            if tokens.sentence[start] != sentence:
+                break
+            # resolved before the return and not again after it
+            if not any(candidate.end <= r < start for r in resolutions) or any(r >= end for r in resolutions):
+                continue
+            if not any(c.start < end and start < c.end for c in (*worsening, *found)):
+                found.append(Candidate(WORSENING, start, end))
+    return found
 
 
 def _rating(norm: str, before: str, scale: int) -> int | None:
@@ -408,7 +444,7 @@ def _is_someone_elses(
                 continue
             if cues[TREATED]:  # "a lady who had microneedling on Monday", "he had it done Monday": the patient...
                 return not _there_now((start, end), candidate, tokens, lexicon)  # ... unless a story of the past
-            if key == STRANGER:
+            if key == STRANGER or cues[UNTREATED]:  # "... she asks if she can also do microneedling": not treated
                 return True
             if cues[ON_BEHALF]:
                 return False
@@ -545,7 +581,14 @@ def _in_the_past(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
 
 
 def _cue_is_negated(start: int, tokens: Tokens, lexicon: Lexicon) -> bool:
-    """Whether one of the two words before a cue negates it ("hasn't gone away")."""
+    """Whether the words right before a cue deny it.
+
+    A negation one of the two words before ("hasn't gone away"), or a phrase such as "rather than" ending right
+    before it ("sharper today rather than easing off").
+    """
+    before = tuple(tokens.norms[i] for i in range(max(0, start - 3), start) if not tokens.skip[i])
+    if any(before[len(before) - len(phrase) :] == phrase for phrase in lexicon.instead_phrases):
+        return True
     seen = 0
     for i in range(start - 1, -1, -1):
         if tokens.skip[i]:
@@ -638,14 +681,20 @@ def _is_resolved(
 ) -> bool:
     settings = lexicon.settings
     fillers = lexicon.negation_fillers
+    # "it's just gone dark", "the cheek has gone numb": what the sign became, never a resolution
+    after_sign = [
+        (start, end)
+        for start, end in cues[RESOLVED_AFTER]
+        if tokens.norms[_next_index(tokens, end - 1) or end - 1] not in lexicon.became_words
+    ]
     opening_cues = frozenset(
         start
-        for start, end in cues[RESOLVED_AFTER]
+        for start, end in after_sign
         if tokens.norms[_next_index(tokens, end - 1) or end - 1] not in lexicon.clause_cue_not_before
     )
     openers = _next_clause_starts(candidate, tokens, lexicon, sign_words, opening_cues)
-    for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
-        for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
+    for spans, cancellable in ((after_sign, True), (cues[RESOLVED_AFTER_FINAL], False)):
+        for start, end in spans_between(spans, candidate.end, candidate.end + 40):
             same_clause = _reaches(
                 tokens,
                 candidate.end,

@@ -76,7 +76,7 @@ MUST_FIRE: list[tuple[str, list[str]]] = [
     ("the swelling keeps increasing", ["worsening"]),
     ("it's worse than yesterday", ["worsening"]),
     ("I have severe pain in my cheeks", ["worsening"]),
-    ("it's a throbbing pain", ["worsening"]),
+    ("it's a throbbing pain", ["infection"]),
     ("the swelling has gotten worse overnight", ["worsening"]),
     ("the pain is unbearable", ["worsening"]),
     ("my face is still bright red after two weeks", ["worsening"]),
@@ -1164,4 +1164,72 @@ def test_wider_than_yesterday_and_an_eye_that_barely_opens_are_signs(text: str, 
     ],
 )
 def test_a_resolution_after_a_relative_clause_a_childs_cold_sore_and_a_cold_sweat_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "everything went dark in my right eye about ten minutes ago",
+        "I can't see out of my left eye, it has just gone black",  # "gone" that says what it became
+        "I cannae breathe properly",  # Scots negative contractions
+        "she canna swallow and her lips are huge",
+        "his mouth has dropped on one side",
+        "my wife's face is sliding down on the left side",
+        "my speech sounds slurred and weird",
+        "mum is talking strangely and can't find her words",
+    ],
+)
+def test_sight_gone_dark_dialect_negatives_a_face_fallen_on_one_side_and_changed_speech_are_emergencies(
+    text: str,
+) -> None:
+    assert "emergency" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the throbbing has gone numb now",  # "gone numb" is no resolution
+        "my lips have gone numb since lunch and I can't feel them at all",
+        "my cheek is warmer tonight than it was this morning",
+        "the ache is sharper now than it was on day 2",
+        "the soreness seems stronger rather than settling",  # "rather than" denies the resolution
+        "left eyelid is swollen and shutting on day 3",
+        "the puffiness went down on Monday but came back this afternoon",  # back after its resolution
+        "my redness, which had calmed by the weekend, has returned today",
+        "the rash cleared by day 4 and then reappeared this morning",
+        "I think it's a scar, the mark hasn't changed in 3 weeks",
+        "there's a small sunken dent where the pen went in",
+    ],
+)
+def test_what_a_sign_became_comparisons_with_now_denied_resolutions_and_returns_after_one_are_signs(
+    text: str,
+) -> None:
+    assert detect_warning_signs(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the puffiness went down on Monday and hasn't come back",
+        "the rash cleared by day 4, what do I do if it comes back?",
+        "my left side was puffier than the right for two days but they're even now",
+        "the lump near my jaw flattened and went away",
+        "our kitchen is hot like a fever, is heat bad for healing?",
+        "that penalty had us breathless, anyway is ibuprofen ok?",
+        "the concert gave me serious chills, face is grand",
+        "the vacuum is wheezing again, unrelated but my skin feels tight",
+        "my bread starter grew a crusty yellow skin, back to the face: can I use oil?",
+        "I get hives every now and then in spring, could the serum set them off?",
+        "a long time ago I had a rash from plasters, I was a teenager",
+        "I saw photos of people with infections after needling, what would I look for?",
+        "my aunt has a rash from her new cat, she is thinking of having microneedling too",
+        "it's a scar treatment I had, so when will the marks fade?",
+        "my face is throbbing a bit, just had the treatment",  # expected in the first hours
+        "my skin looks redder than before the session, is that normal?",  # before the treatment, not yesterday
+    ],
+)
+def test_returns_denied_even_sides_bumps_gone_similes_events_objects_habits_stories_and_untreated_people_raise_no_alarm(
+    text: str,
+) -> None:
     assert detect_warning_signs(text) == []

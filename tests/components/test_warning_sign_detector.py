@@ -111,6 +111,8 @@ REPORT_RANKING = [
         "no blisters at all",  # negated
         "how do I stop it getting infected?",  # hypothetical
         "my mum had a cold sore last week",  # someone else's
+        "the redness has finally faded",  # an expected effect that is gone is weighed too
+        "no swelling left at all",
     ],
 )
 def test_the_classifier_cannot_escalate_signs_that_are_not_the_patients_now(tmp_path: Path, text: str) -> None:
@@ -125,8 +127,11 @@ def test_without_another_usable_intent_the_patient_is_told_what_to_watch_for(tmp
     assert message.get(INTENT) == {"name": "ask_side_effects", "confidence": 1.0}
 
 
-def test_the_classifier_guess_stands_when_no_sign_was_found(tmp_path: Path) -> None:
-    message = process(create_detector(tmp_path), classified_message("my face feels very strange", REPORT_RANKING))
+@pytest.mark.parametrize("text", ["my face feels very strange", "still a bit red and my face feels very strange"])
+def test_the_classifier_guess_stands_when_no_sign_or_only_an_effect_there_now_was_found(
+    tmp_path: Path, text: str
+) -> None:
+    message = process(create_detector(tmp_path), classified_message(text, REPORT_RANKING))
     assert message.get(INTENT) == REPORT_RANKING[0]
 
 
