@@ -68,6 +68,8 @@ FRESH_FILES = tuple(
         "twentyeighth",
         "twentyninth",
         "thirtieth",
+        "thirtyfirst",
+        "thirtysecond",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

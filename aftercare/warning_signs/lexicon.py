@@ -66,6 +66,7 @@ STRANGER = "stranger"
 TREATED = "treated"
 UNTREATED = "untreated"
 HELP_SEEKING = "help_seeking"
+WRITERS_VIEW = "writers_view"
 SELF_PHRASE = "self_phrase"
 AS_EXPECTED = "as_expected"
 CALM_NOW = "calm_now"
@@ -96,6 +97,7 @@ CUE_KEYS = (
     TREATED,
     UNTREATED,
     HELP_SEEKING,
+    WRITERS_VIEW,
     SELF_PHRASE,
     AS_EXPECTED,
     CALM_NOW,
@@ -319,6 +321,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         TREATED: other_person.get("treated_cues") or [],
         UNTREATED: other_person.get("untreated_cues") or [],
         HELP_SEEKING: other_person.get("help_seeking") or [],
+        WRITERS_VIEW: other_person.get("writers_view") or [],
         SELF_PHRASE: other_person.get("self_phrases") or [],
         AS_EXPECTED: data.get("as_expected") or [],
         CALM_NOW: past.get("calm_now") or [],

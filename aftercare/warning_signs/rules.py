@@ -39,6 +39,7 @@ from aftercare.warning_signs.lexicon import (
     UNCERTAIN,
     UNTREATED,
     WORSENING,
+    WRITERS_VIEW,
     Lexicon,
     Span,
     WarningSign,
@@ -454,11 +455,14 @@ def _is_someone_elses(
 
 
 def _writer_speaks_of_themselves(cues: Mapping[str, Sequence[Span]], tokens: Tokens, lexicon: Lexicon) -> bool:
-    """A self word outside the help asked for the patient: "is it ok if I go back in?", not "what do I do"."""
+    """A self word outside the help asked for the patient and the writer's view of them.
+
+    "Is it ok if I go back in?", not "what do I do", nor "I think his face looks lopsided".
+    """
     if cues[SELF_PHRASE]:
         return True  # "my face", "my treatment"
-    helping = {i for start, end in cues[HELP_SEEKING] for i in range(start, end)}
-    return any(norm in lexicon.self_words and i not in helping for i, norm in enumerate(tokens.norms))
+    for_patient = {i for key in (HELP_SEEKING, WRITERS_VIEW) for start, end in cues[key] for i in range(start, end)}
+    return any(norm in lexicon.self_words and i not in for_patient for i, norm in enumerate(tokens.norms))
 
 
 def _there_now(cue: Span, candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> bool:
@@ -683,14 +687,10 @@ def _is_resolved(
     fillers = lexicon.negation_fillers
     # "it's just gone dark", "the cheek has gone numb": what the sign became, never a resolution
     after_sign = [
-        (start, end)
-        for start, end in cues[RESOLVED_AFTER]
-        if tokens.norms[_next_index(tokens, end - 1) or end - 1] not in lexicon.became_words
+        (start, end) for start, end in cues[RESOLVED_AFTER] if _word_after(tokens, end) not in lexicon.became_words
     ]
     opening_cues = frozenset(
-        start
-        for start, end in after_sign
-        if tokens.norms[_next_index(tokens, end - 1) or end - 1] not in lexicon.clause_cue_not_before
+        start for start, end in after_sign if _word_after(tokens, end) not in lexicon.clause_cue_not_before
     )
     openers = _next_clause_starts(candidate, tokens, lexicon, sign_words, opening_cues)
     for spans, cancellable in ((after_sign, True), (cues[RESOLVED_AFTER_FINAL], False)):
@@ -707,7 +707,7 @@ def _is_resolved(
             # In the next clause only when the cue takes no object: "but it stopped itching" is another symptom.
             next_clause = any(
                 _reaches(tokens, opener, start, settings.resolution_window, fillers) for opener in openers
-            ) and not tokens.norms[_next_index(tokens, end - 1) or end - 1].endswith("ing")
+            ) and not _word_after(tokens, end).endswith("ing")
             if not (same_clause or next_clause) or _in_the_past(start, tokens, lexicon):
                 continue
             if not (cancellable and _cue_is_negated(start, tokens, lexicon)):
@@ -718,6 +718,12 @@ def _is_resolved(
             if not _cue_is_negated(start, tokens, lexicon):
                 return True
     return False
+
+
+def _word_after(tokens: Tokens, end: int) -> str:
+    """The word after a span ending at `end`, or "" at the end of the message."""
+    following = _next_index(tokens, end - 1)
+    return "" if following is None else tokens.norms[following]
 
 
 def _general_frame(

@@ -1178,6 +1178,7 @@ def test_a_resolution_after_a_relative_clause_a_childs_cold_sore_and_a_cold_swea
         "my wife's face is sliding down on the left side",
         "my speech sounds slurred and weird",
         "mum is talking strangely and can't find her words",
+        "my chest is tight again and the blue inhaler isn't helping",  # a reliever that does not relieve
     ],
 )
 def test_sight_gone_dark_dialect_negatives_a_face_fallen_on_one_side_and_changed_speech_are_emergencies(
@@ -1233,3 +1234,67 @@ def test_returns_denied_even_sides_bumps_gone_similes_events_objects_habits_stor
     text: str,
 ) -> None:
     assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I might be overthinking but I think my wife's mouth is drooping on one side", "emergency"),
+        ("I'm panicking, my dad's words are coming out garbled", "emergency"),  # the writer's view, not their care
+        ("tiny water bubbles all over my cheeks since this morning", "cold_sore"),
+        ("the redness is spreading, it's gone beyond the treated area", "infection"),  # "gone" that moved
+        ("a weird numbness across my chin on day 4", "worsening"),
+        ("the puffiness has gone up since lunch", "worsening"),
+    ],
+)
+def test_a_writers_view_of_the_patient_water_bubbles_a_spread_beyond_numbness_along_and_gone_up_are_signs(
+    text: str, category: str
+) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "would bruising on day 5 be an issue?",  # "would" asking in general
+        "would hives be likely after this?",
+        "if bumps start appearing under the skin, should I ring you?",  # an aspect after an "if" is supposed too
+        "my brother had cellulitis in his thirties, never had a problem since",
+        "years ago I passed out at a blood test, today was fine",
+        "got hives from amoxicillin as a wee one",
+        "I came out in a rash that time after waxing",
+        "the pub was boiling hot last night, can I have a cold shower?",
+        "the team were blistering in the first half, what a win",
+        "Taylor Swift fever has swept my office, anyway can I wear SPF?",
+        "had my temp and blood pressure checked, both normal",
+        "had a throbbing ache on day 2, completely settled now",
+        "my gran has swelling in her ankles, she wants to try the microneedling too",
+    ],
+)
+def test_asking_would_aspects_after_if_old_stories_places_sports_crazes_readings_and_untreated_people_raise_no_alarm(
+    text: str,
+) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hives on my arms this morning, but they're settling",  # a resolution ending the message
+        "the cold sore healed up",
+        "a blister on my lip on Sunday, wore off",
+    ],
+)
+def test_a_resolution_at_the_very_end_of_the_message_resolves(text: str) -> None:
+    assert detect_warning_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("could be a cold sore starting? my lip tingles", "cold_sore"),  # "could be" hedges, it does not ask
+        ("a few crusty yellow bits on my chin, otherwise all good", "infection"),  # "all good" of the rest
+    ],
+)
+def test_a_hedging_could_and_all_good_of_everything_else_leave_the_sign(text: str, category: str) -> None:
+    assert category in categories(text)
