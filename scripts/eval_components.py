@@ -70,6 +70,8 @@ FRESH_FILES = tuple(
         "thirtieth",
         "thirtyfirst",
         "thirtysecond",
+        "thirtythird",
+        "thirtyfourth",
     )
 )
 FRESH_MIN_EMERGENCY_RECALL = 0.99

@@ -192,6 +192,8 @@ class Lexicon:
     # Phrases right before a resolution cue that deny it: "sharper today rather than easing off".
     instead_phrases: frozenset[tuple[str, ...]]
     past_progressive: frozenset[str]
+    # Words opening a clause that compares with a past cue in it: "exactly how my cold sores used to start".
+    comparison_words: frozenset[str]
     # Pain rated on a scale, higher now than before ("was a 2 yesterday, today it's a 6"): the pain words, the words
     # that date a rating before now, and the highest rating of the scale.
     pain_words: frozenset[str] = frozenset()
@@ -373,6 +375,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         became_words=_all_norms(resolution.get("became") or [], nlp),
         instead_phrases=frozenset(n for n in (_norms(w, nlp) for w in resolution.get("instead_of") or []) if n),
         past_progressive=_all_norms(resolution.get("past_progressive") or [], nlp),
+        comparison_words=_all_norms((data.get("past") or {}).get("comparisons") or [], nlp),
         pain_words=_all_norms(pain_scores.get("pain_words") or [], nlp),
         earlier_words=_all_norms(pain_scores.get("earlier_words") or [], nlp),
         pain_scale=int(pain_scores.get("scale") or 10),

@@ -276,7 +276,8 @@ def _status(
     # the sign's own words may say so: "swollen again, I had that last time too"
     present = _saying_now(cues[PRESENT_NOW], cues[CONDITIONAL], negations, tokens, lexicon)
     there_now = _in_sentence(candidate, present, tokens, own_words=True)
-    if not there_now and _in_sentence(candidate, _affirmed(cues[PAST], negations, tokens), tokens):
+    past = _outside_comparisons(_affirmed(cues[PAST], negations, tokens), candidate, tokens, lexicon)
+    if not there_now and _in_sentence(candidate, past, tokens):
         return Assertion.PAST
     if _is_supposed(candidate, cues, tokens, lexicon):
         return Assertion.HYPOTHETICAL
@@ -298,6 +299,23 @@ def _status(
 def _affirmed(spans: Sequence[Span], negations: Sequence[Span], tokens: Tokens) -> list[Span]:
     """The cue spans with no negation in their clause: "last time I didn't get this" says what did not happen then."""
     return [span for span in spans if not any(_same_clause(span, negation, tokens) for negation in negations)]
+
+
+def _outside_comparisons(spans: Sequence[Span], candidate: Candidate, tokens: Tokens, lexicon: Lexicon) -> list[Span]:
+    """The cue spans, less those in a comparing clause ("like", "how") that does not hold the sign.
+
+    "Tiny painful bumps on my lip, exactly how my cold sores used to start" tells what the bumps are like, not that
+    they are past.
+    """
+    kept = []
+    for start, end in spans:
+        i = start - 1
+        while i >= 0 and not tokens.breaks[i] and tokens.norms[i] not in lexicon.comparison_words:
+            i -= 1
+        comparing = i >= 0 and tokens.norms[i] in lexicon.comparison_words
+        if not comparing or _same_clause((start, end), (candidate.start, candidate.end), tokens):
+            kept.append((start, end))
+    return kept
 
 
 def _saying_now(

@@ -1298,3 +1298,34 @@ def test_a_resolution_at_the_very_end_of_the_message_resolves(text: str) -> None
 )
 def test_a_hedging_could_and_all_good_of_everything_else_leave_the_sign(text: str, category: str) -> None:
     assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("a tingly blister on my lower lip, just like my cold sores used to start", "cold_sore"),  # compared with
+        ("a whitish grey patch beside my nose", "worsening"),
+        ("my cheek has gone a weird sort of purple grey", "worsening"),
+        ("small raised bumps like nettle stings all over my neck", "allergy"),
+        ("brown bruise-like marks that aren't fading at all", "pigmentation"),
+        ("a bit blurry in my left eye since the session", "worsening"),
+        ("ma face is gettin mair sore every day", "worsening"),
+    ],
+)
+def test_comparisons_colours_bites_marks_and_scots_words_are_signs(text: str, category: str) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got blisters after a chemical peel a year ago, none now",
+        "came up in hives fae sticking plasters when I wis wee",
+        "my pickney has chickenpox spots, can she sit on my lap?",
+        "the cost of petrol is a sore point in this house, anyway can I use toner?",
+        "we're bleeding money on the renovation, is a cheap moisturiser fine?",
+        "it's hot and humid here on holiday, should I stay inside?",
+    ],
+)
+def test_old_peels_scots_childhood_pidgin_children_idioms_and_weather_raise_no_alarm(text: str) -> None:
+    assert detect_warning_signs(text) == []
