@@ -375,7 +375,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         became_words=_all_norms(resolution.get("became") or [], nlp),
         instead_phrases=frozenset(n for n in (_norms(w, nlp) for w in resolution.get("instead_of") or []) if n),
         past_progressive=_all_norms(resolution.get("past_progressive") or [], nlp),
-        comparison_words=_all_norms((data.get("past") or {}).get("comparisons") or [], nlp),
+        comparison_words=_all_norms(past.get("comparisons") or [], nlp),
         pain_words=_all_norms(pain_scores.get("pain_words") or [], nlp),
         earlier_words=_all_norms(pain_scores.get("earlier_words") or [], nlp),
         pain_scale=int(pain_scores.get("scale") or 10),

@@ -80,7 +80,7 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
     clean = sanitise(text)
     doc = lexicon.nlp.make_doc(clean)
     tokens = token_facts(doc, lexicon)
-    cues = _without_calm_now(cue_spans(doc, lexicon))
+    cues = _without_became(_without_calm_now(cue_spans(doc, lexicon)), tokens, lexicon)
     found, inside_benign = find_candidates(doc, lexicon, tokens, cues[BENIGN])
     candidates = drop_overlaps(found)
     # A benign phrase's words are reported as such ("my boyfriend says I look hot"), so that they too overrule the
@@ -115,6 +115,12 @@ def find_sign_mentions(text: str, lexicon: Lexicon | None = None) -> list[Warnin
         intense = _intense(candidate, tokens, lexicon)
         signs.append(WarningSign(category, start, end, text[start:end], status, topic or None, expectable, intense))
     return signs
+
+
+def _without_became(cues: dict[str, list[Span]], tokens: Tokens, lexicon: Lexicon) -> dict[str, list[Span]]:
+    """The cues, without the resolutions followed by what the sign became: "it's just gone dark", "gone numb"."""
+    kept = [(s, e) for s, e in cues[RESOLVED_AFTER] if _word_after(tokens, e) not in lexicon.became_words]
+    return {**cues, RESOLVED_AFTER: kept}
 
 
 def _without_calm_now(cues: dict[str, list[Span]]) -> dict[str, list[Span]]:
@@ -703,16 +709,12 @@ def _is_resolved(
 ) -> bool:
     settings = lexicon.settings
     fillers = lexicon.negation_fillers
-    # "it's just gone dark", "the cheek has gone numb": what the sign became, never a resolution
-    after_sign = [
-        (start, end) for start, end in cues[RESOLVED_AFTER] if _word_after(tokens, end) not in lexicon.became_words
-    ]
     opening_cues = frozenset(
-        start for start, end in after_sign if _word_after(tokens, end) not in lexicon.clause_cue_not_before
+        start for start, end in cues[RESOLVED_AFTER] if _word_after(tokens, end) not in lexicon.clause_cue_not_before
     )
     openers = _next_clause_starts(candidate, tokens, lexicon, sign_words, opening_cues)
-    for spans, cancellable in ((after_sign, True), (cues[RESOLVED_AFTER_FINAL], False)):
-        for start, end in spans_between(spans, candidate.end, candidate.end + 40):
+    for key, cancellable in ((RESOLVED_AFTER, True), (RESOLVED_AFTER_FINAL, False)):
+        for start, end in spans_between(cues[key], candidate.end, candidate.end + 40):
             same_clause = _reaches(
                 tokens,
                 candidate.end,

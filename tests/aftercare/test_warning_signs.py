@@ -324,6 +324,7 @@ def test_a_clinician_can_add_a_phrase_in_yaml(tmp_path: Path) -> None:
         ({"signs": {"acne": ["pimple"]}}, "Unknown warning-sign categories"),
         ({"signs": {"infection": ["{nonexistent}"]}}, "Unknown word group"),
         ({"negation": {"cues": [False]}}, "put it in quotes"),  # an unquoted `no` in YAML
+        ({"contractions": {"cannae": "can not"}}, "must split in two"),  # no "|" where the negation starts
     ],
 )
 def test_a_broken_lexicon_is_refused_with_a_reason(change: dict, message: str) -> None:
